@@ -1,0 +1,62 @@
+# The documented entry points. `make run` and `make test` set everything up
+# on a fresh machine that has Python 3.11+ and make.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# The embedded default: SQLite, local-memory cache, Celery tasks in-process.
+DEV_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: run test install install-dev messages makemessages lint format demo clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Compile locale/*/django.po to .mo in pure Python (no GNU gettext needed).
+messages: install
+	@$(DEV_ENV) $(BIN)/python manage.py compiletranslations
+
+## Refresh locale/vi/LC_MESSAGES/django.po from the code (needs GNU gettext).
+makemessages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l vi --no-obsolete --add-location file
+
+demo: install
+	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-officer
+
+## Set up and serve the embedded default on http://127.0.0.1:8000/
+run: install messages
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-officer
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The whole suite. With DATABASE_URL / REDIS_URL set it runs against those servers.
+test: install-dev messages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts
+	find locale -name '*.mo' -delete

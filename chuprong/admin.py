@@ -1,0 +1,96 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Commune, User, Village
+
+
+class VillageScopedAdmin(admin.ModelAdmin):
+    """Shows an officer only the rows of the villages they may see.
+
+    ``village_path`` is the lookup from the model to its village ("village",
+    "market__village", or "pk" for Village itself). Foreign keys to Village are
+    limited the same way, so an officer cannot file a record elsewhere.
+    """
+
+    village_path = "village"
+    # Filters that would list other communes: shown to superusers only.
+    superuser_only_filters = ("commune",)
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [f for f in filters if f not in self.superuser_only_filters]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        villages = selectors.villages_for_user(request.user)
+        return qs.filter(**{f"{self.village_path}__in": villages})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Village and not request.user.is_superuser:
+            kwargs["queryset"] = selectors.villages_for_user(request.user)
+        if db_field.related_model is Commune and not request.user.is_superuser:
+            kwargs["queryset"] = selectors.communes_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["name", "province", "code", "slug"]
+    search_fields = ["name", "province", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return selectors.communes_for_user(request.user)
+
+
+@admin.register(Village)
+class VillageAdmin(VillageScopedAdmin):
+    village_path = "pk"
+    list_display = ["name", "code", "kind", "commune", "position"]
+    list_filter = ["kind", "commune"]
+    list_select_related = ["commune"]
+    search_fields = ["name", "code"]
+    ordering = ["commune", "position", "name"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "email", "phone", "commune", "village", "is_staff"]
+    list_select_related = ["commune", "village"]
+    list_filter = ["groups", "is_staff", "is_active", "commune"]
+    search_fields = ["username", "full_name", "email", "phone"]
+    ordering = ["username"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone")}),
+        (_("Where the role applies"), {"fields": ("commune", "village")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "full_name",
+                    "email",
+                    "phone",
+                    "commune",
+                    "village",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )

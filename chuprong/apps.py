@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChuprongConfig(AppConfig):
+    """Communes, villages, users and roles: what every program app shares."""
+
+    name = "chuprong"
+    verbose_name = _("Communes, villages and people")

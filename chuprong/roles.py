@@ -1,0 +1,66 @@
+"""Roles are Django groups with permissions; this module is their one definition.
+
+``sync_roles`` makes the groups and gives each the permissions listed here. It is
+idempotent and runs from data migrations (``chuprong/migrations/0002_roles.py``
+and, later, each app's migration that adds permissions) and from
+``manage.py sync_roles``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    VILLAGE_SECRETARY = "village_secretary", _("Village branch secretary")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    VENDOR = "vendor", _("Vendor")
+
+
+# "app_label.codename" of every permission a role carries. A permission whose
+# model does not exist yet is skipped, so later apps add their lines here and
+# call sync_roles from a migration.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.COMMUNE_OFFICER: [
+        "chuprong.view_commune",
+        "chuprong.view_village",
+        "chuprong.add_village",
+        "chuprong.change_village",
+    ],
+    Role.VILLAGE_SECRETARY: [
+        "chuprong.view_village",
+    ],
+    Role.VOLUNTEER: [],
+    Role.VENDOR: [],
+}
+
+# Roles whose members use the Django admin.
+STAFF_ROLES = frozenset({Role.COMMUNE_OFFICER})
+
+
+def sync_roles(apps) -> None:
+    """Create the role groups and set their permissions to ``ROLE_PERMISSIONS``.
+
+    ``apps`` is a migration's historical registry or ``django.apps.apps``.
+    Permissions are created first (Django normally does that after the whole
+    ``migrate`` run), so a fresh database gets complete roles in one pass.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        had_models = getattr(app_config, "models_module", None)
+        app_config.models_module = had_models or True  # historical stubs have none
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = had_models
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = models.Q(pk__in=[])
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted |= models.Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))

@@ -1,0 +1,33 @@
+"""Vietnamese text helpers. Pure Python: no Django import.
+
+Vietnamese letters carry stacked diacritics (ắ, ộ, ữ) and one letter, đ/Đ,
+that Unicode does not decompose, so ``unicodedata`` alone turns "Đoàn" into
+"oan". These helpers fold text for search, slugs and bank-style names.
+"""
+
+import re
+import unicodedata
+
+_D_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove every diacritic, keeping case: "Nguyễn Văn Đức" → "Nguyen Van Duc"."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_LETTERS))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def fold(text: str) -> str:
+    """A search key: no diacritics, lower case, single spaces ("Hôn  Nhân" → "hon nhan")."""
+    return _SPACES.sub(" ", strip_diacritics(text).casefold()).strip()
+
+
+def slugify(text: str, *, max_length: int = 80) -> str:
+    """An ASCII slug from Vietnamese text: "Làng Kte, Chư Prông" → "lang-kte-chu-prong"."""
+    slug = _NON_SLUG.sub("-", fold(text)).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rstrip("-")
+    return slug

@@ -1,0 +1,42 @@
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .models import Commune
+
+
+@require_GET
+def home(request):
+    """The commune's home page; with several communes, the list of them."""
+    communes = list(selectors.public_communes())
+    if len(communes) == 1:
+        return _commune_page(request, communes[0])
+    return render(request, "chuprong/commune_list.html", {"communes": communes})
+
+
+@require_GET
+def commune_detail(request, slug: str):
+    return _commune_page(request, get_object_or_404(Commune, slug=slug))
+
+
+def _commune_page(request, commune: Commune):
+    villages = selectors.commune_villages(commune)
+    return render(request, "chuprong/home.html", {"commune": commune, "villages": villages})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 with the state of the database and broker; 503 when the database is down.
+
+    A broker that is down does not fail the check: pages keep working and
+    queued work waits, so a load balancer must not take every web host out.
+    """
+    database = selectors.database_state()
+    broker = selectors.broker_state()
+    return JsonResponse(
+        {"status": "ok" if database == "ok" else "error", "database": database, "broker": broker},
+        status=200 if database == "ok" else 503,
+    )

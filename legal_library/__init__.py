@@ -1,0 +1,1 @@
+"""Legal documents published at village library points, their QR posters and scans."""

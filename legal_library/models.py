@@ -1,0 +1,1 @@
+"""Models of the legal library program. Every record hangs off a village (chuprong.Village)."""

@@ -1,0 +1,1 @@
+"""Market vendors, their bank accounts and VietQR codes, stall posters."""

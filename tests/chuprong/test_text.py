@@ -1,0 +1,41 @@
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chuprong.text import fold, slugify, strip_diacritics
+
+VIETNAMESE = (
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+)
+
+
+def test_examples():
+    assert strip_diacritics("Nguyễn Văn Đức") == "Nguyen Van Duc"
+    assert strip_diacritics("ĐOÀN THANH NIÊN") == "DOAN THANH NIEN"
+    assert fold("  Hôn   NHÂN và Gia đình ") == "hon nhan va gia dinh"
+    assert slugify("Làng Kte, Chư Prông") == "lang-kte-chu-prong"
+    assert slugify("Luật Hôn nhân và Gia đình 2014") == "luat-hon-nhan-va-gia-dinh-2014"
+    assert slugify("!!!") == ""
+
+
+def test_decomposed_input_folds_like_composed():
+    # Phones and copy-paste send both NFC and NFD forms.
+    import unicodedata
+
+    text = "Phòng chống tảo hôn"
+    assert fold(unicodedata.normalize("NFD", text)) == fold(text) == "phong chong tao hon"
+
+
+@given(st.text(alphabet=VIETNAMESE + VIETNAMESE.upper() + " 0123456789"))
+def test_vietnamese_text_folds_to_ascii(text):
+    assert strip_diacritics(text).isascii()
+    assert fold(text).isascii()
+    assert fold(fold(text)) == fold(text)
+
+
+@given(st.text(), st.integers(min_value=1, max_value=200))
+def test_slugs_are_url_safe_and_bounded(text, max_length):
+    slug = slugify(text, max_length=max_length)
+    assert re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", slug)
+    assert len(slug) <= max_length

@@ -1,0 +1,155 @@
+"""Named personas reused by every test: see CONVENTIONS.md."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chuprong.roles import Role
+from tests.factories import CommuneFactory, UserFactory, VillageFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def commune(db):
+    return CommuneFactory(name="Chư Prông", slug="chu-prong", province="Gia Lai")
+
+
+@pytest.fixture
+def village_a(commune):
+    return VillageFactory(commune=commune, code="T03", name="Thôn 3")
+
+
+@pytest.fixture
+def village_b(commune):
+    return VillageFactory(commune=commune, code="L01", name="Làng Kte", kind="lang")
+
+
+@pytest.fixture
+def other_commune(db):
+    return CommuneFactory(name="Ia Boòng", slug="ia-boong", province="Gia Lai")
+
+
+@pytest.fixture
+def other_village(other_commune):
+    return VillageFactory(commune=other_commune, code="T01", name="Thôn Hòa Bình")
+
+
+@pytest.fixture
+def officer(commune):
+    return UserFactory(
+        username="canbo", full_name="Rơ Mah Hồng", role=Role.COMMUNE_OFFICER, commune=commune
+    )
+
+
+@pytest.fixture
+def other_officer(other_commune):
+    return UserFactory(
+        username="canbo2",
+        full_name="Kpă Thị Lan",
+        role=Role.COMMUNE_OFFICER,
+        commune=other_commune,
+    )
+
+
+@pytest.fixture
+def secretary_a(village_a):
+    return UserFactory(
+        username="bithu_a",
+        full_name="Nguyễn Văn Đức",
+        role=Role.VILLAGE_SECRETARY,
+        village=village_a,
+        commune=village_a.commune,
+    )
+
+
+@pytest.fixture
+def secretary_b(village_b):
+    return UserFactory(
+        username="bithu_b",
+        full_name="Siu H'Bia",
+        role=Role.VILLAGE_SECRETARY,
+        village=village_b,
+        commune=village_b.commune,
+    )
+
+
+@pytest.fixture
+def volunteer(village_a):
+    return UserFactory(
+        username="tinhnguyen",
+        full_name="Trần Thị Ánh",
+        role=Role.VOLUNTEER,
+        village=village_a,
+        commune=village_a.commune,
+    )
+
+
+@pytest.fixture
+def vendor(village_a):
+    return UserFactory(
+        username="tieuthuong",
+        full_name="Lê Thị Bưởi",
+        role=Role.VENDOR,
+        village=village_a,
+        commune=village_a.commune,
+    )
+
+
+@pytest.fixture
+def run_django():
+    """Run Python in a fresh interpreter with Django set up under the given environment.
+
+    For what one process cannot show: settings read at start-up, a database
+    that cannot be reached. Returns the CompletedProcess.
+    """
+
+    def run(code: str, env: dict[str, str | None], *, setup: bool = True):
+        # Start from this process's environment without what tests/settings.py added.
+        dropped = {
+            "DJANGO_SETTINGS_MODULE",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "SECURE_SSL_REDIRECT",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+        full_env = {k: v for k, v in os.environ.items() if k not in dropped}
+        full_env["CHUPRONG_IGNORE_DOTENV"] = "1"
+        full_env["DJANGO_SETTINGS_MODULE"] = "chuprong.settings"
+        for key, value in env.items():
+            if value is None:
+                full_env.pop(key, None)
+            else:
+                full_env[key] = value
+        prelude = "import django\ndjango.setup()\n" if setup else ""
+        return subprocess.run(
+            [sys.executable, "-c", prelude + code],
+            cwd=ROOT,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static(django_db_blocker):
+    """Tests use the production static storage (hashed names from a manifest)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached pages live in the cache (Redis in CI): start clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,1 @@
+"""Models of the trainings program. Every record hangs off a village (chuprong.Village)."""
