@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The embedded default: SQLite, local-memory cache, Celery tasks in-process.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test install install-dev messages makemessages lint format demo clean
+.PHONY: run test install install-dev messages makemessages lint format demo bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -60,3 +60,7 @@ format: install-dev
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts
 	find locale -name '*.mo' -delete
+
+## Benchmarks print ratios against a baseline measured in the same run.
+bench: install
+	$(BIN)/python bench/pages.py
