@@ -61,7 +61,11 @@ def main() -> None:
     demo_load()
 
     client = Client()
-    pages = {"/healthz (baseline)": "/healthz", "home page": "/", "sign-in page": "/accounts/login/"}
+    pages = {
+        "/healthz (baseline)": "/healthz",
+        "home page": "/",
+        "sign-in page": "/accounts/login/",
+    }
     results = {name: requests_per_second(client, url, args.seconds) for name, url in pages.items()}
     baseline = results["/healthz (baseline)"]
     print(f"{'page':<22}{'req/s':>10}{'vs baseline':>14}")
