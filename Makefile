@@ -24,6 +24,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@ $(VENV)/.installed
 
+# A development .env so plain `python manage.py ...` works on this checkout
+# (DEBUG=1: SQLite, eager tasks, the development secret key). Never created
+# over an existing one; production sets its variables in the service manager.
+.env:
+	@printf '# Development settings for this checkout (see .env.example for all).\nDEBUG=1\n' > $@
+	@echo "Wrote .env with DEBUG=1 for development."
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -39,13 +46,13 @@ demo: install
 	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-officer
 
 ## Set up and serve the embedded default on http://127.0.0.1:8000/
-run: install messages
+run: install .env messages
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-officer
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite. With DATABASE_URL / REDIS_URL set it runs against those servers.
-test: install-dev messages
+test: install-dev .env messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
