@@ -1,5 +1,7 @@
-"""The Django project of the Chư Prông portal, and what every app shares."""
+"""The Django project of the Chư Prông portal, and what every app shares.
 
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+Importing this package has no side effects (pure modules such as
+``chuprong.text`` stay free of Django); the Celery app is loaded by
+``ChuprongConfig.ready()`` and found by ``celery -A chuprong`` in
+``chuprong/celery.py``.
+"""

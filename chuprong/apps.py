@@ -7,3 +7,7 @@ class ChuprongConfig(AppConfig):
 
     name = "chuprong"
     verbose_name = _("Communes, villages and people")
+
+    def ready(self) -> None:
+        # Make the Celery app current so @shared_task binds to it in every process.
+        from . import celery  # noqa: F401
