@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("xa/<slug:slug>/", views.commune_detail, name="commune_detail"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("market.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

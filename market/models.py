@@ -1,1 +1,204 @@
-"""Models of the cashless market program. Every record hangs off a village (chuprong.Village)."""
+"""Markets, vendors and the bank accounts behind their VietQR codes.
+
+A ``Vendor`` sells at a ``Market`` (which is in a village, and so a commune)
+and shows one or more ``PaymentAccount`` codes at the stall. ``token`` is the
+unguessable key of the vendor's own page ``/v/<token>/``. Every status change
+is kept in ``VendorStatusChange`` so adoption can be drawn over time.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from chuprong.models import Village
+
+from . import vietqr
+
+
+class Bank(models.Model):
+    """A NAPAS member bank or wallet (loaded from shared/banks.tsv, editable by officers)."""
+
+    bin = models.CharField(
+        _("BIN"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", _("A bank BIN is exactly 6 digits."))],
+        help_text=_("The 6-digit NAPAS bank identification number, e.g. 970436."),
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("e.g. VCB, ICB"))
+    short_name = models.CharField(_("short name"), max_length=60)
+    name = models.CharField(_("full name"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("bank")
+        verbose_name_plural = _("banks")
+        ordering = ["short_name"]
+
+    def __str__(self) -> str:
+        return f"{self.short_name} ({self.bin})"
+
+
+class Market(models.Model):
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="markets", verbose_name=_("village")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("market")
+        verbose_name_plural = _("markets")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Vendor(models.Model):
+    class Status(models.TextChoices):
+        NOT_YET = "not_yet", _("Not yet")
+        ONBOARDING = "onboarding", _("Onboarding")
+        CASHLESS = "cashless", _("Cashless")
+
+    market = models.ForeignKey(
+        Market, on_delete=models.PROTECT, related_name="vendors", verbose_name=_("market")
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    stall = models.CharField(_("stall number"), max_length=20, blank=True)
+    goods = models.CharField(_("goods"), max_length=200, blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        related_name="vendors",
+        verbose_name=_("village"),
+        help_text=_("Where the vendor lives."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_YET
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"))
+    onboarded_by = models.CharField(
+        _("helped to onboard by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who helped the vendor set up cashless payment."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="vendor",
+        verbose_name=_("sign-in account"),
+    )
+    token = models.CharField(_("page key"), max_length=32, unique=True, editable=False)
+    token_issued_at = models.DateTimeField(_("page key issued at"), editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+        ordering = ["market", "stall", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                "market",
+                Lower("stall"),
+                condition=~Q(stall=""),
+                name="vendor_stall_unique_in_market",
+            ),
+        ]
+        indexes = [models.Index(fields=["market", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.stall})" if self.stall else self.full_name
+
+
+class VendorStatusChange(models.Model):
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("vendor")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Vendor.Status.choices)
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["vendor", "changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.changed_at:%Y-%m-%d}"
+
+
+class PaymentAccount(models.Model):
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, related_name="accounts", verbose_name=_("vendor")
+    )
+    bank = models.ForeignKey(
+        Bank, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("bank")
+    )
+    account_number = models.CharField(
+        _("account or card number"),
+        max_length=19,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9]{1,19}$",
+                _("An account number has 1 to 19 letters or digits, without spaces or symbols."),
+            )
+        ],
+    )
+    holder_name = models.CharField(
+        _("account holder name"),
+        max_length=100,
+        help_text=_("As the bank shows it: upper case, no diacritics, e.g. LE THI BUOI."),
+    )
+    label = models.CharField(
+        _("label"), max_length=40, blank=True, help_text=_("e.g. MoMo, ZaloPay, the bank app")
+    )
+    is_primary = models.BooleanField(_("primary"), default=False)
+    holder_confirmed = models.BooleanField(
+        _("holder name confirmed with the vendor"),
+        default=False,
+        help_text=_("Check the name with the vendor before printing a poster."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment account")
+        verbose_name_plural = _("payment accounts")
+        ordering = ["vendor", "-is_primary", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor", "bank", "account_number"], name="account_unique_per_vendor"
+            ),
+            models.UniqueConstraint(
+                fields=["vendor"], condition=Q(is_primary=True), name="one_primary_account"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank.short_name} {self.account_number}"
+
+    @property
+    def payload(self) -> str:
+        """The static VietQR payload of this account (the stall poster's code)."""
+        return vietqr.build(bin=self.bank.bin, account=self.account_number)
+
+    def payload_for(self, *, amount: int | None = None, purpose: str = "") -> str:
+        return vietqr.build(
+            bin=self.bank.bin, account=self.account_number, amount=amount, purpose=purpose
+        )

@@ -1,0 +1,134 @@
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from chuprong.admin import VillageScopedAdmin
+
+from . import services
+from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
+from .selectors import markets_for_user
+
+
+@admin.register(Bank)
+class BankAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "bin", "code", "name", "active"]
+    list_filter = ["active"]
+    search_fields = ["short_name", "bin", "code", "name"]
+    ordering = ["short_name"]
+
+
+@admin.register(Market)
+class MarketAdmin(VillageScopedAdmin):
+    list_display = ["name", "village", "address", "officer_page"]
+    list_select_related = ["village"]
+    search_fields = ["name", "address"]
+
+    @admin.display(description=_("officer page"))
+    def officer_page(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("market:market_detail", args=[obj.pk]), _("Open")
+        )
+
+
+class PaymentAccountForm(forms.ModelForm):
+    class Meta:
+        model = PaymentAccount
+        fields = [
+            "bank",
+            "account_number",
+            "holder_name",
+            "label",
+            "is_primary",
+            "holder_confirmed",
+        ]
+
+    def clean_holder_name(self) -> str:
+        return services.bank_style_name(self.cleaned_data["holder_name"])
+
+
+class PaymentAccountInline(admin.TabularInline):
+    model = PaymentAccount
+    form = PaymentAccountForm
+    extra = 1
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = VendorStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["status", "changed_at", "changed_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Vendor)
+class VendorAdmin(VillageScopedAdmin):
+    village_path = "market__village"
+    list_display = ["full_name", "stall", "market", "village", "status", "phone", "page_link"]
+    list_select_related = ["market", "village"]
+    list_filter = [
+        "status",
+        ("market", admin.RelatedOnlyFieldListFilter),
+        ("village", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["full_name", "stall", "phone", "goods"]
+    readonly_fields = ["status_changed_at", "page_link", "token_issued_at"]
+    fields = [
+        "market",
+        "full_name",
+        "stall",
+        "goods",
+        "phone",
+        "village",
+        "status",
+        "status_changed_at",
+        "onboarded_by",
+        "notes",
+        "user",
+        "page_link",
+        "token_issued_at",
+    ]
+    raw_id_fields = ["user"]
+    inlines = [PaymentAccountInline, StatusChangeInline]
+    actions = ["reissue_links"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "market" and not request.user.is_superuser:
+            kwargs["queryset"] = markets_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("vendor's page"))
+    def page_link(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("market:vendor_page", args=[obj.token])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
+
+    def save_model(self, request, obj, form, change):
+        services.vendor_save_from_admin(
+            vendor=obj,
+            is_new=not change,
+            status_changed="status" in form.changed_data,
+            actor=request.user,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.after_accounts_changed(vendor=form.instance, actor=request.user)
+
+    @admin.action(description=_("Make new page links (the old links stop working)"))
+    def reissue_links(self, request, queryset):
+        for vendor in queryset:
+            services.vendor_reissue_token(vendor=vendor, actor=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)d new link made.", "%(count)d new links made.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,52 @@
+"""Read a VietQR code from a photo or screenshot (zxing-cpp), to fill in an account.
+
+Officers photograph the sticker of a vendor's existing bank code, or upload a
+screenshot from the banking app; the code's bank and account fill the form so
+nobody types a 13-digit number on a phone.
+"""
+
+from typing import BinaryIO
+
+import zxingcpp
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from . import vietqr
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a 48 MP phone photo is refused, a 12 MP one is fine
+WORK_SIDE = 1600  # photos are scaled down to this before decoding: faster, same result
+
+
+class QRImageError(Exception):
+    """Why an upload gave no VietQR code. ``code``: too_large, not_image, no_code, not_vietqr."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(detail or code)
+        self.code = code
+        self.detail = detail
+
+
+def read_vietqr(upload: BinaryIO, *, size: int | None = None) -> vietqr.VietQR:
+    if size is not None and size > MAX_BYTES:
+        raise QRImageError("too_large")
+    try:
+        with Image.open(upload) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise QRImageError("too_large")
+            image.load()
+            picture = ImageOps.exif_transpose(image).convert("L")
+    except QRImageError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise QRImageError("not_image", str(exc)) from exc
+    picture.thumbnail((WORK_SIDE, WORK_SIDE))
+    texts = [r.text for r in zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)]
+    if not texts:
+        raise QRImageError("no_code")
+    errors = []
+    for text in texts:
+        try:
+            return vietqr.parse(text)
+        except vietqr.VietQRError as exc:
+            errors.append(exc)
+    raise QRImageError("not_vietqr", str(errors[0]))

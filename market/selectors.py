@@ -1,0 +1,144 @@
+"""Reads of the cashless market: who sees which market and vendor, adoption figures."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from chuprong.models import User
+from chuprong.selectors import villages_for_user
+
+from .models import Market, PaymentAccount, Vendor
+from .posters import Poster
+
+
+def markets_for_user(user: User) -> QuerySet[Market]:
+    return Market.objects.filter(village__in=villages_for_user(user)).select_related(
+        "village__commune"
+    )
+
+
+def market_for_user(user: User, pk: int) -> Market:
+    """The market, or 404 when it does not exist or is not the user's to see."""
+    market = markets_for_user(user).filter(pk=pk).first()
+    if market is None:
+        raise Http404
+    return market
+
+
+def vendors_for_user(user: User) -> QuerySet[Vendor]:
+    return Vendor.objects.filter(market__village__in=villages_for_user(user))
+
+
+def vendor_for_user(user: User, pk: int) -> Vendor:
+    vendor = (
+        vendors_for_user(user)
+        .select_related("market__village__commune", "village")
+        .prefetch_related(_accounts())
+        .filter(pk=pk)
+        .first()
+    )
+    if vendor is None:
+        raise Http404
+    return vendor
+
+
+def _accounts() -> Prefetch:
+    return Prefetch(
+        "accounts",
+        queryset=PaymentAccount.objects.select_related("bank").order_by(
+            "-is_primary", "created_at"
+        ),
+    )
+
+
+def vendor_by_token(token: str) -> Vendor | None:
+    """The vendor whose page key is ``token``, with market and accounts (2 queries)."""
+    if not token or len(token) > 32:
+        return None
+    return (
+        Vendor.objects.select_related("market__village__commune")
+        .prefetch_related(_accounts())
+        .filter(token=token)
+        .first()
+    )
+
+
+def account_for_token(token: str, account_id: int | None) -> PaymentAccount | None:
+    """One account of the vendor with that key (the primary one without an id), 1 query."""
+    accounts = PaymentAccount.objects.select_related("bank").filter(vendor__token=token)
+    if account_id is None:
+        return accounts.order_by("-is_primary", "created_at").first()
+    return accounts.filter(pk=account_id).first()
+
+
+def market_vendors(market: Market) -> QuerySet[Vendor]:
+    """A market's vendors with their accounts and banks, for lists and exports (2 queries)."""
+    return (
+        market.vendors.select_related("village")
+        .prefetch_related(_accounts())
+        .order_by("stall", "full_name")
+    )
+
+
+@dataclass(frozen=True)
+class Adoption:
+    vendors: int
+    with_code: int
+    cashless: int
+
+    @property
+    def share_cashless(self) -> float | None:
+        """Cashless vendors as a fraction of all vendors (None when there are none)."""
+        return self.cashless / self.vendors if self.vendors else None
+
+    @property
+    def percent_cashless(self) -> int | None:
+        share = self.share_cashless
+        return None if share is None else round(share * 100)
+
+
+CASHLESS_TARGET = 0.70
+
+
+def _adoption_counts():
+    return {
+        "n_vendors": Count("vendors", distinct=True),
+        "n_with_code": Count("vendors", filter=Q(vendors__accounts__isnull=False), distinct=True),
+        "n_cashless": Count(
+            "vendors", filter=Q(vendors__status=Vendor.Status.CASHLESS), distinct=True
+        ),
+    }
+
+
+def markets_with_adoption(markets: QuerySet[Market]) -> list[tuple[Market, Adoption]]:
+    """Each market with its adoption figures, counted in the database (1 query)."""
+    rows = markets.annotate(**_adoption_counts()).order_by("village__commune__name", "name")
+    return [(m, Adoption(m.n_vendors, m.n_with_code, m.n_cashless)) for m in rows]
+
+
+def total_adoption(pairs: list[tuple[Market, Adoption]]) -> Adoption:
+    return Adoption(
+        vendors=sum(a.vendors for _m, a in pairs),
+        with_code=sum(a.with_code for _m, a in pairs),
+        cashless=sum(a.cashless for _m, a in pairs),
+    )
+
+
+def posters_for(vendors, market: Market) -> list[Poster]:
+    """Posters of every account whose holder name was confirmed with its vendor."""
+    return [
+        Poster(
+            payload=account.payload,
+            vendor_name=vendor.full_name,
+            stall=vendor.stall,
+            market_name=market.name,
+            bank_name=account.bank.short_name,
+            holder_name=account.holder_name,
+            account=account.account_number,
+            label=account.label,
+        )
+        for vendor in vendors
+        for account in vendor.accounts.all()
+        if account.holder_confirmed
+    ]

@@ -1,0 +1,316 @@
+"""Writes of the cashless market: vendors, their accounts, status, page keys, imports."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuprong.audit import audit_log
+from chuprong.models import User, Village
+from chuprong.text import strip_diacritics
+
+from . import qr, vietqr
+from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
+from .vietqr_messages import vietqr_error_message
+
+TOKEN_BYTES = 12  # 96 bits of randomness, 16 URL-safe characters
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def bank_style_name(name: str) -> str:
+    """How a bank shows an account holder: "Lê Thị  Bưởi" → "LE THI BUOI"."""
+    return " ".join(strip_diacritics(name).upper().split())
+
+
+@dataclass(frozen=True)
+class AccountData:
+    bank: Bank
+    account_number: str
+    holder_name: str
+    label: str = ""
+    is_primary: bool = False
+    holder_confirmed: bool = False
+
+
+def _forget_images(vendor: Vendor, token: str | None = None) -> None:
+    keys = ["primary", *(str(pk) for pk in vendor.accounts.values_list("pk", flat=True))]
+    old = token or vendor.token
+    transaction.on_commit(lambda: qr.forget(old, keys))
+
+
+def _record_status(vendor: Vendor, status: str, actor: User | None, at) -> None:
+    vendor.status, vendor.status_changed_at = status, at
+    VendorStatusChange.objects.create(vendor=vendor, status=status, changed_at=at, changed_by=actor)
+
+
+@transaction.atomic
+def market_create(*, village: Village, name: str, address: str = "", actor: User | None) -> Market:
+    market = Market(village=village, name=name.strip(), address=address.strip())
+    market.full_clean()
+    market.save()
+    audit_log(actor=actor, obj=market, action="add")
+    return market
+
+
+@transaction.atomic
+def vendor_register(
+    *,
+    market: Market,
+    full_name: str,
+    stall: str = "",
+    goods: str = "",
+    phone: str = "",
+    village: Village | None = None,
+    status: str = Vendor.Status.NOT_YET,
+    onboarded_by: str = "",
+    notes: str = "",
+    accounts: list[AccountData] = (),
+    actor: User | None,
+    at=None,
+) -> Vendor:
+    """Register a vendor with their accounts; the first account becomes primary."""
+    at = at or timezone.now()
+    vendor = Vendor(
+        market=market,
+        full_name=" ".join(full_name.split()),
+        stall=stall.strip(),
+        goods=goods.strip(),
+        phone=phone.strip(),
+        village=village or market.village,
+        status=status,
+        status_changed_at=at,
+        onboarded_by=onboarded_by.strip(),
+        notes=notes.strip(),
+        token=new_token(),
+        token_issued_at=at,
+    )
+    vendor.full_clean()
+    vendor.save()
+    VendorStatusChange.objects.create(vendor=vendor, status=status, changed_at=at, changed_by=actor)
+    for data in accounts:
+        account_add(vendor=vendor, data=data, actor=None)
+    audit_log(actor=actor, obj=vendor, action="add")
+    return vendor
+
+
+VENDOR_FIELDS = {
+    "market",
+    "full_name",
+    "stall",
+    "goods",
+    "phone",
+    "village",
+    "onboarded_by",
+    "notes",
+    "user",
+}
+
+
+@transaction.atomic
+def vendor_update(
+    *, vendor: Vendor, actor: User | None, status: str | None = None, **fields
+) -> Vendor:
+    """Change a vendor's fields; a new status is added to the status history."""
+    unknown = set(fields) - VENDOR_FIELDS
+    if unknown:
+        raise TypeError(f"unknown vendor fields: {sorted(unknown)}")
+    changed = []
+    for name, value in fields.items():
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(vendor, name) != value:
+            setattr(vendor, name, value)
+            changed.append(name)
+    if status is not None and status != vendor.status:
+        _record_status(vendor, status, actor, timezone.now())
+        changed += ["status", "status_changed_at"]
+    if not changed:
+        return vendor
+    vendor.full_clean()
+    vendor.save(update_fields=[*changed, "updated_at"])
+    audit_log(actor=actor, obj=vendor, action="change", message=", ".join(changed))
+    return vendor
+
+
+@transaction.atomic
+def vendor_set_status(*, vendor: Vendor, status: str, actor: User | None, at=None) -> Vendor:
+    if status == vendor.status:
+        return vendor
+    _record_status(vendor, status, actor, at or timezone.now())
+    vendor.save(update_fields=["status", "status_changed_at", "updated_at"])
+    audit_log(actor=actor, obj=vendor, action="change", message=f"status → {status}")
+    return vendor
+
+
+@transaction.atomic
+def vendor_reissue_token(*, vendor: Vendor, actor: User | None) -> Vendor:
+    """Revoke the vendor's page link and issue a new one (the old link answers 404)."""
+    old = vendor.token
+    vendor.token, vendor.token_issued_at = new_token(), timezone.now()
+    vendor.save(update_fields=["token", "token_issued_at", "updated_at"])
+    _forget_images(vendor, old)
+    audit_log(actor=actor, obj=vendor, action="change", message="page link reissued")
+    return vendor
+
+
+def validate_account_data(data: AccountData) -> tuple[str, str]:
+    """The account number and holder name as stored, or a ValidationError in Vietnamese."""
+    try:
+        number = vietqr.validate_account(data.account_number.strip())
+        vietqr.validate_bin(data.bank.bin)
+    except vietqr.VietQRError as exc:
+        raise ValidationError({"account_number": vietqr_error_message(exc)}) from exc
+    holder = bank_style_name(data.holder_name)
+    if not holder:
+        raise ValidationError({"holder_name": _("Enter the account holder's name.")})
+    return number, holder
+
+
+@transaction.atomic
+def account_add(*, vendor: Vendor, data: AccountData, actor: User | None) -> PaymentAccount:
+    """Add a payment account; the first one, or one marked primary, becomes the primary."""
+    number, holder = validate_account_data(data)
+    if PaymentAccount.objects.filter(vendor=vendor, bank=data.bank, account_number=number).exists():
+        raise ValidationError(
+            {"account_number": _("This vendor already has this account at this bank.")}
+        )
+    has_primary = vendor.accounts.filter(is_primary=True).exists()
+    primary = data.is_primary or not has_primary
+    if primary and has_primary:
+        vendor.accounts.filter(is_primary=True).update(is_primary=False)
+    account = PaymentAccount.objects.create(
+        vendor=vendor,
+        bank=data.bank,
+        account_number=number,
+        holder_name=holder,
+        label=data.label.strip(),
+        is_primary=primary,
+        holder_confirmed=data.holder_confirmed,
+    )
+    _forget_images(vendor)
+    audit_log(actor=actor, obj=vendor, action="change", message=f"account added: {account}")
+    return account
+
+
+@transaction.atomic
+def account_update(
+    *, account: PaymentAccount, data: AccountData, actor: User | None
+) -> PaymentAccount:
+    number, holder = validate_account_data(data)
+    if data.is_primary and not account.is_primary:
+        account.vendor.accounts.filter(is_primary=True).update(is_primary=False)
+    account.bank, account.account_number, account.holder_name = data.bank, number, holder
+    account.label, account.holder_confirmed = data.label.strip(), data.holder_confirmed
+    account.is_primary = account.is_primary or data.is_primary
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"account_number": _("This vendor already has this account at this bank.")}
+        ) from exc
+    _forget_images(account.vendor)
+    audit_log(
+        actor=actor, obj=account.vendor, action="change", message=f"account changed: {account}"
+    )
+    return account
+
+
+def after_accounts_changed(*, vendor: Vendor, actor: User | None) -> None:
+    """Keep one primary account and drop cached images after accounts were edited elsewhere
+    (the admin's inline forms)."""
+    accounts = list(vendor.accounts.order_by("-is_primary", "created_at"))
+    if accounts and not accounts[0].is_primary:
+        PaymentAccount.objects.filter(pk=accounts[0].pk).update(is_primary=True)
+    _forget_images(vendor)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    skipped: int
+
+
+@transaction.atomic
+def vendor_import(
+    *, market: Market, rows: list, only_clean: bool, actor: User | None
+) -> ImportResult:
+    """Register the vendors of checked spreadsheet rows (``spreadsheets.check_rows``).
+
+    All rows or none: with any row in error nothing is saved, unless the officer
+    chose ``only_clean``, and then exactly the clean rows are saved.
+    """
+    bad = [row for row in rows if not row.ok]
+    if bad and not only_clean:
+        raise ValidationError(
+            _("%(count)s rows have errors: nothing was saved.") % {"count": len(bad)}
+        )
+    villages = {v.code: v for v in market.village.commune.villages.all()}
+    banks = {b.bin: b for b in Bank.objects.filter(bin__in={r.values["bank"] for r in rows})}
+    created = 0
+    for row in rows:
+        if not row.ok:
+            continue
+        v = row.values
+        accounts = []
+        if v["account_number"]:
+            accounts.append(
+                AccountData(
+                    bank=banks[v["bank"]],
+                    account_number=v["account_number"],
+                    holder_name=v["holder_name"],
+                    label=v["label"],
+                )
+            )
+        vendor_register(
+            market=market,
+            full_name=v["full_name"],
+            stall=v["stall"],
+            goods=v["goods"],
+            phone=v["phone"],
+            village=villages.get(v["village"]),
+            status=v["status"],
+            onboarded_by=v["onboarded_by"],
+            notes=v["notes"],
+            accounts=accounts,
+            actor=None,
+        )
+        created += 1
+    audit_log(
+        actor=actor,
+        obj=market,
+        action="change",
+        message=f"imported {created} vendors, skipped {len(bad)}",
+    )
+    return ImportResult(created=created, skipped=len(bad))
+
+
+@transaction.atomic
+def vendor_save_from_admin(
+    *, vendor: Vendor, is_new: bool, status_changed: bool, actor: User | None
+) -> Vendor:
+    """Save a vendor edited in the Django admin the way the services would.
+
+    The admin builds the instance itself (its inline account forms need that very
+    object), so this fills what registration would: the page key, the dates and the
+    status history.
+    """
+    now = timezone.now()
+    if is_new:
+        vendor.token, vendor.token_issued_at = new_token(), now
+    if is_new or status_changed:
+        vendor.status_changed_at = now
+    vendor.full_name = " ".join(vendor.full_name.split())
+    vendor.save()
+    if is_new or status_changed:
+        VendorStatusChange.objects.create(
+            vendor=vendor, status=vendor.status, changed_at=now, changed_by=actor
+        )
+    if not is_new:
+        _forget_images(vendor)
+    return vendor

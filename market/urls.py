@@ -1,0 +1,54 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class TokenConverter:
+    regex = r"[A-Za-z0-9_-]{8,32}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class ImageFormatConverter:
+    regex = r"png|svg"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
+register_converter(ImageFormatConverter, "imgfmt")
+
+app_name = "market"
+
+urlpatterns = [
+    # The vendor's own page, public to whoever holds its key.
+    path("v/", views.vendor_me, name="vendor_me"),
+    path("v/<token:token>/", views.vendor_page, name="vendor_page"),
+    path("v/<token:token>/qr.<imgfmt:fmt>", views.vendor_qr, name="vendor_qr"),
+    path(
+        "v/<token:token>/a/<int:account_id>/qr.<imgfmt:fmt>",
+        views.vendor_qr,
+        name="account_qr",
+    ),
+    # Officer pages.
+    path("cho/", views.market_list, name="market_list"),
+    path("cho/<int:pk>/", views.market_detail, name="market_detail"),
+    path("cho/<int:pk>/ap-phich.pdf", views.market_posters, name="market_posters"),
+    path("cho/<int:pk>/nguoi-ban.xlsx", views.market_export, name="market_export"),
+    path("cho/<int:pk>/nhap/", views.market_import, name="market_import"),
+    path("cho/nguoi-ban/<int:pk>/ap-phich.pdf", views.vendor_posters, name="vendor_posters"),
+    path(
+        "cho/nguoi-ban/<int:pk>/them-tai-khoan/",
+        views.vendor_account_add,
+        name="vendor_account_add",
+    ),
+    path("cho/nguoi-ban/<int:pk>/doi-lien-ket/", views.vendor_reissue, name="vendor_reissue"),
+]

@@ -1,0 +1,365 @@
+"""Pages of the cashless market: the vendor's own page (public by its key) and officer tools."""
+
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import posters, qr, selectors, services, spreadsheets
+from .forms import AccountForm, AmountRequestForm, ImportForm
+from .models import Bank
+from .qr_reader import QRImageError, read_vietqr
+from .vietqr import VietQRError
+from .vietqr_messages import vietqr_error_message
+
+# ------------------------------------------------------------------ vendor pages
+
+
+@require_GET
+def vendor_page(request, token: str):
+    """The vendor's codes, big, on a phone; "request an amount" makes a dynamic code."""
+    vendor = selectors.vendor_by_token(token)
+    if vendor is None:
+        raise Http404
+    accounts = list(vendor.accounts.all())
+    form = AmountRequestForm(request.GET or None, accounts=accounts)
+    requested = None
+    if form.is_bound and form.is_valid() and accounts:
+        chosen = next((a for a in accounts if a.pk == form.cleaned_data["account"]), accounts[0])
+        requested = {
+            "account": chosen,
+            "amount": form.cleaned_data["amount"],
+            "note": form.cleaned_data["note"],
+            "query": urlencode(
+                {"amount": form.cleaned_data["amount"], "purpose": form.cleaned_data["note"]}
+            ),
+        }
+    response = render(
+        request,
+        "market/vendor_page.html",
+        {"vendor": vendor, "accounts": accounts, "form": form, "requested": requested},
+    )
+    # The key is the secret: never let a shared cache keep the page.
+    patch_cache_control(response, private=True, max_age=300)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_GET
+def vendor_me(request):
+    """A vendor signed in to their account goes to their own page."""
+    vendor = getattr(request.user, "vendor", None)
+    if vendor is None:
+        raise Http404
+    return redirect("market:vendor_page", token=vendor.token)
+
+
+@require_GET
+def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
+    """A code's image; rendered once, then from the cache, with an ETag."""
+    amount = request.GET.get("amount")
+    purpose = request.GET.get("purpose", "")
+    dynamic = amount is not None
+    key = qr.cache_key(token, str(account_id or "primary"), fmt)
+    image = None if dynamic else qr.cached(key)
+    if image is None:
+        account = selectors.account_for_token(token, account_id)
+        if account is None:
+            raise Http404
+        try:
+            payload = (
+                account.payload_for(amount=amount, purpose=purpose) if dynamic else account.payload
+            )
+        except VietQRError as exc:
+            return HttpResponseBadRequest(vietqr_error_message(exc), content_type="text/plain")
+        image = qr.render(payload, fmt)
+        if not dynamic:
+            qr.store(key, image)
+    if request.headers.get("If-None-Match") == image.etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(image.content, content_type=image.content_type)
+    response["ETag"] = image.etag
+    # A "v" parameter is the payload's hash: that URL's content never changes.
+    max_age = 60 * 60 * 24 * 365 if request.GET.get("v") else 300
+    patch_cache_control(response, private=True, max_age=max_age)
+    if request.GET.get("download"):
+        response["Content-Disposition"] = (
+            f'attachment; filename="vietqr-{account_id or "chinh"}.{fmt}"'
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+# ------------------------------------------------------------------ officer pages
+
+
+@login_required
+@permission_required("market.view_market", raise_exception=True)
+@require_GET
+def market_list(request):
+    pairs = selectors.markets_with_adoption(selectors.markets_for_user(request.user))
+    return render(
+        request,
+        "market/market_list.html",
+        {
+            "pairs": pairs,
+            "total": selectors.total_adoption(pairs),
+            "target": round(selectors.CASHLESS_TARGET * 100),
+        },
+    )
+
+
+@login_required
+@permission_required("market.view_market", raise_exception=True)
+@require_GET
+def market_detail(request, pk: int):
+    market = selectors.market_for_user(request.user, pk)
+    pairs = selectors.markets_with_adoption(selectors.markets_for_user(request.user).filter(pk=pk))
+    return render(
+        request,
+        "market/market_detail.html",
+        {
+            "market": market,
+            "adoption": pairs[0][1],
+            "vendors": selectors.market_vendors(market),
+            "target": round(selectors.CASHLESS_TARGET * 100),
+        },
+    )
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _layout(request) -> posters.Layout:
+    try:
+        return posters.Layout(request.GET.get("layout", posters.Layout.A6_SHEET))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@login_required
+@permission_required("market.view_vendor", raise_exception=True)
+@require_GET
+def market_posters(request, pk: int):
+    market = selectors.market_for_user(request.user, pk)
+    items = selectors.posters_for(selectors.market_vendors(market), market)
+    if not items:
+        messages.warning(
+            request,
+            _("No poster to print: no account's holder name has been confirmed with its vendor."),
+        )
+        return redirect("market:market_detail", pk=market.pk)
+    return _pdf_response(posters.render_posters(items, _layout(request)), f"ap-phich-{pk}.pdf")
+
+
+@login_required
+@permission_required("market.view_vendor", raise_exception=True)
+@require_GET
+def vendor_posters(request, pk: int):
+    vendor = selectors.vendor_for_user(request.user, pk)
+    items = selectors.posters_for([vendor], vendor.market)
+    if not items:
+        messages.warning(
+            request, _("Confirm the account holder's name with the vendor before printing.")
+        )
+        return redirect("market:market_detail", pk=vendor.market_id)
+    layout = _layout(request) if "layout" in request.GET else posters.Layout.A6
+    return _pdf_response(posters.render_posters(items, layout), f"ap-phich-nguoi-ban-{pk}.pdf")
+
+
+@login_required
+@permission_required("market.view_vendor", raise_exception=True)
+@require_GET
+def market_export(request, pk: int):
+    market = selectors.market_for_user(request.user, pk)
+    content = spreadsheets.export_vendors(market, selectors.market_vendors(market))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="nguoi-ban-cho-{pk}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("market.add_vendor", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def market_import(request, pk: int):
+    """Upload → preview with per-row errors → save all, or only the clean rows."""
+    market = selectors.market_for_user(request.user, pk)
+    session_key = f"market-import-{market.pk}"
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(session_key)
+        if not stored or stored["id"] != request.POST.get("import_id"):
+            messages.error(request, _("This preview has expired; upload the file again."))
+            return redirect("market:market_import", pk=market.pk)
+        rows = spreadsheets.check_rows(
+            [spreadsheets.Row(number=n, values=v) for n, v in stored["rows"]], market
+        )
+        try:
+            result = services.vendor_import(
+                market=market,
+                rows=rows,
+                only_clean=request.POST["confirm"] == "clean",
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return render(
+                request,
+                "market/import.html",
+                {
+                    "market": market,
+                    "form": ImportForm(),
+                    "rows": rows,
+                    "import_id": stored["id"],
+                    "bad": sum(not r.ok for r in rows),
+                },
+            )
+        del request.session[session_key]
+        messages.success(
+            request,
+            _("%(created)s vendors saved, %(skipped)s rows skipped.")
+            % {"created": result.created, "skipped": result.skipped},
+        )
+        return redirect("market:market_detail", pk=market.pk)
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    rows, import_id = None, None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = spreadsheets.check_rows(
+                spreadsheets.read_rows(upload.read(spreadsheets.MAX_BYTES + 1), upload.name), market
+            )
+        except spreadsheets.SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            import_id = uuid.uuid4().hex
+            request.session[session_key] = {
+                "id": import_id,
+                "rows": [(r.number, r.values) for r in rows],
+            }
+    context = {
+        "market": market,
+        "form": form,
+        "rows": rows,
+        "import_id": import_id,
+        "bad": sum(not r.ok for r in rows or []),
+    }
+    return render(request, "market/import.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("market.change_vendor", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def vendor_account_add(request, pk: int):
+    """Add an account; "Read the code" fills bank and number from a photo, without JavaScript."""
+    vendor = selectors.vendor_for_user(request.user, pk)
+    if request.method == "POST" and "read" in request.POST:
+        form, ok = _form_from_photo(request)
+        return render(
+            request,
+            "market/account_form.html",
+            {"vendor": vendor, "form": form},
+            status=200 if ok else 400,
+        )
+    form = AccountForm(request.POST or None)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "photo"}
+        try:
+            services.account_add(
+                vendor=vendor, data=services.AccountData(**data), actor=request.user
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The account has been added."))
+            return redirect("market:market_detail", pk=vendor.market_id)
+    return render(
+        request,
+        "market/account_form.html",
+        {"vendor": vendor, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+PHOTO_ERRORS = {
+    "too_large": gettext_lazy(
+        "The image is too large: send a photo under 10 MB and 40 megapixels."
+    ),
+    "not_image": gettext_lazy(
+        "The file is not an image. Send a photo (JPEG or PNG) of the QR code."
+    ),
+    "no_code": gettext_lazy(
+        "No QR code was found in the image. Take the photo closer and in focus."
+    ),
+    "not_vietqr": gettext_lazy(
+        "This QR code is not a VietQR bank-transfer code (it may be a web link or a shop's "
+        "payment code)."
+    ),
+}
+
+
+def _form_from_photo(request) -> tuple[AccountForm, bool]:
+    """An unbound form pre-filled from the posted fields and the code read from the photo."""
+    initial = {
+        k: request.POST.get(k, "") for k in ("bank", "account_number", "holder_name", "label")
+    }
+    initial["is_primary"] = bool(request.POST.get("is_primary"))
+    initial["holder_confirmed"] = bool(request.POST.get("holder_confirmed"))
+    photo = request.FILES.get("photo")
+    if photo is None:
+        messages.error(request, _("Choose a photo of the QR code first."))
+        return AccountForm(initial=initial), False
+    try:
+        code = read_vietqr(photo, size=photo.size)
+    except QRImageError as exc:
+        messages.error(request, PHOTO_ERRORS[exc.code])
+        return AccountForm(initial=initial), False
+    bank = Bank.objects.filter(bin=code.bin).first()
+    initial["account_number"] = code.account
+    if bank is None:
+        messages.warning(
+            request,
+            _(
+                "The code is for bank BIN %(bin)s, which is not in the bank list: "
+                "add the bank first."
+            )
+            % {"bin": code.bin},
+        )
+    else:
+        initial["bank"] = bank.pk
+        messages.success(
+            request,
+            _("Read from the code: %(bank)s, account %(account)s. Check the details and save.")
+            % {"bank": bank.short_name, "account": code.account},
+        )
+    return AccountForm(initial=initial), True
+
+
+@login_required
+@permission_required("market.change_vendor", raise_exception=True)
+@require_POST
+def vendor_reissue(request, pk: int):
+    vendor = selectors.vendor_for_user(request.user, pk)
+    services.vendor_reissue_token(vendor=vendor, actor=request.user)
+    messages.success(request, _("A new page link was made; the old one no longer works."))
+    return redirect(reverse("market:market_detail", args=[vendor.market_id]) + f"#v{vendor.pk}")

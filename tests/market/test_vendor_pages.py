@@ -1,0 +1,131 @@
+"""The vendor's own page and its QR images, as a phone and as an intruder would use them."""
+
+import io
+
+import pytest
+import zxingcpp
+from django.urls import reverse
+from PIL import Image
+
+from market import vietqr
+
+pytestmark = pytest.mark.django_db
+
+
+def decode_png(content: bytes) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(content)))]
+
+
+def test_vendor_page_shows_every_account_in_two_queries(
+    client, vendor_a, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # the vendor with its market, the accounts with banks
+        response = client.get(f"/v/{vendor_a.token}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Lê Thị Bưởi" in html and "A12" in html
+    assert "LE THI BUOI" in html and "1023456789" in html and "0912345678" in html
+    assert "Vietcombank" in html and "MoMo" in html
+    assert "private" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_each_account_image_decodes_to_its_static_payload(client, vendor_a):
+    for account in vendor_a.accounts.all():
+        url = reverse("market:account_qr", args=[vendor_a.token, account.pk, "png"])
+        response = client.get(url)
+        assert response["Content-Type"] == "image/png"
+        (text,) = decode_png(response.content)
+        assert text == account.payload
+        code = vietqr.parse(text)
+        assert (code.bin, code.account, code.static) == (
+            account.bank.bin,
+            account.account_number,
+            True,
+        )
+
+
+def test_primary_image_and_svg(client, vendor_a):
+    primary = vendor_a.accounts.get(is_primary=True)
+    response = client.get(f"/v/{vendor_a.token}/qr.png")
+    assert decode_png(response.content) == [primary.payload]
+    svg = client.get(f"/v/{vendor_a.token}/qr.svg")
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert svg.content.startswith(b"<?xml") and b"<path" in svg.content
+
+
+def test_images_are_rendered_once_then_served_from_the_cache_with_an_etag(
+    client, vendor_a, django_assert_num_queries
+):
+    url = f"/v/{vendor_a.token}/qr.png"
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    versioned = client.get(url + "?v=abc")
+    assert "max-age=31536000" in versioned["Cache-Control"]
+
+
+def test_asking_for_an_amount_gives_a_dynamic_code_with_it(client, vendor_a):
+    response = client.get(f"/v/{vendor_a.token}/", {"amount": "50000", "note": "Rau cải 2 bó"})
+    html = response.content.decode()
+    assert "50.000" in html
+    start = html.index('src="', html.index('id="requested"')) + 5
+    image_url = html[start : html.index('"', start)].replace("&amp;", "&")
+    (text,) = decode_png(client.get(image_url).content)
+    code = vietqr.parse(text)
+    assert (code.amount, code.purpose, code.static) == (50000, "Rau cai 2 bo", False)
+
+
+@pytest.mark.parametrize("amount", ["0", "-5", "50.000", "1,000", "12345678901234", "abc"])
+def test_bad_amounts_are_explained_in_vietnamese(client, vendor_a, amount):
+    response = client.get(f"/v/{vendor_a.token}/", {"amount": amount})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="error"' in html
+    assert 'id="requested"' not in html
+
+
+def test_a_bad_amount_in_an_image_url_is_a_400_not_a_500(client, vendor_a):
+    response = client.get(f"/v/{vendor_a.token}/qr.png", {"amount": "0"})
+    assert response.status_code == 400
+
+
+def test_unknown_revoked_and_malformed_keys_are_404(client, vendor_a, officer):
+    from market.services import vendor_reissue_token
+
+    old = vendor_a.token
+    vendor_reissue_token(vendor=vendor_a, actor=officer)
+    for url in (
+        f"/v/{old}/",
+        f"/v/{old}/qr.png",
+        "/v/AAAAAAAAAAAAAAAA/",
+        "/v/short/",
+        f"/v/{vendor_a.token}/a/999999/qr.png",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/v/{vendor_a.token}/").status_code == 200
+
+
+def test_an_account_of_another_vendor_is_not_found_under_this_key(client, vendor_a, vendor_b):
+    other = vendor_b.accounts.get()
+    url = reverse("market:account_qr", args=[vendor_a.token, other.pk, "png"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_signed_in_vendor_reaches_their_own_page(
+    client, vendor_a, vendor_b, vendor, vendor_b_user
+):
+    client.force_login(vendor)
+    assert client.get("/v/")["Location"] == f"/v/{vendor_a.token}/"
+    client.force_login(vendor_b_user)
+    assert client.get("/v/")["Location"] == f"/v/{vendor_b.token}/"
+
+
+def test_my_page_needs_a_vendor(client, volunteer):
+    assert client.get("/v/").status_code == 302  # anonymous: to sign-in
+    assert "/accounts/login/" in client.get("/v/")["Location"]
+    client.force_login(volunteer)
+    assert client.get("/v/").status_code == 404
