@@ -71,3 +71,4 @@ clean:
 ## Benchmarks print ratios against a baseline measured in the same run.
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/qr.py

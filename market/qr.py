@@ -4,10 +4,19 @@ Rendering a code costs about 9 ms (mostly QR encoding and mask choice), so the
 vendor's image URLs keep the rendered bytes in Django's cache (Redis in
 production, shared by every web host) under a key of the vendor's token and
 account; services drop those keys when a vendor's accounts or token change.
+
+In front of Redis each process keeps the images it served in the last
+``LOCAL_SECONDS`` (a Redis round trip costs a third of a cached image's
+throughput, bench/qr.py). So after a vendor's link is revoked or an account
+changes, another web process may serve the old image for up to that long;
+the vendor's page itself always asks the database.
 """
 
 import hashlib
 import io
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import qrcode
@@ -17,6 +26,11 @@ from qrcode.image.pil import PilImage
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 CACHE_SECONDS = 60 * 60 * 24 * 30
+LOCAL_SECONDS = 30
+LOCAL_ENTRIES = 512
+
+_local: OrderedDict[str, tuple[float, "QRImage"]] = OrderedDict()
+_local_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -51,19 +65,45 @@ def cache_key(token: str, account: str, fmt: str) -> str:
     return f"market:qr:{token}:{account}:{fmt}"
 
 
+def _remember(key: str, image: QRImage) -> None:
+    with _local_lock:
+        _local[key] = (time.monotonic() + LOCAL_SECONDS, image)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
 def cached(key: str) -> QRImage | None:
-    return cache.get(key)
+    with _local_lock:
+        entry = _local.get(key)
+    if entry and entry[0] > time.monotonic():
+        return entry[1]
+    image = cache.get(key)
+    if image is not None:
+        _remember(key, image)
+    return image
 
 
 def store(key: str, image: QRImage) -> None:
     cache.set(key, image, CACHE_SECONDS)
+    _remember(key, image)
 
 
 def forget(token: str, account_keys: list[str]) -> None:
     """Drop every cached image of a vendor (``account_keys``: "primary" and account ids)."""
-    cache.delete_many([cache_key(token, a, fmt) for a in account_keys for fmt in FORMATS])
+    keys = [cache_key(token, a, fmt) for a in account_keys for fmt in FORMATS]
+    cache.delete_many(keys)
+    with _local_lock:
+        for key in keys:
+            _local.pop(key, None)
 
 
 def version(payload: str) -> str:
     """A short hash of the payload, put in image URLs so they can be cached for good."""
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def clear_local() -> None:
+    """Empty this process's copies (tests; nothing else needs it)."""
+    with _local_lock:
+        _local.clear()

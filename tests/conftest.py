@@ -151,5 +151,8 @@ def _clear_cache():
     """Rate-limit counters and cached pages live in the cache (Redis in CI): start clean."""
     from django.core.cache import cache
 
+    from market import qr
+
     cache.clear()
+    qr.clear_local()
     yield
