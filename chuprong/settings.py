@@ -16,6 +16,7 @@ Two shapes come out of the same module:
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chuprong.middleware.VietnameseFirstLocaleMiddleware",
@@ -176,6 +178,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work, run by one `celery beat` (times are Asia/Ho_Chi_Minh).
+CELERY_BEAT_SCHEDULE = {
+    "legal-library-status": {
+        "task": "legal_library.refresh_document_status",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "legal-library-counts": {"task": "legal_library.flush_counts", "schedule": 60.0},
+}
 if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < 3600:
     raise ImproperlyConfigured(
         "Celery time limits must satisfy soft limit < hard limit < 3600 s (visibility timeout)."
@@ -257,6 +267,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     if env_bool("BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The address printed on QR posters, e.g. https://portal.chuprong.gialai.gov.vn
+# (empty: the address the officer's browser used).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 
 LOGGING = {
     "version": 1,

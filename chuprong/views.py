@@ -1,7 +1,11 @@
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from legal_library.selectors import public_points
 
 from . import selectors
 from .models import Commune
@@ -23,7 +27,12 @@ def commune_detail(request, slug: str):
 
 def _commune_page(request, commune: Commune):
     villages = selectors.commune_villages(commune)
-    return render(request, "chuprong/home.html", {"commune": commune, "villages": villages})
+    points = public_points().filter(village__commune=commune)
+    return render(
+        request,
+        "chuprong/home.html",
+        {"commune": commune, "villages": villages, "points": points},
+    )
 
 
 @never_cache
@@ -40,3 +49,22 @@ def healthz(request):
         {"status": "ok" if database == "ok" else "error", "database": database, "broker": broker},
         status=200 if database == "ok" else 503,
     )
+
+
+@require_GET
+def set_language(request, code: str):
+    """Switch the language by a plain link (no form, no CSRF token in cached pages)."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response

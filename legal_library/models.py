@@ -1,1 +1,238 @@
-"""Models of the legal library program. Every record hangs off a village (chuprong.Village)."""
+"""Legal documents, the village points that show them, their revisions and read counts.
+
+A ``LibraryPoint`` is a printed QR poster in a village whose URL (``/l/<code>/``)
+never changes; it shows every published ``Document`` or a chosen set (with
+pinned ones first). Published changes are kept as ``DocumentRevision`` rows.
+``PointDailyCount`` and ``DocumentDailyCount`` hold anonymous counts per day.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chuprong.models import Village
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Document(models.Model):
+    class Type(models.TextChoices):
+        LAW = "law", _("Law")
+        DECREE = "decree", _("Decree")
+        CIRCULAR = "circular", _("Circular")
+        DECISION = "decision", _("Decision")
+        GUIDANCE = "guidance", _("Guidance")
+        LEAFLET = "leaflet", _("Leaflet")
+
+    class Status(models.TextChoices):
+        NOT_YET = "not_yet", _("Not yet in force")
+        IN_FORCE = "in_force", _("In force")
+        EXPIRED = "expired", _("Expired or replaced")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    number = models.CharField(
+        _("document number"), max_length=60, blank=True, help_text=_("e.g. 52/2014/QH13")
+    )
+    doc_type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.LAW)
+    issuing_body = models.CharField(_("issued by"), max_length=200, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    effective_on = models.DateField(_("in force from"), null=True, blank=True)
+    expires_on = models.DateField(_("in force until"), null=True, blank=True)
+    status = models.CharField(
+        _("legal status"), max_length=10, choices=Status.choices, default=Status.IN_FORCE
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
+    categories = models.ManyToManyField(
+        Category, related_name="documents", blank=True, verbose_name=_("categories")
+    )
+    summary = models.TextField(_("plain-language summary"), blank=True)
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    search_text = models.TextField(
+        editable=False,
+        blank=True,
+        help_text="Title, number, summary and text folded: no case, no diacritics.",
+    )
+    attachment = models.FileField(_("PDF attachment"), upload_to="legal/%Y/", blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(
+        _("first published at"), null=True, blank=True, editable=False
+    )
+    updated_at = models.DateTimeField(
+        _("updated at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a published change was last made."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("legal document")
+        verbose_name_plural = _("legal documents")
+        ordering = ["-updated_at", "title"]
+        indexes = [models.Index(fields=["published", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.number})" if self.number else self.title
+
+
+class DocumentRevision(models.Model):
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("document")
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changes = models.JSONField(
+        _("changes"), default=dict, help_text="Field name → [before, after] of what changed."
+    )
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} #{self.number}"
+
+
+class LibraryPoint(models.Model):
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="library_points", verbose_name=_("village")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("e.g. the village cultural house")
+    )
+    code = models.CharField(
+        _("short code"),
+        max_length=12,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9-]{2,12}$", _("2 to 12 letters, digits or dashes."))
+        ],
+        help_text=_("Part of the printed QR address /l/<code>/: never change it after printing."),
+    )
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    shows_all = models.BooleanField(
+        _("shows every published document"),
+        default=True,
+        help_text=_("Off: the point shows only the documents chosen for it."),
+    )
+    documents = models.ManyToManyField(
+        Document,
+        through="PointDocument",
+        related_name="points",
+        blank=True,
+        verbose_name=_("documents"),
+    )
+
+    class Meta:
+        verbose_name = _("library point")
+        verbose_name_plural = _("library points")
+        ordering = ["village__commune", "village__position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PointDocument(models.Model):
+    point = models.ForeignKey(
+        LibraryPoint,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("library point"),
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="entries", verbose_name=_("document")
+    )
+    pinned = models.BooleanField(_("pinned"), default=False)
+
+    class Meta:
+        verbose_name = _("document at a point")
+        verbose_name_plural = _("documents at the point")
+        constraints = [
+            models.UniqueConstraint(fields=["point", "document"], name="point_document_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} · {self.document}"
+
+
+class PointDailyCount(models.Model):
+    """Visits of a point's page per day (through its QR code or its link): no address,
+    no cookie, no user."""
+
+    day = models.DateField(_("day"))
+    point = models.ForeignKey(
+        LibraryPoint,
+        on_delete=models.CASCADE,
+        related_name="daily_counts",
+        verbose_name=_("library point"),
+    )
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+
+    class Meta:
+        verbose_name = _("point visits per day")
+        verbose_name_plural = _("point visits per day")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "point"], name="point_daily_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.point}: {self.visits}"
+
+
+class DocumentDailyCount(models.Model):
+    """Reads of a document's page per day, anonymous like the point visits."""
+
+    day = models.DateField(_("day"))
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="daily_counts", verbose_name=_("document")
+    )
+    reads = models.PositiveIntegerField(_("reads"), default=0)
+
+    class Meta:
+        verbose_name = _("document reads per day")
+        verbose_name_plural = _("document reads per day")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "document"], name="document_daily_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.document}: {self.reads}"

@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_page_is_vietnamese(client, commune, village_a, village_b, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the communes with their village count, the villages
+    # the communes with their village count, the villages, the library points
+    with django_assert_num_queries(3):
         response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -24,7 +25,7 @@ def test_home_page_query_count_does_not_grow_with_villages(
     client, commune, django_assert_num_queries
 ):
     VillageFactory.create_batch(40, commune=commune)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert client.get("/").status_code == 200
 
 
@@ -48,13 +49,13 @@ def test_unknown_commune_and_page_are_friendly_404s(client, commune):
 
 
 def test_english_is_the_second_language(client, commune):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
+    response = client.get("/ngon-ngu/en/", {"next": "/"})
+    assert (response.status_code, response["Location"]) == (302, "/")
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Chư Prông digital commune" in html
     assert "Legal library" in html
-    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    client.get("/ngon-ngu/vi/", {"next": "/"})
     assert '<html lang="vi">' in client.get("/").content.decode()
 
 
@@ -129,3 +130,10 @@ def test_a_phone_set_to_english_still_gets_vietnamese(client, commune):
 def test_an_unknown_language_cookie_falls_back_to_vietnamese(client, commune):
     client.cookies["django_language"] = "fr"
     assert '<html lang="vi">' in client.get("/").content.decode()
+
+
+def test_the_language_link_never_redirects_elsewhere(client, commune):
+    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = client.get("/ngon-ngu/en/", {"next": target})
+        assert response["Location"] == "/"
+    assert "django_language" not in client.get("/ngon-ngu/xx/").cookies

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from chuprong.demo import OFFICER_USERNAME, demo_load
+from legal_library.demo import demo_load as library_demo_load
 from market.demo import demo_load as market_demo_load
 
 DEMO_PASSWORD = "chuprong-demo"  # noqa: S105 - printed to the developer on purpose
@@ -24,10 +25,12 @@ class Command(BaseCommand):
             )
         result = demo_load(officer_password=DEMO_PASSWORD if with_officer else None)
         vendors = market_demo_load(result.commune)
+        points, documents = library_demo_load(result.commune)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {result.commune} ({result.commune.province}), "
-                f"{result.village_count} villages, {vendors} market vendors."
+                f"{result.village_count} villages, {vendors} market vendors, "
+                f"{points} legal library points, {documents} documents."
             )
         )
         if result.officer:

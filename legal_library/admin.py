@@ -1,0 +1,174 @@
+from django.contrib import admin, messages
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from chuprong.admin import VillageScopedAdmin
+from chuprong.models import Commune
+
+from . import selectors, services
+from .forms import AddToPointsForm, DocumentAdminForm
+from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class RevisionInline(admin.TabularInline):
+    model = DocumentRevision
+    extra = 0
+    can_delete = False
+    fields = ["number", "changed_at", "changed_by", "changes"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    form = DocumentAdminForm
+    list_display = ["title", "number", "doc_type", "status", "published", "updated_at", "preview"]
+    list_filter = ["published", "status", "doc_type", "categories"]
+    search_fields = ["title", "number", "search_text"]
+    filter_horizontal = ["categories"]
+    readonly_fields = ["slug", "status", "published_at", "updated_at", "preview"]
+    fields = [
+        "title",
+        "slug",
+        "number",
+        "doc_type",
+        "issuing_body",
+        "issued_on",
+        "effective_on",
+        "expires_on",
+        "status",
+        "replaced_by",
+        "categories",
+        "summary",
+        "body",
+        "attachment",
+        "published",
+        "published_at",
+        "updated_at",
+        "preview",
+    ]
+    inlines = [RevisionInline]
+    actions = ["publish", "unpublish", "add_to_points"]
+    raw_id_fields = ["replaced_by"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("legal_library:document", args=[obj.slug]) + "?xem-truoc=1"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Preview"))
+
+    def save_model(self, request, obj, form, change):
+        obj._before = services.snapshot_of(obj) if change else None
+
+    def save_related(self, request, form, formsets, change):
+        document = form.instance
+        services.document_save(
+            document=document,
+            categories=list(form.cleaned_data["categories"]),
+            actor=request.user,
+            before=document._before,
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @admin.action(description=_("Publish the selected documents"))
+    def publish(self, request, queryset):
+        for document in queryset:
+            services.document_set_published(document=document, published=True, actor=request.user)
+        self.message_user(request, _("Published."), messages.SUCCESS)
+
+    @admin.action(description=_("Unpublish the selected documents"))
+    def unpublish(self, request, queryset):
+        for document in queryset:
+            services.document_set_published(document=document, published=False, actor=request.user)
+        self.message_user(request, _("Unpublished."), messages.SUCCESS)
+
+    @admin.action(description=_("Show the selected documents at library points"))
+    def add_to_points(self, request, queryset):
+        points = selectors.points_for_user(request.user)
+        form = AddToPointsForm(request.POST if "apply" in request.POST else None, points=points)
+        if form.is_valid():
+            added = sum(
+                services.point_add_documents(
+                    point=point,
+                    documents=list(queryset),
+                    pinned=form.cleaned_data["pinned"],
+                    actor=request.user,
+                )
+                for point in form.cleaned_data["points"]
+            )
+            self.message_user(
+                request,
+                ngettext("%(count)d document placed.", "%(count)d documents placed.", added)
+                % {"count": added},
+                messages.SUCCESS,
+            )
+            return None
+        return render(
+            request,
+            "admin/legal_library/add_to_points.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "documents": queryset,
+                "action": "add_to_points",
+                "title": _("Show documents at library points"),
+            },
+        )
+
+
+class PointDocumentInline(admin.TabularInline):
+    model = PointDocument
+    extra = 1
+    raw_id_fields = ["document"]
+
+
+@admin.register(LibraryPoint)
+class LibraryPointAdmin(VillageScopedAdmin):
+    list_display = ["name", "code", "village", "place", "active", "shows_all", "links"]
+    list_filter = ["active", ("village", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["village"]
+    search_fields = ["name", "code", "place"]
+    inlines = [PointDocumentInline]
+    actions = ["expand"]
+    change_list_template = "admin/legal_library/librarypoint/change_list.html"
+
+    @admin.display(description=_("links"))
+    def links(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank">{}</a> · <a href="{}">{}</a>',
+            reverse("legal_library:point", args=[obj.code]),
+            _("page"),
+            reverse("legal_library:poster", args=[obj.code]),
+            _("poster"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.pages_changed()
+
+    @admin.action(description=_("Open a point in every village of these points' communes"))
+    def expand(self, request, queryset):
+        created = []
+        for commune_id in set(queryset.values_list("village__commune_id", flat=True)):
+            created += services.points_expand(
+                commune=Commune.objects.get(pk=commune_id), actor=request.user
+            )
+        self.message_user(
+            request,
+            ngettext("%(count)d new point.", "%(count)d new points.", len(created))
+            % {"count": len(created)},
+            messages.SUCCESS,
+        )

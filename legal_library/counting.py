@@ -1,0 +1,120 @@
+"""Anonymous read counts: a point's visits and a document's reads, per day.
+
+Nothing personal is kept: no address, no cookie, no user; a request counts
+once if it is a GET from something that is not an obvious bot or a prefetch.
+With Redis (production) a count is one ``HINCRBY`` on the request and the
+``flush_counts`` task (every minute, Celery beat) adds the totals to the
+database; without Redis (the embedded default) it is one upsert.
+"""
+
+import datetime as dt
+import re
+import uuid
+
+import redis
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import DocumentDailyCount, PointDailyCount
+
+BOTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|preview|facebookexternalhit|embedly|curl/|wget/|"
+    r"python-requests|python-urllib|httpx|go-http-client|java/|okhttp|headless|lighthouse|"
+    r"pingdom|uptime|monitor|scan",
+    re.IGNORECASE,
+)
+KEY = "library:counts"
+VISIT, READ = "visit", "read"
+_TABLES = {
+    VISIT: (PointDailyCount, "point_id", "visits"),
+    READ: (DocumentDailyCount, "document_id", "reads"),
+}
+_client = None
+
+
+def countable(request) -> bool:
+    """A person's GET: not HEAD, not a bot, not a browser's prefetch."""
+    if request.method != "GET":
+        return False
+    agent = request.headers.get("User-Agent", "")
+    if not agent or BOTS.search(agent):
+        return False
+    purpose = (request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")).lower()
+    return "prefetch" not in purpose and "prerender" not in purpose
+
+
+def _redis():
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
+        )
+    return _client
+
+
+def record(kind: str, object_id: int, *, day: dt.date | None = None) -> None:
+    """Count one visit of a point or one read of a document (``kind``: VISIT or READ)."""
+    day = day or timezone.localdate()
+    if settings.REDIS_URL:
+        try:
+            _redis().hincrby(KEY, f"{kind}:{day.isoformat()}:{object_id}", 1)
+            return
+        except redis.RedisError:
+            pass  # Redis is down: count straight into the database instead
+    add_counts({(kind, day, object_id): 1})
+
+
+def add_counts(counts: dict[tuple[str, dt.date, int], int]) -> None:
+    """Add counts to the daily tables in one upsert per table (PostgreSQL and SQLite)."""
+    for kind, (model, column, field) in _TABLES.items():
+        rows = [(day, object_id, n) for (k, day, object_id), n in counts.items() if k == kind]
+        if not rows:
+            continue
+        # Only our own table and column names are formatted in; the values are parameters.
+        table = connection.ops.quote_name(model._meta.db_table)
+        values = ", ".join(["(%s, %s, %s)"] * len(rows))
+        sql = (
+            f"INSERT INTO {table} (day, {column}, {field}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (day, {column}) "
+            f"DO UPDATE SET {field} = {table}.{field} + excluded.{field}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in rows for value in row])
+
+
+def flush() -> int:
+    """Move the counts buffered in Redis into the database; returns how many were moved.
+
+    The buffer is renamed first, so counts arriving meanwhile go to a new one; a
+    buffer whose flush failed is picked up again next time.
+    """
+    if not settings.REDIS_URL:
+        return 0
+    client = _redis()
+    if client.exists(KEY):
+        client.rename(KEY, f"{KEY}:flushing:{uuid.uuid4().hex}")
+    moved = 0
+    for name in client.scan_iter(f"{KEY}:flushing:*"):
+        counts = {}
+        for field, value in client.hgetall(name).items():
+            kind, day, object_id = field.decode().split(":")
+            if kind in _TABLES:
+                key = (kind, dt.date.fromisoformat(day), int(object_id))
+                counts[key] = counts.get(key, 0) + int(value)
+        with transaction.atomic():
+            _drop_deleted(counts)
+            add_counts(counts)
+        client.delete(name)
+        moved += sum(counts.values())
+    return moved
+
+
+def _drop_deleted(counts: dict) -> None:
+    """Counts of a point or document deleted since the request are dropped."""
+    for kind, (model, column, _field) in _TABLES.items():
+        related = model._meta.get_field(column.removesuffix("_id")).related_model
+        ids = {object_id for (k, _day, object_id) in counts if k == kind}
+        existing = set(related.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        for key in [key for key in counts if key[0] == kind and key[2] not in existing]:
+            del counts[key]

@@ -1,0 +1,223 @@
+"""Demo legal library: 8 points and a dozen documents (idempotent).
+
+Titles and numbers are those of real Vietnamese legal documents; every summary
+and text here is written for the demo in plain words, not copied from them.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+
+from chuprong.models import Commune
+
+from . import services
+from .models import Category, Document, LibraryPoint
+
+POINT_VILLAGES = ["T01", "T02", "T03", "T04", "T05", "T06", "L01", "L02"]
+
+# slug of category, title, number, type, issuing body, issued, effective, summary, body
+DOCUMENTS = [
+    (
+        "hon-nhan-gia-dinh",
+        "Luật Hôn nhân và gia đình",
+        "52/2014/QH13",
+        "law",
+        "Quốc hội",
+        "2014-06-19",
+        "2015-01-01",
+        "Nam từ đủ 20 tuổi, nữ từ đủ 18 tuổi mới được kết hôn. Việc kết hôn phải tự nguyện và "
+        "phải đăng ký tại Ủy ban nhân dân xã.",
+        "## Điều kiện kết hôn\n\n1. Nam **từ đủ 20 tuổi**, nữ **từ đủ 18 tuổi**.\n"
+        "2. Hai bên tự nguyện quyết định.\n3. Không bị mất năng lực hành vi dân sự.\n\n"
+        "## Đăng ký kết hôn\n\nHai người cùng đến Ủy ban nhân dân xã nơi một trong hai người cư "
+        "trú, mang theo giấy tờ tùy thân. Cán bộ tư pháp hướng dẫn miễn phí.",
+    ),
+    (
+        "phong-chong-tao-hon",
+        "Phòng, chống tảo hôn và hôn nhân cận huyết thống",
+        "",
+        "leaflet",
+        "Đoàn Thanh niên xã Chư Prông",
+        "2024-07-01",
+        "2024-07-01",
+        "Tảo hôn là lấy vợ, lấy chồng khi chưa đủ tuổi. Tảo hôn làm các em phải bỏ học, sinh con "
+        "sớm, con dễ bị suy dinh dưỡng. Người tổ chức tảo hôn có thể bị xử phạt.",
+        "## Vì sao không tảo hôn?\n\n- Các em còn phải đi học.\n- Cơ thể người mẹ chưa phát triển "
+        "đủ để sinh con.\n- Gia đình trẻ dễ nghèo, dễ tan vỡ.\n\n## Khi biết có tảo hôn\n\n"
+        "Báo ngay cho trưởng thôn, làng, bí thư chi đoàn hoặc Ủy ban nhân dân xã.",
+    ),
+    (
+        "hon-nhan-gia-dinh",
+        "Nghị định quy định xử phạt vi phạm hành chính về hôn nhân và gia đình",
+        "82/2020/NĐ-CP",
+        "decree",
+        "Chính phủ",
+        "2020-07-15",
+        "2020-09-01",
+        "Nói rõ mức phạt tiền với người tổ chức lấy vợ, lấy chồng cho người chưa đủ tuổi và các "
+        "vi phạm khác về hôn nhân, gia đình.",
+        "## Một số mức phạt\n\n| Vi phạm | Mức phạt |\n|---|---|\n| Tổ chức tảo hôn | phạt tiền |\n"
+        "| Cưỡng ép kết hôn | phạt tiền |\n\nHãy hỏi cán bộ tư pháp xã để biết mức cụ thể.",
+    ),
+    (
+        "dat-dai",
+        "Luật Đất đai",
+        "31/2024/QH15",
+        "law",
+        "Quốc hội",
+        "2024-01-18",
+        "2024-08-01",
+        "Quy định quyền và nghĩa vụ của người sử dụng đất, cách cấp giấy chứng nhận quyền sử dụng "
+        "đất (sổ đỏ), thừa kế, chuyển nhượng và bồi thường khi Nhà nước thu hồi đất.",
+        "## Người dân cần biết\n\n- Đất phải được đăng ký.\n- Mua bán, cho tặng đất phải làm hợp "
+        "đồng có công chứng hoặc chứng thực.\n- Khi có tranh chấp, trước hết hòa giải ở thôn, xã.",
+    ),
+    (
+        "dat-dai",
+        "Cấp giấy chứng nhận quyền sử dụng đất lần đầu",
+        "",
+        "guidance",
+        "Ủy ban nhân dân xã Chư Prông",
+        "2024-09-01",
+        "2024-09-01",
+        "Các bước làm hồ sơ xin cấp sổ đỏ lần đầu, giấy tờ cần mang theo và nơi nộp, có thể nộp "
+        "trực tuyến trên Cổng Dịch vụ công quốc gia.",
+        "## Các bước\n\n1. Chuẩn bị đơn và giấy tờ về nguồn gốc đất.\n2. Nộp tại Bộ phận một cửa "
+        "của xã hoặc trực tuyến.\n3. Nhận giấy hẹn và theo dõi kết quả trên điện thoại.",
+    ),
+    (
+        "an-toan-giao-thong",
+        "Luật Trật tự, an toàn giao thông đường bộ",
+        "36/2024/QH15",
+        "law",
+        "Quốc hội",
+        "2024-06-27",
+        "2025-01-01",
+        "Đội mũ bảo hiểm khi đi xe máy, không chở quá số người, không uống rượu bia khi lái xe, "
+        "trẻ em phải ngồi đúng chỗ và có thiết bị an toàn.",
+        "## Những điều cần nhớ\n\n- **Đã uống rượu bia thì không lái xe.**\n- Luôn đội mũ bảo "
+        "hiểm cài quai.\n- Xe máy chở tối đa hai người (trừ trường hợp luật cho phép).",
+    ),
+    (
+        "an-toan-giao-thong",
+        "Nghị định xử phạt vi phạm giao thông đường bộ",
+        "168/2024/NĐ-CP",
+        "decree",
+        "Chính phủ",
+        "2024-12-26",
+        "2025-01-01",
+        "Mức phạt khi lái xe có nồng độ cồn, không đội mũ bảo hiểm, vượt đèn đỏ, chạy quá tốc độ "
+        "và trừ điểm giấy phép lái xe.",
+        "## Nồng độ cồn\n\nLái xe máy mà có nồng độ cồn bị phạt tiền và trừ điểm giấy phép lái "
+        "xe. Mức phạt tăng theo nồng độ.",
+    ),
+    (
+        "dich-vu-cong",
+        "Tạo và kích hoạt tài khoản định danh điện tử VNeID",
+        "",
+        "guidance",
+        "Công an xã Chư Prông",
+        "2024-03-01",
+        "2024-03-01",
+        "Tài khoản định danh điện tử mức 2 giúp làm thủ tục trực tuyến, thay giấy tờ khi đi khám "
+        "bệnh, đi máy bay. Đăng ký tại công an xã, kích hoạt trên ứng dụng VNeID.",
+        "## Cách làm\n\n1. Mang căn cước đến công an xã để đăng ký mức 2.\n2. Cài ứng dụng VNeID.\n"
+        "3. Nhập số định danh và số điện thoại chính chủ, làm theo hướng dẫn để kích hoạt.",
+    ),
+    (
+        "dich-vu-cong",
+        "Nộp hồ sơ trên Cổng Dịch vụ công quốc gia",
+        "",
+        "guidance",
+        "Đoàn Thanh niên xã Chư Prông",
+        "2024-05-15",
+        "2024-05-15",
+        "Đăng nhập bằng tài khoản VNeID, chọn thủ tục, điền tờ khai, đính kèm ảnh giấy tờ và "
+        "thanh toán phí trực tuyến. Kết quả được báo qua tin nhắn.",
+        "## Các bước\n\n1. Vào dichvucong.gov.vn.\n2. Đăng nhập bằng VNeID.\n3. Tìm thủ tục, điền "
+        "tờ khai, nộp.\n\nĐoàn viên ở thôn sẵn sàng giúp bà con làm lần đầu.",
+    ),
+    (
+        "an-ninh-mang",
+        "Luật An ninh mạng",
+        "24/2018/QH14",
+        "law",
+        "Quốc hội",
+        "2018-06-12",
+        "2019-01-01",
+        "Không đăng, chia sẻ tin giả, tin xúc phạm người khác trên mạng xã hội. Giữ bí mật mật "
+        "khẩu, mã OTP; cảnh giác với cuộc gọi, tin nhắn lừa đảo.",
+        "## Tự bảo vệ trên mạng\n\n- Không bao giờ đọc mã OTP cho người khác.\n- Không bấm vào "
+        "đường link lạ.\n- Kiểm tra tin trước khi chia sẻ.",
+    ),
+    (
+        "an-ninh-mang",
+        "Nhận biết và phòng tránh lừa đảo qua điện thoại",
+        "",
+        "leaflet",
+        "Công an xã Chư Prông",
+        "2025-02-01",
+        "2025-02-01",
+        "Kẻ gian giả danh công an, ngân hàng, nhân viên điện lực để lấy tiền. Cơ quan nhà nước "
+        "không gọi điện yêu cầu chuyển tiền.",
+        "## Dấu hiệu lừa đảo\n\n- Gọi điện đe dọa, bảo chuyển tiền gấp.\n- Gửi đường link yêu "
+        "cầu đăng nhập ngân hàng.\n\nGặp trường hợp này, hãy báo công an xã.",
+    ),
+    (
+        "hon-nhan-gia-dinh",
+        "Luật Phòng, chống bạo lực gia đình",
+        "13/2022/QH15",
+        "law",
+        "Quốc hội",
+        "2022-11-14",
+        "2023-07-01",
+        "Mọi hành vi đánh đập, chửi mắng, ép buộc người trong gia đình đều bị cấm. Người bị bạo "
+        "lực được bảo vệ, hỗ trợ và có thể báo tin cho trưởng thôn, công an xã.",
+        "## Khi có bạo lực gia đình\n\n1. Đưa người bị hại đến nơi an toàn.\n2. Báo cho trưởng "
+        "thôn, làng hoặc công an xã.\n3. Gọi đường dây nóng 111 nếu là trẻ em.",
+    ),
+]
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+@transaction.atomic
+def demo_load(commune: Commune) -> tuple[int, int]:
+    villages = {v.code: v for v in commune.villages.all()}
+    for code in POINT_VILLAGES:
+        village = villages[code]
+        if not LibraryPoint.objects.filter(village=village).exists():
+            services.point_create(
+                village=village,
+                name=f"Tủ sách pháp luật {village.name}",
+                code=code,
+                place=f"Nhà văn hóa {village.name}",
+                opened_on=dt.date(2024, 7, 1),
+                actor=None,
+            )
+    for slug, title, number, kind, body, issued, effective, summary, text in DOCUMENTS:
+        if Document.objects.filter(title=title).exists():
+            continue
+        document = Document(
+            title=title,
+            number=number,
+            doc_type=kind,
+            issuing_body=body,
+            issued_on=_date(issued),
+            effective_on=_date(effective),
+            summary=summary,
+            body=text,
+            published=True,
+        )
+        services.document_save(
+            document=document, categories=[Category.objects.get(slug=slug)], actor=None
+        )
+    pinned = Document.objects.get(title__startswith="Phòng, chống tảo hôn")
+    for point in LibraryPoint.objects.filter(village__commune=commune):
+        services.point_add_documents(point=point, documents=[pinned], pinned=True, actor=None)
+    return (
+        LibraryPoint.objects.filter(village__commune=commune).count(),
+        Document.objects.filter(published=True).count(),
+    )

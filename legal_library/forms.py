@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Document, LibraryPoint
+from .pdfcheck import PDFCheckError, check_pdf
+
+PDF_ERRORS = {
+    "too_large": _("The PDF is larger than 20 MB. Make it smaller or split it."),
+    "empty": _("The file is empty."),
+    "not_pdf": _("This file is not a PDF (its content is not, whatever its name says)."),
+    "corrupt": _("The PDF is damaged and cannot be opened."),
+    "encrypted": _("The PDF is protected by a password; upload an unprotected copy."),
+    "javascript": _("The PDF contains JavaScript, which is not allowed. Print it to a new PDF."),
+}
+
+
+class DocumentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = [
+            "title",
+            "number",
+            "doc_type",
+            "issuing_body",
+            "issued_on",
+            "effective_on",
+            "expires_on",
+            "replaced_by",
+            "categories",
+            "summary",
+            "body",
+            "attachment",
+            "published",
+        ]
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            try:
+                check_pdf(upload, size=upload.size)
+            except PDFCheckError as exc:
+                raise forms.ValidationError(
+                    PDF_ERRORS.get(exc.code, PDF_ERRORS["corrupt"])
+                ) from exc
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        effective, expires = cleaned.get("effective_on"), cleaned.get("expires_on")
+        if effective and expires and expires < effective:
+            self.add_error("expires_on", _("A document cannot expire before it comes into force."))
+        replaced_by = cleaned.get("replaced_by")
+        if replaced_by and self.instance.pk and replaced_by.pk == self.instance.pk:
+            self.add_error("replaced_by", _("A document cannot replace itself."))
+        return cleaned
+
+
+class AddToPointsForm(forms.Form):
+    points = forms.ModelMultipleChoiceField(
+        label=_("Library points"),
+        queryset=LibraryPoint.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pinned = forms.BooleanField(label=_("Pin them at the top"), required=False)
+
+    def __init__(self, *args, points=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["points"].queryset = points

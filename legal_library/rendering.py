@@ -1,0 +1,220 @@
+"""Officers' Markdown → safe, light HTML for the public legal-library pages.
+
+Pure module (no Django): ``render_markdown`` turns the Markdown an officer types
+(legal documents: headings, numbered articles, lists, bold, tables, block quotes,
+links, footnotes) into HTML that is safe to show to anybody, and ``plain_text``
+gives the visible text of that HTML for search indexing and Open Graph
+descriptions.
+
+Safety does not rely on Markdown: Python-Markdown lets raw HTML through, and the
+result is then sanitized by nh3 (ammonia, an HTML5 parser-based sanitizer) with
+an explicit allow-list. Whatever is not on the list is stripped — tags that hide
+code (``<script>``, ``<style>``, ``<iframe>``, ``<svg>``, ``<math>``, …) lose
+their content too — so raw HTML typed into a document can format text (``<u>``,
+``<sub>``, ``<br>``) but never run.
+
+Images are deliberately not allowed in the body, neither ``![](…)`` nor
+``<img>``: public pages are read on cheap phones over slow mobile data and must
+stay light, an external image would leak readers' visits to another server, and
+a document's scans belong in its PDF attachments, which are checked on upload.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+
+__all__ = ["MAX_CHARS", "plain_text", "render_markdown"]
+
+MAX_CHARS = 500_000
+"""Longest Markdown accepted, in characters; officers' documents are far smaller."""
+
+# Python-Markdown's "extra" (tables, footnotes, abbreviations, definition lists, fenced
+# code, attribute lists, markdown in HTML) and "sane_lists" (an ordered list keeps its
+# own start number and does not absorb a following bullet list). No "smarty": legal
+# texts keep their quotes and dashes exactly as typed.
+_EXTENSIONS = ["extra", "sane_lists"]
+_EXTENSION_CONFIGS = {
+    "extra": {
+        # align="right" instead of style="text-align: right" (style is never allowed).
+        "tables": {"use_align_attribute": True},
+        # The body is Vietnamese whatever the interface language is.
+        "footnotes": {"BACKLINK_TITLE": "Quay lại chú thích %d"},
+    }
+}
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr",
+        "h1", "h2", "h3", "h4", "h5", "h6",  # h1 is turned into h2 after cleaning
+        "strong", "em", "b", "i", "u", "s", "sub", "sup", "code", "pre",
+        "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+        "table", "thead", "tbody", "tr", "th", "td",
+        "a", "abbr",
+    }
+)  # fmt: skip
+
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    # Footnotes: the reference (<sup id="fnref:1">) and the note (<li id="fn:1">).
+    "sup": {"id"},
+    "li": {"id"},
+}
+
+_ALIGN = {"left", "center", "right"}
+ALLOWED_ATTRIBUTE_VALUES = {"th": {"align": _ALIGN}, "td": {"align": _ALIGN}}
+
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+LINK_REL = "noopener noreferrer nofollow"
+
+# The body's ids (footnotes only) are prefixed so they can never collide with, or
+# clobber, an id of the page around them; in-page links are prefixed to match.
+ID_PREFIX = "md-"
+
+# Tags removed together with everything inside them (the rest keep their text).
+_CLEAN_CONTENT_TAGS = frozenset(
+    {
+        "script", "style", "template", "noscript", "iframe", "frame", "frameset",
+        "object", "embed", "applet", "svg", "math", "textarea", "select", "title",
+        "xmp", "noembed", "noframes", "plaintext",
+    }
+)  # fmt: skip
+
+_SPAN = re.compile(r"[1-9][0-9]{0,3}")
+_START = re.compile(r"-?[0-9]{1,9}")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return value if value.startswith(ID_PREFIX) else ID_PREFIX + value
+    if attribute == "href" and value.startswith("#") and not value.startswith("#" + ID_PREFIX):
+        return "#" + ID_PREFIX + value[1:]
+    if attribute in {"colspan", "rowspan"}:
+        return value if _SPAN.fullmatch(value.strip()) else None
+    if attribute == "start":
+        return value if _START.fullmatch(value.strip()) else None
+    return value
+
+
+_cleaner = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(_CLEAN_CONTENT_TAGS),
+    attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+    tag_attribute_values={tag: dict(values) for tag, values in ALLOWED_ATTRIBUTE_VALUES.items()},
+    attribute_filter=_filter_attribute,
+    url_schemes=set(URL_SCHEMES),
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
+
+
+def render_markdown(text: str) -> str:
+    """Return safe HTML for the Markdown ``text``; "" for blank text.
+
+    Allowed: paragraphs, line breaks, rules, headings (a ``#`` heading becomes
+    ``<h2>`` because the page's own title is its only ``<h1>``), bold, italics,
+    underline, strike, sub/superscript, code, quotes, lists (ordered ones may keep
+    their ``start``), tables (``colspan``, ``rowspan``, ``align``), abbreviations,
+    definition lists, footnotes and links. Links may use ``http``, ``https``,
+    ``mailto``, ``tel`` or a relative URL — any other scheme (``javascript:``,
+    ``data:``, ``vbscript:`` …) loses its ``href`` — and all get
+    ``rel="noopener noreferrer nofollow"``. No images (see the module docstring),
+    no ``style``, no ``on*`` handlers, no comments.
+
+    Raises ``ValueError("too long")`` for more than ``MAX_CHARS`` characters. A real
+    document of that size renders in about a second, but Python-Markdown and the
+    HTML parser are quadratic on some contrived input (tens of thousands of ``[`` or
+    inline tags in one paragraph, tens of thousands of nested tags), which can take
+    minutes: render when a document is saved, not on each page view.
+    """
+    if len(text) > MAX_CHARS:
+        raise ValueError("too long")
+    if not text or not text.strip():
+        return ""
+    # A fresh converter per call: Markdown instances keep state and are not thread-safe.
+    converter = markdown.Markdown(
+        extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS, output_format="html"
+    )
+    try:
+        converted = converter.convert(text)
+    except RecursionError:
+        # Python-Markdown parses nested blocks recursively: a few hundred levels of
+        # "- - - - …" or "1. 1. 1. …" exhaust the stack. No real document nests so
+        # deep; show such text as plain paragraphs rather than fail.
+        return _cleaner.clean(_plain_paragraphs(text))
+    html = _cleaner.clean(converted)
+    # h1 keeps no attribute and nh3 escapes "<" in text and attribute values, so
+    # these exact strings can only be the tags themselves.
+    return html.replace("<h1>", "<h2>").replace("</h1>", "</h2>").strip()
+
+
+def _plain_paragraphs(text: str) -> str:
+    """``text`` escaped, as paragraphs (blank lines) and line breaks: no markup at all."""
+    paragraphs = (block.strip() for block in re.split(r"\n[ \t]*\n", text.replace("\r", "")))
+    return "\n".join(
+        "<p>" + "<br>\n".join(escape(line) for line in block.split("\n")) + "</p>"
+        for block in paragraphs
+        if block
+    )
+
+
+# Elements whose edges separate words, so "<td>a</td><td>b</td>" reads "a b", not "ab".
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl",
+        "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+        "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+_INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _INVISIBLE_TAGS:
+            self._hidden += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _INVISIBLE_TAGS:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """Return the visible text of ``html``: no tags, entities decoded, whitespace collapsed.
+
+    The result is plain text, not HTML: "&lt;b&gt;" comes back as "<b>", so it
+    must be escaped again wherever it is put into a page (Django templates do).
+    """
+    if not html:
+        return ""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    # convert_charrefs=True has decoded the entities exactly once ("&amp;lt;" → "&lt;").
+    return " ".join("".join(parser.parts).split())

@@ -1,0 +1,150 @@
+"""Reads of the legal library: points, their documents, search, statistics."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+
+from chuprong.models import User
+from chuprong.selectors import villages_for_user
+from chuprong.text import fold
+
+from .models import (
+    Category,
+    Document,
+    DocumentDailyCount,
+    LibraryPoint,
+    PointDailyCount,
+    PointDocument,
+)
+
+MAX_QUERY = 200  # characters of a search that are looked at
+
+
+def point_by_code(code: str) -> LibraryPoint | None:
+    return LibraryPoint.objects.select_related("village__commune").filter(code__iexact=code).first()
+
+
+def public_points() -> QuerySet[LibraryPoint]:
+    return (
+        LibraryPoint.objects.filter(active=True)
+        .select_related("village__commune")
+        .order_by("village__commune__name", "village__position", "name")
+    )
+
+
+def points_for_user(user: User) -> QuerySet[LibraryPoint]:
+    return LibraryPoint.objects.filter(village__in=villages_for_user(user)).select_related(
+        "village__commune"
+    )
+
+
+def _with_categories(documents: QuerySet[Document]) -> QuerySet[Document]:
+    return documents.prefetch_related(
+        Prefetch("categories", queryset=Category.objects.order_by("position", "name"))
+    )
+
+
+def point_documents(point: LibraryPoint) -> QuerySet[Document]:
+    """The published documents a point shows, pinned first, then recently updated (2 queries)."""
+    documents = Document.objects.filter(published=True)
+    pinned = Exists(PointDocument.objects.filter(point=point, document=OuterRef("pk"), pinned=True))
+    if not point.shows_all:
+        documents = documents.filter(entries__point=point)
+    return _with_categories(
+        documents.annotate(is_pinned=pinned).order_by("-is_pinned", "-updated_at", "title")
+    )
+
+
+def published_document(slug: str) -> Document | None:
+    return _with_categories(
+        Document.objects.filter(published=True, slug=slug).select_related("replaced_by")
+    ).first()
+
+
+def document_for_preview(user: User, slug: str) -> Document | None:
+    """Any document, published or not, for someone who may view documents in the admin."""
+    if not user.has_perm("legal_library.view_document"):
+        return None
+    return _with_categories(
+        Document.objects.filter(slug=slug).select_related("replaced_by")
+    ).first()
+
+
+def search_terms(query: str) -> list[str]:
+    """Folded words of a search ("Hôn  NHÂN!" → ["hon", "nhan"]); symbols alone give none."""
+    words = fold(query[:MAX_QUERY]).replace("/", " ").split()
+    cleaned = ["".join(ch for ch in w if ch.isalnum()) for w in words]
+    return [w for w in cleaned if w][:12]
+
+
+def search_documents(query: str, within: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    """Published documents matching every word, ignoring case and diacritics.
+
+    PostgreSQL: full-text search over the folded text (GIN index, ranked);
+    SQLite (the embedded default): every word as a substring of the folded text.
+    """
+    terms = search_terms(query)
+    documents = (
+        within
+        if within is not None
+        else _with_categories(
+            Document.objects.filter(published=True).annotate(
+                is_pinned=Value(False, output_field=BooleanField())
+            )
+        )
+    )
+    if not terms:
+        return documents.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("search_text", config="simple")
+        search = SearchQuery(
+            " & ".join(f"{t}:*" for t in terms), config="simple", search_type="raw"
+        )
+        return (
+            documents.annotate(rank=SearchRank(vector, search))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-updated_at")
+        )
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    return documents.filter(condition).order_by("-updated_at")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+
+def library_stats(period: Period, user: User) -> dict:
+    """Visits per point, reads per document and per category in the period (3 queries)."""
+    points = points_for_user(user)
+    in_period = Q(day__gte=period.start, day__lte=period.end)
+    per_point = (
+        PointDailyCount.objects.filter(in_period, point__in=points)
+        .values("point__name", "point__code", "point__village__name")
+        .annotate(total=Sum("visits"))
+        .order_by("-total")
+    )
+    per_document = (
+        DocumentDailyCount.objects.filter(in_period)
+        .values("document__title", "document__slug")
+        .annotate(total=Sum("reads"))
+        .order_by("-total")
+    )
+    per_category = (
+        DocumentDailyCount.objects.filter(in_period)
+        .values("document__categories__name")
+        .annotate(total=Sum("reads"))
+        .order_by("-total")
+    )
+    return {
+        "points": list(per_point),
+        "documents": list(per_document),
+        "categories": list(per_category),
+    }

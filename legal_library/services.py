@@ -1,0 +1,269 @@
+"""Writes of the legal library: documents (with revisions), points, their documents, status."""
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from chuprong.audit import audit_log
+from chuprong.models import Commune, User, Village
+from chuprong.text import fold, slugify
+
+from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
+from .rendering import plain_text, render_markdown
+
+VERSION_KEY = "library:version"
+# Fields whose change is a revision of a published document.
+TRACKED = [
+    "title",
+    "number",
+    "doc_type",
+    "issuing_body",
+    "issued_on",
+    "effective_on",
+    "expires_on",
+    "status",
+    "replaced_by_id",
+    "summary",
+    "body",
+    "attachment",
+    "published",
+]
+
+
+def pages_changed() -> None:
+    """Every cached public library page is stale from now on (after commit)."""
+
+    def bump():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, None)
+
+    transaction.on_commit(bump)
+
+
+def status_on(document: Document, today: dt.date) -> str:
+    """The legal status the dates and replacement give on ``today``."""
+    if document.replaced_by_id or (document.expires_on and document.expires_on < today):
+        return Document.Status.EXPIRED
+    if document.effective_on and document.effective_on > today:
+        return Document.Status.NOT_YET
+    return Document.Status.IN_FORCE
+
+
+def _unique_slug(title: str, pk: int | None) -> str:
+    base = slugify(title, max_length=100) or "van-ban"
+    slug, n = base, 2
+    while Document.objects.filter(slug=slug).exclude(pk=pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _snapshot(document: Document) -> dict:
+    return {name: getattr(document, name) for name in TRACKED}
+
+
+def _jsonable(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, str):
+        return str(value)  # a choices member counts as its value
+    return value
+
+
+@transaction.atomic
+def document_save(
+    *,
+    document: Document,
+    categories: list[Category] | None = None,
+    actor: User | None,
+    before: dict | None = None,
+) -> Document:
+    """Save a new or edited document: rendered text, search text, status, slug, revision.
+
+    ``document`` carries the edited fields (from a form); ``before`` is the
+    snapshot of the stored document (``snapshot_of``), None for a new one. A
+    change to a document that is or becomes published is kept as a revision and
+    moves its "updated on" date.
+    """
+    now = timezone.now()
+    document.title = " ".join(document.title.split())
+    document.body_html = render_markdown(document.body)
+    document.search_text = fold(
+        " ".join(
+            [document.title, document.number, document.summary, plain_text(document.body_html)]
+        )
+    )
+    document.status = status_on(document, timezone.localdate())
+    if not document.slug or (before and not before["published"] and not document.published_at):
+        document.slug = _unique_slug(document.title, document.pk)
+    changes = {}
+    if before is not None:
+        after = _snapshot(document)
+        changes = {
+            k: [_jsonable(before[k]), _jsonable(after[k])]
+            for k in TRACKED
+            if _jsonable(before[k]) != _jsonable(after[k])
+        }
+    was_published = bool(before and before["published"])
+    if document.published and (changes or before is None):
+        document.updated_at = now
+        document.published_at = document.published_at or now
+    document.save()
+    if categories is not None:
+        document.categories.set(categories)
+    if document.published or was_published:
+        if before is None:
+            changes = {k: [None, _jsonable(v)] for k, v in _snapshot(document).items() if v}
+        if changes:
+            number = (
+                document.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+            ) + 1
+            DocumentRevision.objects.create(
+                document=document, number=number, changed_at=now, changed_by=actor, changes=changes
+            )
+        pages_changed()
+    audit_log(
+        actor=actor,
+        obj=document,
+        action="add" if before is None else "change",
+        message=", ".join(changes),
+    )
+    return document
+
+
+def snapshot_of(document: Document) -> dict | None:
+    """What ``document_save`` compares against: the stored document's tracked fields."""
+    if document.pk is None:
+        return None
+    stored = Document.objects.get(pk=document.pk)
+    return _snapshot(stored)
+
+
+@transaction.atomic
+def document_set_published(*, document: Document, published: bool, actor: User | None) -> Document:
+    before = snapshot_of(document)
+    document.published = published
+    return document_save(document=document, actor=actor, before=before)
+
+
+@transaction.atomic
+def documents_refresh_status(*, today: dt.date | None = None) -> int:
+    """Move documents to "in force" or "expired" as their dates pass (the daily task)."""
+    today = today or timezone.localdate()
+    changed = 0
+    candidates = Document.objects.filter(
+        Q(effective_on__isnull=False) | Q(expires_on__isnull=False) | Q(replaced_by__isnull=False)
+    ).select_for_update()
+    for document in candidates:
+        status = status_on(document, today)
+        if status != document.status:
+            before = _snapshot(document)
+            document.status = status
+            document.save(update_fields=["status"])
+            if document.published:
+                after = _snapshot(document)
+                number = (
+                    document.revisions.order_by("-number").values_list("number", flat=True).first()
+                    or 0
+                ) + 1
+                DocumentRevision.objects.create(
+                    document=document,
+                    number=number,
+                    changed_at=timezone.now(),
+                    changes={"status": [before["status"], after["status"]]},
+                )
+            changed += 1
+    if changed:
+        pages_changed()
+    return changed
+
+
+@transaction.atomic
+def point_create(
+    *,
+    village: Village,
+    name: str,
+    code: str,
+    place: str = "",
+    opened_on: dt.date | None = None,
+    actor: User | None,
+) -> LibraryPoint:
+    point = LibraryPoint(
+        village=village,
+        name=name.strip(),
+        code=code.strip(),
+        place=place.strip(),
+        opened_on=opened_on,
+    )
+    point.full_clean()
+    point.save()
+    pages_changed()
+    audit_log(actor=actor, obj=point, action="add")
+    return point
+
+
+def _free_code(village: Village) -> str:
+    """The village code ("T03"), or with the commune added when another commune has it."""
+    for code in (village.code.upper(), f"{village.code.upper()}-{village.commune_id}"):
+        if not LibraryPoint.objects.filter(code__iexact=code).exists():
+            return code
+    raise ValueError(f"no free point code for {village}")
+
+
+@transaction.atomic
+def points_expand(*, commune: Commune, actor: User | None) -> list[LibraryPoint]:
+    """Give every village of the commune that has none a point (safe to run again)."""
+    created = []
+    villages = commune.villages.filter(library_points__isnull=True).order_by("position")
+    for village in villages.select_for_update():
+        created.append(
+            point_create(
+                village=village,
+                name=f"Tủ sách pháp luật {village.name}",
+                code=_free_code(village),
+                place=f"Nhà văn hóa {village.name}",
+                opened_on=timezone.localdate(),
+                actor=actor,
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def point_add_documents(
+    *, point: LibraryPoint, documents, pinned: bool = False, actor: User | None
+) -> int:
+    """Put documents on a point (bulk assignment); returns how many were new."""
+    existing = set(point.entries.values_list("document_id", flat=True))
+    new = [
+        PointDocument(point=point, document=d, pinned=pinned)
+        for d in documents
+        if d.pk not in existing
+    ]
+    PointDocument.objects.bulk_create(new)
+    if pinned:
+        point.entries.filter(document__in=documents).update(pinned=True)
+    pages_changed()
+    audit_log(actor=actor, obj=point, action="change", message=f"{len(new)} documents added")
+    return len(new)
+
+
+@transaction.atomic
+def point_update(*, point: LibraryPoint, actor: User | None, **fields) -> LibraryPoint:
+    allowed = {"name", "place", "active", "shows_all", "opened_on", "village"}
+    if set(fields) - allowed:
+        raise TypeError(sorted(set(fields) - allowed))
+    for name, value in fields.items():
+        setattr(point, name, value)
+    point.full_clean()
+    point.save(update_fields=list(fields))
+    pages_changed()
+    audit_log(actor=actor, obj=point, action="change", message=", ".join(fields))
+    return point
