@@ -31,3 +31,11 @@ def slugify(text: str, *, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rstrip("-")
     return slug
+
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, for search: "Số 52/2014/QH13" → ["so", "52", "2014", "qh13"]."""
+    return [w for w in _NON_WORD.split(fold(text)) if w]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Document, LibraryPoint
 from .pdfcheck import PDFCheckError, check_pdf
+from .rendering import MAX_CHARS
 
 PDF_ERRORS = {
     "too_large": _("The PDF is larger than 20 MB. Make it smaller or split it."),
@@ -32,6 +33,15 @@ class DocumentAdminForm(forms.ModelForm):
             "attachment",
             "published",
         ]
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data.get("body", "")
+        if len(body) > MAX_CHARS:
+            raise forms.ValidationError(
+                _("The text is too long (over %(max)s characters): attach it as a PDF instead.")
+                % {"max": MAX_CHARS}
+            )
+        return body
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 __all__ = ["CODES", "MAX_BYTES", "PDFCheckError", "check_pdf"]
 
@@ -72,7 +72,8 @@ def check_pdf(stream: BinaryIO, *, size: int | None = None) -> int:
 
 def _check(stream: BinaryIO, size: int | None) -> int:
     if size is None:
-        size = stream.seek(0, os.SEEK_END)
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell()
     if size > MAX_BYTES:
         raise PDFCheckError("too_large", f"{size} bytes")
     stream.seek(0)
@@ -80,7 +81,7 @@ def _check(stream: BinaryIO, size: int | None) -> int:
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise PDFCheckError("too_large", f"more than {MAX_BYTES} bytes")
-    if size == 0 or not data:
+    if not data:
         raise PDFCheckError("empty")
     if data.find(b"%PDF-", 0, HEADER_WINDOW + len(b"%PDF-") - 1) < 0:
         raise PDFCheckError("not_pdf", "no %PDF- header")
@@ -136,7 +137,7 @@ def _items(obj: object) -> list[PdfObject]:
     return list(obj) if isinstance(obj, ArrayObject) else []
 
 
-def _is_javascript_action(obj: object, depth: int = 0) -> bool:
+def _is_javascript_action(obj: object, depth: int = 0, seen: set[int] | None = None) -> bool:
     """True if ``obj`` is an action (or a list of actions) that runs JavaScript.
 
     ``/S /JavaScript`` with its ``/JS``, but any action holding ``/JS`` counts (e.g.
@@ -144,21 +145,27 @@ def _is_javascript_action(obj: object, depth: int = 0) -> bool:
     chains further actions.
     """
     if depth > _MAX_DEPTH:
-        return True  # nobody nests actions this deep but an attacker
+        return True  # nobody chains actions this deep but an attacker: fail closed
+    seen = set() if seen is None else seen
+    if isinstance(obj, IndirectObject):
+        if obj.idnum in seen:
+            return False  # a loop of /Next: already inspected
+        seen.add(obj.idnum)
     resolved = _resolve(obj)
     if isinstance(resolved, ArrayObject):
-        return any(_is_javascript_action(item, depth + 1) for item in resolved)
+        return any(_is_javascript_action(item, depth + 1, seen) for item in resolved)
     action = _dict(resolved)
     if action is None:
         return False
-    if "/JS" in action or action.get("/S") == "/JavaScript":
+    kind = _resolve(action.get("/S"))
+    if "/JS" in action or kind == "/JavaScript":
         return True
-    if action.get("/S") == "/URI":
+    if kind == "/URI":
         uri = _resolve(action.get("/URI"))
         text = uri.decode("latin-1", "replace") if isinstance(uri, bytes) else str(uri or "")
         if re.sub(r"[\x00-\x20]", "", text).lower().startswith("javascript:"):
             return True
-    return "/Next" in action and _is_javascript_action(action["/Next"], depth + 1)
+    return "/Next" in action and _is_javascript_action(action.raw_get("/Next"), depth + 1, seen)
 
 
 def _has_additional_actions_js(holder: DictionaryObject | None) -> bool:
@@ -226,20 +233,23 @@ def _has_javascript(reader: PdfReader) -> bool:
 
 
 def _name_pattern(name: str) -> bytes:
-    """Regex for the PDF name ``/name`` as a whole token, each letter maybe ``#xx``-escaped."""
-    letters = b"".join(
-        b"(?:" + re.escape(char.encode()) + b"|#" + f"{ord(char):02x}".encode() + b")"
-        for char in name
-    )
+    """Regex for the PDF name ``/name`` as a whole token, each letter maybe ``#xx``-escaped.
+
+    Names are case-sensitive, their ``#xx`` escapes are not: "#4a" and "#4A" are "J".
+    """
+
+    def letter(char: str) -> str:
+        code = "".join(
+            f"[{d.lower()}{d.upper()}]" if d.isalpha() else d for d in f"{ord(char):02x}"
+        )
+        return f"(?:{re.escape(char)}|#{code})"
+
+    letters = "".join(letter(char) for char in name).encode()
     # A name ends at whitespace or a delimiter (PDF 32000-1, 7.2.2).
     return b"/" + letters + rb"(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|\Z)"
 
 
-# Names are case-sensitive but "#4a" and "#4A" are the same escape, hence IGNORECASE
-# on the hex digits only: the letters are matched through their escapes as well.
-_RAW_JAVASCRIPT = re.compile(
-    b"|".join(_name_pattern(name) for name in ("JavaScript", "JS")),
-)
+_RAW_JAVASCRIPT = re.compile(b"|".join(_name_pattern(name) for name in ("JavaScript", "JS")))
 
 
 def _raw_bytes_mention_javascript(data: bytes) -> bool:

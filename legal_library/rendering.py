@@ -107,7 +107,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 _cleaner = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-    attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+    # "*": nothing on every tag, replacing ammonia's default of lang and title everywhere.
+    attributes={"*": set()} | {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
     tag_attribute_values={tag: dict(values) for tag, values in ALLOWED_ATTRIBUTE_VALUES.items()},
     attribute_filter=_filter_attribute,
     url_schemes=set(URL_SCHEMES),

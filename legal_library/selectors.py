@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QueryS
 
 from chuprong.models import User
 from chuprong.selectors import villages_for_user
-from chuprong.text import fold
+from chuprong.text import words
 
 from .models import (
     Category,
@@ -74,9 +74,7 @@ def document_for_preview(user: User, slug: str) -> Document | None:
 
 def search_terms(query: str) -> list[str]:
     """Folded words of a search ("Hôn  NHÂN!" → ["hon", "nhan"]); symbols alone give none."""
-    words = fold(query[:MAX_QUERY]).replace("/", " ").split()
-    cleaned = ["".join(ch for ch in w if ch.isalnum()) for w in words]
-    return [w for w in cleaned if w][:12]
+    return words(query[:MAX_QUERY])[:12]
 
 
 def search_documents(query: str, within: QuerySet[Document] | None = None) -> QuerySet[Document]:
@@ -105,8 +103,8 @@ def search_documents(query: str, within: QuerySet[Document] | None = None) -> Qu
             " & ".join(f"{t}:*" for t in terms), config="simple", search_type="raw"
         )
         return (
-            documents.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
+            documents.annotate(vector=vector, rank=SearchRank(vector, search))
+            .filter(vector=search)
             .order_by("-rank", "-updated_at")
         )
     condition = Q()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from chuprong.audit import audit_log
 from chuprong.models import Commune, User, Village
-from chuprong.text import fold, slugify
+from chuprong.text import slugify, words
 
 from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
 from .rendering import plain_text, render_markdown
@@ -95,11 +95,8 @@ def document_save(
     now = timezone.now()
     document.title = " ".join(document.title.split())
     document.body_html = render_markdown(document.body)
-    document.search_text = fold(
-        " ".join(
-            [document.title, document.number, document.summary, plain_text(document.body_html)]
-        )
-    )
+    indexed = [document.title, document.number, document.summary, plain_text(document.body_html)]
+    document.search_text = " ".join(words(" ".join(indexed)))
     document.status = status_on(document, timezone.localdate())
     if not document.slug or (before and not before["published"] and not document.published_at):
         document.slug = _unique_slug(document.title, document.pk)
@@ -222,7 +219,7 @@ def points_expand(*, commune: Commune, actor: User | None) -> list[LibraryPoint]
     """Give every village of the commune that has none a point (safe to run again)."""
     created = []
     villages = commune.villages.filter(library_points__isnull=True).order_by("position")
-    for village in villages.select_for_update():
+    for village in villages.select_for_update(of=("self",)):
         created.append(
             point_create(
                 village=village,

@@ -39,3 +39,10 @@ def test_slugs_are_url_safe_and_bounded(text, max_length):
     slug = slugify(text, max_length=max_length)
     assert re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", slug)
     assert len(slug) <= max_length
+
+
+def test_words_for_search():
+    from chuprong.text import words
+
+    assert words("Số 52/2014/QH13: Hôn-nhân!") == ["so", "52", "2014", "qh13", "hon", "nhan"]
+    assert words("!!! ...") == []
