@@ -146,3 +146,33 @@ def library_stats(period: Period, user: User) -> dict:
         "documents": list(per_document),
         "categories": list(per_category),
     }
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of a point's page and its documents."""
+
+    slug: str
+    name: str
+    documents: list
+
+
+def by_category(documents: list[Document], *, pinned_name: str, other_name: str) -> list[Section]:
+    """Pinned documents first, then one section per category (a document shows in each of its
+    categories), then those without one; order within a section is kept. No query."""
+    pinned = [d for d in documents if getattr(d, "is_pinned", False)]
+    sections = [Section("ghim", pinned_name, pinned)] if pinned else []
+    groups: dict[int, Section] = {}
+    others = []
+    for document in documents:
+        categories = list(document.categories.all())
+        if not categories:
+            others.append(document)
+        for category in categories:
+            groups.setdefault(category.pk, Section(category.slug, category.name, []))
+            groups[category.pk].documents.append(document)
+    order = {c.pk: (c.position, c.name) for d in documents for c in d.categories.all()}
+    sections += [groups[pk] for pk in sorted(groups, key=order.__getitem__)]
+    if others:
+        sections.append(Section("khac", other_name, others))
+    return sections

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import counting, selectors, services
@@ -66,7 +67,10 @@ def point_page(request, code: str):
             return None, None
         context = {"point": point, "cacheable": True}
         if point.active:
-            context["documents"] = list(selectors.point_documents(point))
+            context["documents"] = documents = list(selectors.point_documents(point))
+            context["sections"] = selectors.by_category(
+                documents, pinned_name=_("Pinned"), other_name=_("Other documents")
+            )
         return point.pk, render_to_string("legal_library/point.html", context, request)
 
     if _anonymous(request) and not query:

@@ -25,6 +25,9 @@ def test_point_page_lists_documents_pinned_first(client, point_a, law, land_law)
     html = get(client, "/l/T03/").content.decode()
     assert html.index("Luật Đất đai") < html.index("Luật Hôn nhân và gia đình")
     assert "Ghim" in html and "Còn hiệu lực" in html and "<script" in html  # the optional extras
+    # sections: pinned, then each category
+    assert html.index('id="ghim"') < html.index('id="hon-nhan-gia-dinh"')
+    assert 'id="dat-dai"' in html and 'href="#dat-dai"' in html
     assert "<form" in html and "csrfmiddlewaretoken" not in html
 
 
