@@ -72,3 +72,4 @@ clean:
 bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/qr.py
+	$(BIN)/python bench/library.py

@@ -155,11 +155,24 @@ class Section:
     slug: str
     name: str
     documents: list
+    total: int = 0
 
 
-def by_category(documents: list[Document], *, pinned_name: str, other_name: str) -> list[Section]:
+def by_category(
+    documents: list[Document],
+    *,
+    pinned_name: str,
+    other_name: str,
+    limit: int | None = None,
+    only: str | None = None,
+) -> list[Section]:
     """Pinned documents first, then one section per category (a document shows in each of its
-    categories), then those without one; order within a section is kept. No query."""
+    categories), then those without one; order within a section is kept. No query.
+
+    ``limit`` keeps the first documents of each section (``total`` says how many there
+    are), so a point's page stays small however many documents it has; ``only`` keeps
+    the one section of that slug.
+    """
     pinned = [d for d in documents if getattr(d, "is_pinned", False)]
     sections = [Section("ghim", pinned_name, pinned)] if pinned else []
     groups: dict[int, Section] = {}
@@ -175,4 +188,9 @@ def by_category(documents: list[Document], *, pinned_name: str, other_name: str)
     sections += [groups[pk] for pk in sorted(groups, key=order.__getitem__)]
     if others:
         sections.append(Section("khac", other_name, others))
-    return sections
+    if only is not None:
+        sections = [section for section in sections if section.slug == only]
+    return [
+        Section(s.slug, s.name, s.documents[:limit] if limit else s.documents, len(s.documents))
+        for s in sections
+    ]

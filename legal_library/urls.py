@@ -7,6 +7,7 @@ app_name = "legal_library"
 urlpatterns = [
     path("l/<str:code>/", views.point_page, name="point"),
     path("l/<str:code>/ap-phich.pdf", views.poster_one, name="poster"),
+    path("l/<str:code>/c/<slug:category>/", views.point_page, name="point_category"),
     path("van-ban/<slug:slug>/", views.document_page, name="document"),
     path("phap-luat/", views.point_list, name="point_list"),
     path("phap-luat/tim/", views.search, name="search"),

@@ -1,49 +1,89 @@
 """Public pages of the legal library (light, cached, no JavaScript needed) and officer tools."""
 
 import datetime as dt
+import gzip
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from chuprong.localcache import LocalCopies
 
 from . import counting, selectors, services
 from .posters import PointPoster, render_point_posters
 
 PAGE_SECONDS = 60 * 60
+# Pages this process served, valid while the library's version is unchanged: a hit
+# then costs one small cache read (the version) instead of the whole page.
+_local_pages = LocalCopies(max_entries=256)
 BROWSER_SECONDS = 300
 
 
-def _cached_page(request, key: str, build) -> tuple[int | None, str | None]:
-    """(object id, html) of a public page, from the cache when it is current.
+@dataclass(frozen=True)
+class Page:
+    """A rendered public page, kept whole in the cache: plain and gzip bodies, ETag."""
 
-    ``build()`` returns (object id, html) or (None, None) when there is no such
+    object_id: int
+    body: bytes
+    gzipped: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, object_id: int, html: str) -> "Page":
+        body = html.encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        return cls(object_id, body, gzip.compress(body, compresslevel=6, mtime=0), etag)
+
+
+def _page(request, key: str, build) -> Page | None:
+    """The page, from the cache when it is current, else built (and cached for visitors).
+
+    ``build()`` returns (object id, html), or (None, None) when there is no such
     page. Cached entries carry the library's version, which every change bumps.
+    Signed-in users always get a fresh page (it shows their name and menu).
     """
-    found = cache.get_many([services.VERSION_KEY, key])
-    version = found.get(services.VERSION_KEY, 1)
-    entry = found.get(key)
+    if request.user.is_authenticated:
+        object_id, html = build()
+        return None if object_id is None else Page.of(object_id, html)
+    version = cache.get(services.VERSION_KEY, 1)
+    local = _local_pages.get(key)
+    if local and local[0] == version:
+        return local[1]
+    entry = cache.get(key)
     if entry and entry[0] == version:
-        return entry[1], entry[2]
+        _local_pages.put(key, entry)
+        return entry[1]
     object_id, html = build()
-    if object_id is not None:
-        cache.set(key, (version, object_id, html), PAGE_SECONDS)
-    return object_id, html
+    if object_id is None:
+        return None
+    entry = (version, Page.of(object_id, html))
+    cache.set(key, entry, PAGE_SECONDS)
+    _local_pages.put(key, entry)
+    return entry[1]
 
 
-def _public_response(html: str, request) -> HttpResponse:
-    response = HttpResponse(html)
-    response["ETag"] = '"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"'
+def _public_response(page: Page, request) -> HttpResponse:
+    if request.headers.get("If-None-Match") == page.etag:
+        response = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(page.gzipped)  # compressed once, when it was cached
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(page.body)
+    response["ETag"] = page.etag
+    patch_vary_headers(response, ["Accept-Encoding"])
     if request.user.is_authenticated:
         patch_cache_control(response, private=True, no_cache=True)
     else:
@@ -51,15 +91,25 @@ def _public_response(html: str, request) -> HttpResponse:
     return response
 
 
-def _anonymous(request) -> bool:
-    return not request.user.is_authenticated
+def _counted(request, page: Page | None, kind: str) -> HttpResponse:
+    if page is None:
+        raise Http404
+    if counting.countable(request):
+        counting.record(kind, page.object_id)
+    return _public_response(page, request)
+
+
+SECTION_SIZE = 8  # documents per category on a point's page; the rest are one tap away
 
 
 @require_GET
-def point_page(request, code: str):
-    """A point's page: its documents by category, pinned and recently updated first."""
+def point_page(request, code: str, category: str | None = None):
+    """A point's page: its documents by category, pinned and recently updated first.
+
+    With ``category``, that category's documents only, all of them.
+    """
     query = request.GET.get("q", "").strip()
-    key = f"library:point:{code.lower()}:{get_language()}"
+    key = f"library:point:{code.lower()}:{category or ''}:{get_language()}"
 
     def build():
         point = selectors.point_by_code(code)
@@ -69,31 +119,29 @@ def point_page(request, code: str):
         if point.active:
             context["documents"] = documents = list(selectors.point_documents(point))
             context["sections"] = selectors.by_category(
-                documents, pinned_name=_("Pinned"), other_name=_("Other documents")
+                documents,
+                pinned_name=_("Pinned"),
+                other_name=_("Other documents"),
+                limit=None if category else SECTION_SIZE,
+                only=category,
             )
+            context["category"] = category
+            if category and not context["sections"]:
+                return None, None
         return point.pk, render_to_string("legal_library/point.html", context, request)
 
-    if _anonymous(request) and not query:
-        point_id, html = _cached_page(request, key, build)
-        if point_id is None:
-            raise Http404
-        if counting.countable(request):
-            counting.record(counting.VISIT, point_id)
-        return _public_response(html, request)
+    if not query:
+        return _counted(request, _page(request, key, build), counting.VISIT)
 
     point = selectors.point_by_code(code)
     if point is None:
         raise Http404
-    if counting.countable(request):
-        counting.record(counting.VISIT, point.pk)
-    context = {"point": point, "query": query}
+    context = {"point": point, "query": query, "searched": True}
     if point.active:
         within = selectors.point_documents(point)
-        context["documents"] = (
-            list(selectors.search_documents(query, within)) if query else list(within)
-        )
-        context["searched"] = bool(query)
-    return _public_response(render_to_string("legal_library/point.html", context, request), request)
+        context["documents"] = list(selectors.search_documents(query, within)[:50])
+    html = render_to_string("legal_library/point.html", context, request)
+    return _public_response(Page.of(point.pk, html), request)
 
 
 @require_GET
@@ -122,12 +170,7 @@ def document_page(request, slug: str):
         )
         return document.pk, html
 
-    document_id, html = _cached_page(request, key, build) if _anonymous(request) else build()
-    if document_id is None:
-        raise Http404
-    if counting.countable(request):
-        counting.record(counting.READ, document_id)
-    return _public_response(html, request)
+    return _counted(request, _page(request, key, build), counting.READ)
 
 
 @require_GET

@@ -14,9 +14,6 @@ the vendor's page itself always asks the database.
 
 import hashlib
 import io
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import qrcode
@@ -24,13 +21,13 @@ import qrcode.image.svg
 from django.core.cache import cache
 from qrcode.image.pil import PilImage
 
+from chuprong.localcache import LocalCopies
+
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 CACHE_SECONDS = 60 * 60 * 24 * 30
 LOCAL_SECONDS = 30
-LOCAL_ENTRIES = 512
 
-_local: OrderedDict[str, tuple[float, "QRImage"]] = OrderedDict()
-_local_lock = threading.Lock()
+_local = LocalCopies(max_entries=512, seconds=LOCAL_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -65,37 +62,26 @@ def cache_key(token: str, account: str, fmt: str) -> str:
     return f"market:qr:{token}:{account}:{fmt}"
 
 
-def _remember(key: str, image: QRImage) -> None:
-    with _local_lock:
-        _local[key] = (time.monotonic() + LOCAL_SECONDS, image)
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
-
-
 def cached(key: str) -> QRImage | None:
-    with _local_lock:
-        entry = _local.get(key)
-    if entry and entry[0] > time.monotonic():
-        return entry[1]
-    image = cache.get(key)
-    if image is not None:
-        _remember(key, image)
+    image = _local.get(key)
+    if image is None:
+        image = cache.get(key)
+        if image is not None:
+            _local.put(key, image)
     return image
 
 
 def store(key: str, image: QRImage) -> None:
     cache.set(key, image, CACHE_SECONDS)
-    _remember(key, image)
+    _local.put(key, image)
 
 
 def forget(token: str, account_keys: list[str]) -> None:
     """Drop every cached image of a vendor (``account_keys``: "primary" and account ids)."""
     keys = [cache_key(token, a, fmt) for a in account_keys for fmt in FORMATS]
     cache.delete_many(keys)
-    with _local_lock:
-        for key in keys:
-            _local.pop(key, None)
+    for key in keys:
+        _local.pop(key)
 
 
 def version(payload: str) -> str:
@@ -105,5 +91,4 @@ def version(payload: str) -> str:
 
 def clear_local() -> None:
     """Empty this process's copies (tests; nothing else needs it)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()

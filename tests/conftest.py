@@ -151,8 +151,10 @@ def _clear_cache():
     """Rate-limit counters and cached pages live in the cache (Redis in CI): start clean."""
     from django.core.cache import cache
 
+    from legal_library import views as library_views
     from market import qr
 
     cache.clear()
     qr.clear_local()
+    library_views._local_pages.clear()
     yield

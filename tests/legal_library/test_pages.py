@@ -205,3 +205,23 @@ def test_stats_page(client, officer, point_a, law):
 
 def test_point_list_and_home_link(client, point_a):
     assert "Tủ sách pháp luật Thôn 3" in client.get("/phap-luat/").content.decode()
+
+
+def test_a_big_library_keeps_the_point_page_small(
+    client, point_a, land, django_assert_max_num_queries
+):
+    for n in range(40):
+        save(
+            title=f"Hướng dẫn đất đai số {n}",
+            summary="Tóm tắt " * 30,
+            published=True,
+            categories=[land],
+        )
+    response = get(client, "/l/T03/", HTTP_ACCEPT_ENCODING="gzip")
+    html = gzip.decompress(response.content).decode()
+    assert html.count('class="doc"') == 8
+    assert "Xem tất cả 40 văn bản" in html
+    assert len(response.content) < 12 * 1024
+    full = get(client, "/l/T03/c/dat-dai/")
+    assert full.content.decode().count('class="doc"') == 40
+    assert get(client, "/l/T03/c/khong-co/").status_code == 404
