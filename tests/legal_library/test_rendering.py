@@ -1,9 +1,6 @@
 """Officers' Markdown → safe HTML (legal_library.rendering): formatting, XSS, properties."""
 
-import os
 import re
-import subprocess
-import sys
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -415,23 +412,3 @@ def test_plain_text_drops_invisible_content():
 @pytest.mark.parametrize("empty", ["", "<p></p>", "<br>", " \n "])
 def test_plain_text_of_nothing_is_empty(empty):
     assert plain_text(empty) == ""
-
-
-def test_the_renderer_imports_no_django():
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, legal_library.rendering; "
-            "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
