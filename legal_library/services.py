@@ -63,6 +63,18 @@ def _unique_slug(title: str, pk: int | None) -> str:
     return slug
 
 
+def _add_revision(document: Document, changes: dict, actor: User | None, at) -> None:
+    """Keep ``changes`` (field → [before, after]) as the document's next revision."""
+    last = document.revisions.order_by("-number").values_list("number", flat=True).first()
+    DocumentRevision.objects.create(
+        document=document,
+        number=(last or 0) + 1,
+        changed_at=at,
+        changed_by=actor,
+        changes=changes,
+    )
+
+
 def _snapshot(document: Document) -> dict:
     return {name: getattr(document, name) for name in TRACKED}
 
@@ -119,12 +131,7 @@ def document_save(
         if before is None:
             changes = {k: [None, _jsonable(v)] for k, v in _snapshot(document).items() if v}
         if changes:
-            number = (
-                document.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-            ) + 1
-            DocumentRevision.objects.create(
-                document=document, number=number, changed_at=now, changed_by=actor, changes=changes
-            )
+            _add_revision(document, changes, actor, now)
         pages_changed()
     audit_log(
         actor=actor,
@@ -166,16 +173,8 @@ def documents_refresh_status(*, today: dt.date | None = None) -> int:
             document.save(update_fields=["status"])
             if document.published:
                 after = _snapshot(document)
-                number = (
-                    document.revisions.order_by("-number").values_list("number", flat=True).first()
-                    or 0
-                ) + 1
-                DocumentRevision.objects.create(
-                    document=document,
-                    number=number,
-                    changed_at=timezone.now(),
-                    changes={"status": [before["status"], after["status"]]},
-                )
+                changes = {"status": [before["status"], after["status"]]}
+                _add_revision(document, changes, None, timezone.now())
             changed += 1
     if changed:
         pages_changed()

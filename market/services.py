@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,30 +194,6 @@ def account_add(*, vendor: Vendor, data: AccountData, actor: User | None) -> Pay
     )
     _forget_images(vendor)
     audit_log(actor=actor, obj=vendor, action="change", message=f"account added: {account}")
-    return account
-
-
-@transaction.atomic
-def account_update(
-    *, account: PaymentAccount, data: AccountData, actor: User | None
-) -> PaymentAccount:
-    number, holder = validate_account_data(data)
-    if data.is_primary and not account.is_primary:
-        account.vendor.accounts.filter(is_primary=True).update(is_primary=False)
-    account.bank, account.account_number, account.holder_name = data.bank, number, holder
-    account.label, account.holder_confirmed = data.label.strip(), data.holder_confirmed
-    account.is_primary = account.is_primary or data.is_primary
-    try:
-        with transaction.atomic():
-            account.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"account_number": _("This vendor already has this account at this bank.")}
-        ) from exc
-    _forget_images(account.vendor)
-    audit_log(
-        actor=actor, obj=account.vendor, action="change", message=f"account changed: {account}"
-    )
     return account
 
 

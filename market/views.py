@@ -126,14 +126,16 @@ def market_list(request):
 @permission_required("market.view_market", raise_exception=True)
 @require_GET
 def market_detail(request, pk: int):
-    market = selectors.market_for_user(request.user, pk)
     pairs = selectors.markets_with_adoption(selectors.markets_for_user(request.user).filter(pk=pk))
+    if not pairs:
+        raise Http404
+    market, adoption = pairs[0]
     return render(
         request,
         "market/market_detail.html",
         {
             "market": market,
-            "adoption": pairs[0][1],
+            "adoption": adoption,
             "vendors": selectors.market_vendors(market),
             "target": round(selectors.CASHLESS_TARGET * 100),
         },
