@@ -39,3 +39,28 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 def words(text: str) -> list[str]:
     """The folded words of a text, for search: "Số 52/2014/QH13" → ["so", "52", "2014", "qh13"]."""
     return [w for w in _NON_WORD.split(fold(text)) if w]
+
+
+_PHONE_PUNCTUATION = re.compile(r"[\s.\-()]")
+_VN_PHONE = re.compile(r"0\d{9}")
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
+
+
+def vn_phone(text: str) -> str | None:
+    """A Vietnamese phone number as ten digits ("+84 912.345.678" → "0912345678").
+
+    ``""`` for an empty value and ``None`` when it is not a Vietnamese number.
+    """
+    digits = _PHONE_PUNCTUATION.sub("", text.strip())
+    if not digits:
+        return ""
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits if _VN_PHONE.fullmatch(digits) else None
+
+
+def has_id_number(text: str) -> bool:
+    """Whether the text holds what looks like an identity-card number (9 or 12 digits)."""
+    return bool(_ID_NUMBER.search(text))

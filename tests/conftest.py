@@ -158,3 +158,47 @@ def _clear_cache():
     qr.clear_local()
     library_views._local_pages.clear()
     yield
+
+
+# ------------------------------------------------------------------ volunteers, trainings
+
+
+@pytest.fixture
+def volunteer_a(volunteer, village_a):
+    """The volunteer persona's own roster entry (village A, signs in as ``volunteer``)."""
+    from tests.volunteers.factories import VolunteerFactory
+
+    return VolunteerFactory(
+        village=village_a, full_name=volunteer.full_name, phone="0905111222", user=volunteer
+    )
+
+
+@pytest.fixture
+def teammate_a(village_a):
+    from tests.volunteers.factories import VolunteerFactory
+
+    return VolunteerFactory(village=village_a, full_name="Ksor Y Bim", phone="0905333444")
+
+
+@pytest.fixture
+def volunteer_b(village_b):
+    from tests.volunteers.factories import VolunteerFactory
+
+    return VolunteerFactory(village=village_b, full_name="Rơ Châm Thuận", phone="0905555666")
+
+
+@pytest.fixture
+def campaign(commune, village_a, village_b):
+    from tests.volunteers.factories import CampaignFactory
+
+    c = CampaignFactory(commune=commune, name="Từng ngõ, gõ từng nhà, rà từng người", goal=80)
+    c.villages.set([village_a, village_b])
+    return c
+
+
+@pytest.fixture
+def session_a(commune):
+    """A commune class on online public services, under way now, 30 places."""
+    from tests.trainings.factories import TrainingSessionFactory
+
+    return TrainingSessionFactory(commune=commune, capacity=30)

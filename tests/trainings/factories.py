@@ -1,0 +1,47 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from tests.factories import CommuneFactory
+from trainings.models import Attendance, Topic, TrainingSession
+
+
+def topic(slug: str) -> Topic:
+    """One of the topics the data migration made (e.g. "vneid", "an-toan-thong-tin")."""
+    return Topic.objects.get(slug=slug)
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    """A class that started an hour ago and ends in an hour (check-in is open)."""
+
+    class Meta:
+        model = TrainingSession
+        skip_postgeneration_save = True
+
+    commune = factory.SubFactory(CommuneFactory)
+    title = factory.Sequence(lambda n: f"Tập huấn dịch vụ công trực tuyến {n}")
+    kind = TrainingSession.Kind.CLASS
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + datetime.timedelta(hours=2))
+    place = "Hội trường UBND xã"
+    trainer = "Đ/c Rơ Mah Hồng"
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        if create:
+            obj.topics.set(
+                extracted if extracted is not None else [topic("dich-vu-cong-truc-tuyen")]
+            )
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    volunteer = None
+    name = factory.LazyAttribute(lambda a: a.volunteer.full_name if a.volunteer else "Khách mời")
+    village = factory.LazyAttribute(lambda a: a.volunteer.village if a.volunteer else None)
+    method = Attendance.Method.SHEET
+    checked_in_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,208 @@
+"""Reads of the trainings program; who sees which session, attendance and skill.
+
+- Commune officers: every session of their commune.
+- Branch secretaries: the sessions held for their village's branch.
+- Volunteers: their own attendances (check-in, certificates).
+- Anyone: the public calendar and a certificate's verification page.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from chuprong.models import User, Village
+from chuprong.roles import Role
+from chuprong.selectors import user_has_role
+from volunteers.models import Volunteer
+from volunteers.selectors import volunteers_for_user
+
+from .models import Attendance, Topic, TrainingSession
+
+# QR check-in is open from this long before the start to this long after the end.
+CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
+CHECKIN_CLOSES_AFTER = datetime.timedelta(hours=2)
+CALENDAR_LIMIT = 50
+
+
+def sessions_for_user(user: User) -> QuerySet[TrainingSession]:
+    sessions = TrainingSession.objects.select_related("commune", "village")
+    if not user.is_authenticated or not user.is_active:
+        return sessions.none()
+    if user.is_superuser:
+        return sessions.all()
+    if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        return sessions.filter(commune_id=user.commune_id)
+    if user_has_role(user, Role.VILLAGE_SECRETARY) and user.village_id:
+        return sessions.filter(village_id=user.village_id)
+    return sessions.none()
+
+
+def session_for_user(user: User, pk: int) -> TrainingSession:
+    session = (
+        sessions_for_user(user)
+        .prefetch_related("topics")
+        .annotate(attended=Count("attendances"))
+        .filter(pk=pk)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def session_list(user: User) -> QuerySet[TrainingSession]:
+    return (
+        sessions_for_user(user)
+        .prefetch_related("topics")
+        .annotate(attended=Count("attendances"))
+        .order_by("-starts_at")
+    )
+
+
+def public_calendar(*, now: datetime.datetime | None = None) -> QuerySet[TrainingSession]:
+    """Public sessions not yet over, soonest first (2 queries with their topics)."""
+    now = now or timezone.now()
+    return (
+        TrainingSession.objects.filter(public=True, ends_at__gte=now)
+        .select_related("commune", "village")
+        .prefetch_related("topics")
+        .order_by("starts_at")[:CALENDAR_LIMIT]
+    )
+
+
+def session_by_checkin_code(code: str) -> TrainingSession | None:
+    if not code or len(code) > 32:
+        return None
+    return (
+        TrainingSession.objects.select_related("commune", "village")
+        .prefetch_related("topics")
+        .annotate(attended=Count("attendances"))
+        .filter(checkin_code=code)
+        .first()
+    )
+
+
+def checkin_window(session: TrainingSession) -> tuple[datetime.datetime, datetime.datetime]:
+    return session.starts_at - CHECKIN_OPENS_BEFORE, session.ends_at + CHECKIN_CLOSES_AFTER
+
+
+def session_attendances(session: TrainingSession) -> QuerySet[Attendance]:
+    return session.attendances.select_related("volunteer", "village").order_by(
+        "village__position", "name"
+    )
+
+
+def roster(session: TrainingSession) -> QuerySet[Volunteer]:
+    """Who is expected: the branch's active volunteers, or the commune's for a commune session.
+
+    Each carries ``attended`` (already in the attendance list), in the order
+    of the printed sign-in sheet, so ticking the sheet back in is quick.
+    """
+    volunteers = Volunteer.objects.filter(active=True)
+    if session.village_id:
+        volunteers = volunteers.filter(village_id=session.village_id)
+    else:
+        volunteers = volunteers.filter(village__commune_id=session.commune_id)
+    attended = Attendance.objects.filter(session=session, volunteer=OuterRef("pk"))
+    return (
+        volunteers.select_related("village")
+        .annotate(attended=Exists(attended))
+        .order_by("village__position", "village__name", "full_name")
+    )
+
+
+def session_villages(session: TrainingSession) -> QuerySet[Village]:
+    if session.village_id:
+        return Village.objects.filter(pk=session.village_id)
+    return Village.objects.filter(commune_id=session.commune_id).order_by("position", "name")
+
+
+def attendance_for_user(user: User, pk: int) -> Attendance:
+    """An attendance the user manages (its session) or is (their own), else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    attendance = (
+        Attendance.objects.select_related("session__commune", "volunteer", "village")
+        .prefetch_related("session__topics")
+        .filter(
+            Q(session__in=sessions_for_user(user).values("pk"))
+            | Q(volunteer__user=user, volunteer__active=True)
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if attendance is None:
+        raise Http404
+    return attendance
+
+
+def attendance_by_certificate(code: str) -> Attendance | None:
+    if not code or len(code) > 32:
+        return None
+    return (
+        Attendance.objects.select_related("session__commune", "village")
+        .prefetch_related("session__topics")
+        .filter(certificate_code=code)
+        .first()
+    )
+
+
+def my_attendances(user: User) -> QuerySet[Attendance]:
+    return (
+        Attendance.objects.filter(volunteer__user=user)
+        .select_related("session")
+        .order_by("-session__starts_at")
+    )
+
+
+# ------------------------------------------------------------------ skills
+
+
+@dataclass(frozen=True)
+class TrainedVolunteer:
+    volunteer: Volunteer
+    topics: list[Topic]
+
+
+def active_topics() -> QuerySet[Topic]:
+    return Topic.objects.filter(active=True)
+
+
+def trained_volunteers(
+    user: User, *, village: Village | None = None, topic: Topic | None = None
+) -> list[TrainedVolunteer]:
+    """Volunteers the user may see with the topics they attended a session on (3 queries).
+
+    With ``topic``, only those trained in it: "who in village X can help with Y".
+    """
+    volunteers = volunteers_for_user(user).filter(active=True)
+    if village is not None:
+        volunteers = volunteers.filter(village=village)
+    if topic is not None:
+        volunteers = volunteers.filter(
+            Exists(Attendance.objects.filter(volunteer=OuterRef("pk"), session__topics=topic))
+        )
+    volunteers = volunteers.order_by("village__position", "full_name")
+    pairs = (
+        Attendance.objects.filter(volunteer__in=volunteers.values("pk"))
+        .values_list("volunteer_id", "session__topics")
+        .distinct()
+    )
+    topics = {t.pk: t for t in Topic.objects.all()}
+    by_volunteer: dict[int, set[int]] = {}
+    for volunteer_id, topic_id in pairs:
+        if topic_id is not None:
+            by_volunteer.setdefault(volunteer_id, set()).add(topic_id)
+    result = []
+    for volunteer in volunteers:
+        ids = by_volunteer.get(volunteer.pk, set())
+        result.append(
+            TrainedVolunteer(
+                volunteer,
+                sorted((topics[i] for i in ids), key=lambda t: (t.position, t.name)),
+            )
+        )
+    return result

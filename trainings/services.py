@@ -1,0 +1,246 @@
+"""Writes of the trainings program: sessions and attendance (QR check-in, sheet, import)."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from chuprong.audit import audit_log
+from chuprong.models import Commune, User, Village
+from volunteers.models import Volunteer
+from volunteers.services import clean_phone
+
+from .models import Attendance, Topic, TrainingSession
+from .selectors import checkin_window
+
+
+@transaction.atomic
+def session_create(
+    *,
+    commune: Commune,
+    title: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    topics: Iterable[Topic] = (),
+    kind: str = TrainingSession.Kind.CLASS,
+    village: Village | None = None,
+    place: str = "",
+    online_link: str = "",
+    trainer: str = "",
+    capacity: int | None = None,
+    audience: str = "",
+    external_participants: int | None = None,
+    description: str = "",
+    public: bool = True,
+    actor: User | None,
+) -> TrainingSession:
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The session must end after it starts.")})
+    if village is not None and village.commune_id != commune.pk:
+        raise ValidationError({"village": _("The village is not in this commune.")})
+    session = TrainingSession(
+        commune=commune,
+        village=village,
+        title=title.strip(),
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        online_link=online_link.strip(),
+        trainer=trainer.strip(),
+        capacity=capacity,
+        audience=audience.strip(),
+        external_participants=external_participants,
+        description=description.strip(),
+        public=public,
+    )
+    session.full_clean()
+    session.save()
+    session.topics.set(topics)
+    audit_log(actor=actor, obj=session, action="add")
+    return session
+
+
+def _locked(session: TrainingSession) -> tuple[TrainingSession, int]:
+    """The session row locked for this transaction, and how many attend it now.
+
+    Locking serialises concurrent check-ins, so the capacity holds even when
+    forty phones scan the code at once.
+    """
+    locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    return locked, Attendance.objects.filter(session=locked).count()
+
+
+def _full_message(session: TrainingSession) -> str:
+    return _("The session is full: all %(capacity)s places are taken.") % {
+        "capacity": session.capacity
+    }
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    attendance: Attendance
+    created: bool
+
+
+@transaction.atomic
+def check_in(
+    *, session: TrainingSession, volunteer: Volunteer, now: datetime.datetime | None = None
+) -> CheckIn:
+    """Check a volunteer in by the session's QR code: once, in its window, while places remain.
+
+    A second check-in changes nothing and returns the first (``created`` False).
+    """
+    now = now or timezone.now()
+    session, count = _locked(session)
+    existing = Attendance.objects.filter(session=session, volunteer=volunteer).first()
+    if existing is not None:
+        return CheckIn(existing, created=False)
+    opens, closes = checkin_window(session)
+    local_start = timezone.localtime(session.starts_at)
+    if now < opens:
+        raise ValidationError(
+            _("Check-in opens 30 minutes before the session starts (%(start)s).")
+            % {"start": date_format(local_start, "SHORT_DATETIME_FORMAT")}
+        )
+    if now > closes:
+        raise ValidationError(
+            _("The session ended on %(end)s; check-in is closed. Ask an officer to add you.")
+            % {"end": date_format(timezone.localtime(session.ends_at), "SHORT_DATETIME_FORMAT")}
+        )
+    if session.village_id and volunteer.village_id != session.village_id:
+        raise ValidationError(_("This session is for another village's branch."))
+    if volunteer.village.commune_id != session.commune_id:
+        raise ValidationError(_("This session is for another commune."))
+    if session.capacity is not None and count >= session.capacity:
+        raise ValidationError(_full_message(session))
+    attendance = Attendance.objects.create(
+        session=session,
+        volunteer=volunteer,
+        name=volunteer.full_name,
+        village=volunteer.village,
+        phone=volunteer.phone,
+        method=Attendance.Method.QR,
+        checked_in_at=now,
+        recorded_by=volunteer.user,
+    )
+    return CheckIn(attendance, created=True)
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    name: str
+    village: Village | None = None
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class SheetResult:
+    added: int
+    already: int
+
+
+@transaction.atomic
+def attendance_add(
+    *,
+    session: TrainingSession,
+    volunteers: Iterable[Volunteer] = (),
+    walk_ins: Iterable[WalkIn] = (),
+    method: str = Attendance.Method.SHEET,
+    actor: User | None,
+    now: datetime.datetime | None = None,
+) -> SheetResult:
+    """Mark many people present at once (the officer's sheet, or an import).
+
+    Volunteers already present are counted, not added twice. All or nothing:
+    a session not started yet, a volunteer from elsewhere or too many people
+    for the capacity saves nobody.
+    """
+    now = now or timezone.now()
+    session, count = _locked(session)
+    if session.starts_at > now:
+        raise ValidationError(_("The session has not started yet: mark attendance once it has."))
+    volunteers = list({v.pk: v for v in volunteers}.values())
+    walk_ins = list(walk_ins)
+    for volunteer in volunteers:
+        if volunteer.village.commune_id != session.commune_id or (
+            session.village_id and volunteer.village_id != session.village_id
+        ):
+            raise ValidationError(
+                _("%(name)s is not a volunteer of this session's branch.")
+                % {"name": volunteer.full_name}
+            )
+    present = set(
+        Attendance.objects.filter(session=session, volunteer__in=volunteers).values_list(
+            "volunteer_id", flat=True
+        )
+    )
+    new = [v for v in volunteers if v.pk not in present]
+    rows = [
+        Attendance(
+            session=session,
+            volunteer=v,
+            name=v.full_name,
+            village=v.village,
+            phone=v.phone,
+            method=method,
+            checked_in_at=now,
+            recorded_by=actor,
+        )
+        for v in new
+    ]
+    for walk_in in walk_ins:
+        name = " ".join(walk_in.name.split())
+        if not name:
+            raise ValidationError(_("A walk-in needs a name."))
+        if walk_in.village is not None and walk_in.village.commune_id != session.commune_id:
+            raise ValidationError(_("The village is not in this commune."))
+        rows.append(
+            Attendance(
+                session=session,
+                name=name[:200],
+                village=walk_in.village,
+                phone=clean_phone(walk_in.phone, "phone"),
+                method=method,
+                checked_in_at=now,
+                recorded_by=actor,
+            )
+        )
+    if session.capacity is not None and count + len(rows) > session.capacity:
+        raise ValidationError(
+            _("Only %(left)s of the %(capacity)s places are left; %(asked)s people were marked.")
+            % {
+                "left": max(session.capacity - count, 0),
+                "capacity": session.capacity,
+                "asked": len(rows),
+            }
+        )
+    for row in rows:
+        row.full_clean(exclude=["session", "volunteer", "village", "recorded_by"])
+    Attendance.objects.bulk_create(rows)
+    if rows:
+        audit_log(
+            actor=actor,
+            obj=session,
+            action="change",
+            message=_("%(count)s attendances added") % {"count": len(rows)},
+        )
+    return SheetResult(added=len(rows), already=len(volunteers) - len(new))
+
+
+@transaction.atomic
+def attendance_remove(*, attendance: Attendance, actor: User | None) -> None:
+    session = attendance.session
+    name = attendance.name
+    attendance.delete()
+    audit_log(
+        actor=actor,
+        obj=session,
+        action="change",
+        message=_("Attendance of %(name)s removed") % {"name": name},
+    )

@@ -1,0 +1,212 @@
+"""Reads of the volunteers program, and the one place that says who sees what.
+
+- Commune officers: every volunteer, campaign and record of their commune.
+- Branch secretaries: their village's volunteers and the records made there.
+- Volunteers: the records they made themselves, and campaign counts.
+- Residents' names and phones appear only in records a user may see here;
+  campaign progress and reports are counts.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from chuprong.models import User, Village
+from chuprong.roles import Role
+from chuprong.selectors import user_has_role, villages_for_user
+from market.models import Vendor
+
+from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
+
+
+def volunteer_profile(user: User) -> Volunteer | None:
+    """The active volunteer the signed-in user is, if any (cached on the user)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_volunteer_profile"):
+        user._volunteer_profile = (
+            Volunteer.objects.select_related("village__commune")
+            .filter(user=user, active=True)
+            .first()
+        )
+    return user._volunteer_profile
+
+
+def is_manager(user: User) -> bool:
+    """Officers and branch secretaries: they see others' records in their villages."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or user_has_role(user, Role.COMMUNE_OFFICER)
+        or user_has_role(user, Role.VILLAGE_SECRETARY)
+    )
+
+
+def can_record(user: User) -> bool:
+    """Who may log a visit: a volunteer, a branch secretary or an officer."""
+    return volunteer_profile(user) is not None or villages_for_user(user).exists()
+
+
+# ------------------------------------------------------------------ volunteers
+
+
+def volunteers_for_user(user: User) -> QuerySet[Volunteer]:
+    return Volunteer.objects.filter(village__in=villages_for_user(user)).select_related(
+        "village", "user"
+    )
+
+
+def volunteer_for_user(user: User, pk: int) -> Volunteer:
+    volunteer = volunteers_for_user(user).filter(pk=pk).first()
+    if volunteer is None:
+        raise Http404
+    return volunteer
+
+
+def selectable_volunteers(user: User) -> QuerySet[Volunteer]:
+    """Whom a user may name as having helped: their branch, or the villages they manage."""
+    profile = volunteer_profile(user)
+    villages = villages_for_user(user)
+    q = Q(village__in=villages)
+    if profile is not None:
+        q |= Q(village_id=profile.village_id)
+    return (
+        Volunteer.objects.filter(q, active=True)
+        .select_related("village")
+        .order_by("village__position", "full_name")
+    )
+
+
+def visit_villages(user: User) -> QuerySet[Village]:
+    """Where a user may log a visit: the villages they manage, or their branch's commune."""
+    managed = villages_for_user(user)
+    if managed.exists():
+        return managed.order_by("position", "name")
+    profile = volunteer_profile(user)
+    if profile is None:
+        return Village.objects.none()
+    return Village.objects.filter(commune_id=profile.village.commune_id).order_by(
+        "position", "name"
+    )
+
+
+def selectable_vendors(user: User) -> QuerySet[Vendor]:
+    """Market vendors of the communes where the user may log visits."""
+    communes = visit_villages(user).values("commune_id")
+    return (
+        Vendor.objects.filter(market__village__commune_id__in=communes)
+        .select_related("market")
+        .order_by("market__name", "stall", "full_name")
+    )
+
+
+# ------------------------------------------------------------------ campaigns
+
+
+def campaigns_for_user(user: User) -> QuerySet[Campaign]:
+    communes = visit_villages(user).values("commune_id")
+    return Campaign.objects.filter(commune_id__in=communes).select_related("commune")
+
+
+def campaign_for_user(user: User, pk: int) -> Campaign:
+    campaign = campaigns_for_user(user).filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def open_campaigns(user: User, on: datetime.date) -> QuerySet[Campaign]:
+    return campaigns_for_user(user).filter(starts_on__lte=on, ends_on__gte=on)
+
+
+@dataclass(frozen=True)
+class Progress:
+    campaign: Campaign
+    helped: int
+    services: int
+    by_day: list[dict]
+    by_village: list[dict]
+    by_service: list[dict]
+
+    @property
+    def percent(self) -> int | None:
+        if not self.campaign.goal:
+            return None
+        return round(100 * self.helped / self.campaign.goal)
+
+    @property
+    def bar_percent(self) -> int:
+        return min(self.percent or 0, 100)
+
+
+def campaign_progress(campaign: Campaign) -> Progress:
+    """Residents helped against the goal, per day, village and service (4 queries, counts only)."""
+    records = AssistanceRecord.objects.filter(campaign=campaign)
+    by_day = list(records.values("helped_on").annotate(helped=Count("id")).order_by("helped_on"))
+    by_village = list(
+        records.values("village__name")
+        .annotate(helped=Count("id"))
+        .order_by("-helped", "village__name")
+    )
+    by_service = list(
+        ServiceGiven.objects.filter(record__campaign=campaign)
+        .values("service")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(outcome="done")),
+        )
+        .order_by("-total")
+    )
+    labels = dict(ServiceGiven._meta.get_field("service").choices)
+    for row in by_service:
+        row["label"] = labels.get(row["service"], row["service"])
+    return Progress(
+        campaign=campaign,
+        helped=sum(row["helped"] for row in by_day),
+        services=sum(row["total"] for row in by_service),
+        by_day=by_day,
+        by_village=by_village,
+        by_service=by_service,
+    )
+
+
+# ------------------------------------------------------------------ records
+
+
+def _with_details(records: QuerySet[AssistanceRecord]) -> QuerySet[AssistanceRecord]:
+    return records.select_related("village", "campaign", "vendor").prefetch_related(
+        Prefetch("services", queryset=ServiceGiven.objects.order_by("service")),
+        Prefetch("volunteers", queryset=Volunteer.objects.order_by("full_name")),
+    )
+
+
+def records_for_user(user: User) -> QuerySet[AssistanceRecord]:
+    """Records whose resident details the user may see (see the module's docstring)."""
+    if not user.is_authenticated:
+        return AssistanceRecord.objects.none()
+    return AssistanceRecord.objects.filter(
+        Q(village__in=villages_for_user(user)) | Q(recorded_by=user)
+    )
+
+
+def record_list(user: User) -> QuerySet[AssistanceRecord]:
+    return _with_details(records_for_user(user)).order_by("-helped_on", "-created_at")
+
+
+def record_for_user(user: User, pk: int) -> AssistanceRecord:
+    record = _with_details(records_for_user(user)).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def my_records(user: User) -> QuerySet[AssistanceRecord]:
+    return _with_details(AssistanceRecord.objects.filter(recorded_by=user)).order_by(
+        "-helped_on", "-created_at"
+    )
+
+
+def today_count(user: User) -> int:
+    return AssistanceRecord.objects.filter(recorded_by=user, helped_on=timezone.localdate()).count()

@@ -1,0 +1,233 @@
+"""Writes of the volunteers program: volunteers, campaigns and assistance records."""
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuprong.audit import audit_log
+from chuprong.models import Commune, User, Village
+from chuprong.text import has_id_number, vn_phone
+from market.models import Vendor
+from market.services import vendor_update
+
+from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
+
+OLDEST_BIRTH_YEAR = 1900
+
+
+def clean_phone(value: str, field: str) -> str:
+    phone = vn_phone(value or "")
+    if phone is None:
+        raise ValidationError(
+            {field: _("Write a Vietnamese phone number of 10 digits, e.g. 0912345678.")}
+        )
+    return phone
+
+
+@transaction.atomic
+def volunteer_create(
+    *,
+    village: Village,
+    full_name: str,
+    phone: str = "",
+    branch_role: str = Volunteer.BranchRole.MEMBER,
+    on_tech_team: bool = False,
+    joined_on: datetime.date | None = None,
+    active: bool = True,
+    user: User | None = None,
+    actor: User | None,
+) -> Volunteer:
+    volunteer = Volunteer(
+        village=village,
+        full_name=" ".join(full_name.split()),
+        phone=clean_phone(phone, "phone"),
+        branch_role=branch_role,
+        on_tech_team=on_tech_team,
+        joined_on=joined_on,
+        active=active,
+        user=user,
+    )
+    volunteer.full_clean()
+    volunteer.save()
+    audit_log(actor=actor, obj=volunteer, action="add")
+    return volunteer
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    commune: Commune,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    goal: int = 0,
+    description: str = "",
+    villages: Iterable[Village] = (),
+    actor: User | None,
+) -> Campaign:
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The last day is before the first day.")})
+    campaign = Campaign(
+        commune=commune,
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        goal=goal,
+        description=description.strip(),
+    )
+    campaign.full_clean()
+    campaign.save()
+    villages = list(villages)
+    if any(v.commune_id != commune.pk for v in villages):
+        raise ValidationError({"villages": _("Every village must be in the campaign's commune.")})
+    campaign.villages.set(villages)
+    audit_log(actor=actor, obj=campaign, action="add")
+    return campaign
+
+
+def _check_record(
+    *,
+    helped_on: datetime.date,
+    village: Village,
+    volunteers: list[Volunteer],
+    services: Mapping[str, str],
+    campaign: Campaign | None,
+    resident_name: str,
+    resident_birth_year: int | None,
+    notes: str,
+    vendor: Vendor | None,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    today = timezone.localdate()
+    if not services:
+        add("services", _("Tick at least one service the resident was helped with."))
+    for service, outcome in services.items():
+        if service not in Service.values or outcome not in Outcome.values:
+            add("services", _("Unknown service or outcome."))
+            break
+    if helped_on > today:
+        add("helped_on", _("The date cannot be in the future."))
+    if not volunteers:
+        add("volunteers", _("Choose at least one volunteer who helped."))
+    elif any(v.village.commune_id != village.commune_id for v in volunteers):
+        add("volunteers", _("Every volunteer must belong to a branch of this commune."))
+    if campaign is not None:
+        if campaign.commune_id != village.commune_id:
+            add("campaign", _("This campaign is for another commune."))
+        elif not campaign.starts_on <= helped_on <= campaign.ends_on:
+            add(
+                "helped_on",
+                _("The campaign runs from %(start)s to %(end)s; the date is outside it.")
+                % {
+                    "start": f"{campaign.starts_on:%d/%m/%Y}",
+                    "end": f"{campaign.ends_on:%d/%m/%Y}",
+                },
+            )
+        else:
+            covered = list(campaign.villages.values_list("pk", flat=True))
+            if covered and village.pk not in covered:
+                add("village", _("This village is not covered by the campaign."))
+    if resident_birth_year is not None and not (
+        OLDEST_BIRTH_YEAR <= resident_birth_year <= today.year
+    ):
+        add(
+            "resident_birth_year",
+            _("Write a year of birth between %(first)s and %(last)s.")
+            % {"first": OLDEST_BIRTH_YEAR, "last": today.year},
+        )
+    for field, text in (("resident_name", resident_name), ("notes", notes)):
+        if has_id_number(text):
+            add(field, _("Do not write identity-card numbers: the program never keeps them."))
+    if vendor is not None and vendor.market.village.commune_id != village.commune_id:
+        add("vendor", _("This vendor sells at a market of another commune."))
+    return errors
+
+
+@transaction.atomic
+def assistance_record(
+    *,
+    helped_on: datetime.date,
+    village: Village,
+    volunteers: Iterable[Volunteer],
+    services: Mapping[str, str],
+    campaign: Campaign | None = None,
+    resident_name: str = "",
+    resident_birth_year: int | None = None,
+    resident_phone: str = "",
+    vendor: Vendor | None = None,
+    notes: str = "",
+    actor: User | None,
+) -> AssistanceRecord:
+    """Log one visit: who helped which resident with what (``services``: service → outcome).
+
+    Helping a market vendor install a payment app moves the vendor's status on
+    (with its history): "cashless" once done and the vendor has an account,
+    "onboarding" otherwise. Raises ValidationError (by field) and saves nothing
+    when anything is wrong.
+    """
+    volunteers = list(volunteers)
+    resident_name = " ".join(resident_name.split())
+    notes = notes.strip()
+    errors = _check_record(
+        helped_on=helped_on,
+        village=village,
+        volunteers=volunteers,
+        services=services,
+        campaign=campaign,
+        resident_name=resident_name,
+        resident_birth_year=resident_birth_year,
+        notes=notes,
+        vendor=vendor,
+    )
+    try:
+        resident_phone = clean_phone(resident_phone, "resident_phone")
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    record = AssistanceRecord.objects.create(
+        helped_on=helped_on,
+        village=village,
+        campaign=campaign,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        resident_name=resident_name,
+        resident_birth_year=resident_birth_year,
+        resident_phone=resident_phone,
+        vendor=vendor,
+        notes=notes,
+    )
+    record.volunteers.set(volunteers)
+    ServiceGiven.objects.bulk_create(
+        ServiceGiven(record=record, service=service, outcome=outcome)
+        for service, outcome in services.items()
+    )
+    if vendor is not None and Service.PAYMENT_APP in services:
+        _vendor_onboarded(vendor, services[Service.PAYMENT_APP], volunteers, actor)
+    audit_log(actor=actor, obj=record, action="add")
+    return record
+
+
+def _vendor_onboarded(
+    vendor: Vendor, outcome: str, volunteers: list[Volunteer], actor: User | None
+) -> None:
+    if vendor.status == Vendor.Status.CASHLESS:
+        return
+    cashless = outcome == Outcome.DONE and vendor.accounts.exists()
+    fields = {}
+    if not vendor.onboarded_by:
+        fields["onboarded_by"] = ", ".join(v.full_name for v in volunteers)[:200]
+    vendor_update(
+        vendor=vendor,
+        actor=actor,
+        status=Vendor.Status.CASHLESS if cashless else Vendor.Status.ONBOARDING,
+        **fields,
+    )
