@@ -39,6 +39,33 @@ class VillageScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CommuneScopedAdmin(admin.ModelAdmin):
+    """For records that belong to a commune (campaigns, training sessions).
+
+    An officer sees their commune's rows and can pick only their commune and
+    its villages, in foreign keys and many-to-many fields alike.
+    """
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(commune__in=selectors.communes_for_user(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.related_model is Commune:
+                kwargs["queryset"] = selectors.communes_for_user(request.user)
+            elif db_field.related_model is Village:
+                kwargs["queryset"] = selectors.villages_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Village and not request.user.is_superuser:
+            kwargs["queryset"] = selectors.villages_for_user(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
     list_display = ["name", "province", "code", "slug"]

@@ -96,7 +96,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "trainings.view_attendance",
         "trainings.add_attendance",
     ],
-    Role.VOLUNTEER: [],
+    # A volunteer's own records are theirs by the selectors' rules; this
+    # permission only shows them the way in (menu) without a query.
+    Role.VOLUNTEER: ["volunteers.add_assistancerecord"],
     Role.VENDOR: [],
 }
 

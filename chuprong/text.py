@@ -64,3 +64,8 @@ def vn_phone(text: str) -> str | None:
 def has_id_number(text: str) -> bool:
     """Whether the text holds what looks like an identity-card number (9 or 12 digits)."""
     return bool(_ID_NUMBER.search(text))
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number for paper that passes from hand to hand: "0905111222" → "0905***222"."""
+    return f"{phone[:4]}***{phone[-3:]}" if len(phone) >= 8 else phone

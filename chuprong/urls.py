@@ -16,5 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("ngon-ngu/<str:code>/", views.set_language, name="set_language"),
     path("", include("legal_library.urls")),
+    path("", include("volunteers.urls")),
+    path("", include("trainings.urls")),
     path("admin/", admin.site.urls),
 ]

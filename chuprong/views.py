@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from legal_library.selectors import public_points
+from trainings.selectors import public_calendar
 
 from . import selectors
 from .models import Commune
@@ -28,10 +29,11 @@ def commune_detail(request, slug: str):
 def _commune_page(request, commune: Commune):
     villages = selectors.commune_villages(commune)
     points = public_points().filter(village__commune=commune)
+    sessions = public_calendar(commune=commune, limit=3)
     return render(
         request,
         "chuprong/home.html",
-        {"commune": commune, "villages": villages, "points": points},
+        {"commune": commune, "villages": villages, "points": points, "sessions": sessions},
     )
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chuprong.forms import SpreadsheetForm
+
 from . import vietqr
 from .models import Bank
 from .vietqr_messages import vietqr_error_message
@@ -71,14 +73,9 @@ class AccountForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet (XLSX or CSV)"),
-        help_text=_("One vendor per row; the first row holds the column names."),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument"
-                ".spreadsheetml.sheet"
-            }
-        ),
-    )
+class ImportForm(SpreadsheetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "One vendor per row; the first row holds the column names."
+        )

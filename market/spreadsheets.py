@@ -5,25 +5,38 @@ a market, fill in rows and import them back. Headers are matched without
 case or diacritics ("ho va ten" = "Họ và tên"), in Vietnamese or English.
 """
 
-import contextlib
-import csv
-import io
-import re
-import zipfile
-from dataclasses import dataclass, field
-
 import openpyxl
 from django.utils.translation import gettext as _
 
+from chuprong import spreadsheets as shared
+from chuprong.spreadsheets import (  # re-exported: the market's views and tests use them here
+    MAX_BYTES,
+    MAX_ROWS,
+    MAX_UNZIPPED,
+    Row,
+    SpreadsheetError,
+    header_keys,
+    sheet_title,
+    xlsx_append,
+    xlsx_bytes,
+)
 from chuprong.text import fold
 
 from . import vietqr
 from .models import Bank, Market, Vendor
 from .vietqr_messages import vietqr_error_message
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 2000
-MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX is a zip: refuse zip bombs before opening
+__all__ = [
+    "COLUMNS",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "MAX_UNZIPPED",
+    "Row",
+    "SpreadsheetError",
+    "check_rows",
+    "export_vendors",
+    "read_rows",
+]
 
 # key, Vietnamese header (what the export writes), English header also accepted
 COLUMNS = [
@@ -40,105 +53,13 @@ COLUMNS = [
     ("label", "Nhãn", "Label"),
     ("notes", "Ghi chú", "Notes"),
 ]
-HEADER_KEYS = {fold(h): key for key, vi, en in COLUMNS for h in (vi, en, key)}
+HEADER_KEYS = header_keys(COLUMNS)
 ACCOUNT_KEYS = ("bank", "account_number", "holder_name")
-
-
-class SpreadsheetError(Exception):
-    """The whole file is refused; the message says why, in the active language."""
-
-
-@dataclass
-class Row:
-    number: int  # as the officer sees it in the spreadsheet (header = 1)
-    values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def _read_table(content: bytes, filename: str) -> list[list[str]]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-                    raise SpreadsheetError(_("The spreadsheet is too large once unpacked."))
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except SpreadsheetError:
-            raise
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise SpreadsheetError(
-                _("The file could not be read as an XLSX spreadsheet. Is it damaged?")
-            ) from exc
-        sheet = book.worksheets[0]
-        table = []
-        for row in sheet.iter_rows(values_only=True):
-            table.append([_cell(v) for v in row])
-            if len(table) > MAX_ROWS + 1:
-                break
-        book.close()
-        return table
-    if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SpreadsheetError(
-                _('The CSV file is not in UTF-8. Save it again as "CSV UTF-8".')
-            ) from exc
-        if "\x00" in text:
-            raise SpreadsheetError(_("The file is not a CSV text file."))
-        dialect = csv.excel
-        with contextlib.suppress(csv.Error):  # a one-column file has no delimiter to find
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
-    raise SpreadsheetError(_("Upload an .xlsx or a .csv file."))
 
 
 def read_rows(content: bytes, filename: str) -> list[Row]:
     """The data rows of the file, keyed by column, or SpreadsheetError for the whole file."""
-    if len(content) > MAX_BYTES:
-        raise SpreadsheetError(_("The file is larger than 2 MB."))
-    table = [row for row in _read_table(content, filename) if any(row)]
-    if not table:
-        raise SpreadsheetError(_("The file is empty."))
-    header = table[0]
-    keys = []
-    for title in header:
-        key = HEADER_KEYS.get(fold(title))
-        if title and key is None:
-            raise SpreadsheetError(
-                _('Unknown column "%(column)s". The columns are: %(columns)s.')
-                % {"column": title, "columns": ", ".join(vi for _k, vi, _en in COLUMNS)}
-            )
-        if key in keys:
-            raise SpreadsheetError(_('The column "%(column)s" appears twice.') % {"column": title})
-        keys.append(key)
-    if "full_name" not in keys:
-        raise SpreadsheetError(_('The column "Họ và tên" (full name) is missing.'))
-    if len(table) - 1 > MAX_ROWS:
-        raise SpreadsheetError(
-            _("The file has more than %(max)s rows; split it into smaller files.")
-            % {"max": MAX_ROWS}
-        )
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = {key: "" for key, _vi, _en in COLUMNS}
-        for key, value in zip(keys, cells, strict=False):
-            if key:
-                values[key] = value
-        rows.append(Row(number=number, values=values))
-    return rows
+    return shared.read_rows(content, filename, COLUMNS, required=("full_name",))
 
 
 def _status(value: str) -> str | None:
@@ -229,8 +150,8 @@ def check_rows(rows: list[Row], market: Market) -> list[Row]:
 def export_vendors(market: Market, vendors) -> bytes:
     """The market's vendors in the import layout, one row per account (write-only XLSX)."""
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", market.name)[:31] or "Vendors")
-    sheet.append([vi for _k, vi, _en in COLUMNS])
+    sheet = book.create_sheet(title=sheet_title(market.name, "Vendors"))
+    xlsx_append(sheet, [vi for _k, vi, _en in COLUMNS])
     for vendor in vendors:
         base = [
             vendor.full_name,
@@ -244,9 +165,10 @@ def export_vendors(market: Market, vendors) -> bytes:
         accounts = list(vendor.accounts.all()) or [None]
         for account in accounts:
             if account is None:
-                sheet.append([*base, "", "", "", "", vendor.notes])
+                xlsx_append(sheet, [*base, "", "", "", "", vendor.notes])
             else:
-                sheet.append(
+                xlsx_append(
+                    sheet,
                     [
                         *base,
                         account.bank.short_name,
@@ -254,8 +176,6 @@ def export_vendors(market: Market, vendors) -> bytes:
                         account.holder_name,
                         account.label,
                         vendor.notes,
-                    ]
+                    ],
                 )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(book)

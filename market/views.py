@@ -1,6 +1,5 @@
 """Pages of the cashless market: the vendor's own page (public by its key) and officer tools."""
 
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,6 +12,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chuprong import imports
 
 from . import posters, qr, selectors, services, spreadsheets
 from .forms import AccountForm, AmountRequestForm, ImportForm
@@ -205,67 +206,35 @@ def market_export(request, pk: int):
 def market_import(request, pk: int):
     """Upload → preview with per-row errors → save all, or only the clean rows."""
     market = selectors.market_for_user(request.user, pk)
-    session_key = f"market-import-{market.pk}"
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get(session_key)
-        if not stored or stored["id"] != request.POST.get("import_id"):
-            messages.error(request, _("This preview has expired; upload the file again."))
-            return redirect("market:market_import", pk=market.pk)
-        rows = spreadsheets.check_rows(
-            [spreadsheets.Row(number=n, values=v) for n, v in stored["rows"]], market
-        )
-        try:
-            result = services.vendor_import(
-                market=market,
-                rows=rows,
-                only_clean=request.POST["confirm"] == "clean",
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return render(
-                request,
-                "market/import.html",
-                {
-                    "market": market,
-                    "form": ImportForm(),
-                    "rows": rows,
-                    "import_id": stored["id"],
-                    "bad": sum(not r.ok for r in rows),
-                },
-            )
-        del request.session[session_key]
-        messages.success(
-            request,
-            _("%(created)s vendors saved, %(skipped)s rows skipped.")
-            % {"created": result.created, "skipped": result.skipped},
-        )
-        return redirect("market:market_detail", pk=market.pk)
 
-    form = ImportForm(request.POST or None, request.FILES or None)
-    rows, import_id = None, None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            rows = spreadsheets.check_rows(
-                spreadsheets.read_rows(upload.read(spreadsheets.MAX_BYTES + 1), upload.name), market
-            )
-        except spreadsheets.SpreadsheetError as exc:
-            form.add_error("file", str(exc))
-        else:
-            import_id = uuid.uuid4().hex
-            request.session[session_key] = {
-                "id": import_id,
-                "rows": [(r.number, r.values) for r in rows],
-            }
-    context = {
-        "market": market,
-        "form": form,
-        "rows": rows,
-        "import_id": import_id,
-        "bad": sum(not r.ok for r in rows or []),
-    }
-    return render(request, "market/import.html", context, status=400 if form.errors else 200)
+    def save(rows, only_clean: bool) -> str:
+        result = services.vendor_import(
+            market=market, rows=rows, only_clean=only_clean, actor=request.user
+        )
+        return _("%(created)s vendors saved, %(skipped)s rows skipped.") % {
+            "created": result.created,
+            "skipped": result.skipped,
+        }
+
+    flow = imports.ImportFlow(
+        key=f"market-import-{market.pk}",
+        template="market/import.html",
+        context={
+            "market": market,
+            "preview_columns": [
+                ("full_name", _("Full name")),
+                ("stall", _("Stall")),
+                ("bank", _("Bank")),
+                ("account_number", _("Account number")),
+            ],
+        },
+        max_bytes=spreadsheets.MAX_BYTES,
+        read=spreadsheets.read_rows,
+        check=lambda rows: spreadsheets.check_rows(rows, market),
+        save=save,
+        done_url=reverse("market:market_detail", args=[market.pk]),
+    )
+    return imports.handle(request, flow, form_class=ImportForm)
 
 
 @login_required

@@ -62,14 +62,17 @@ def session_list(user: User) -> QuerySet[TrainingSession]:
     )
 
 
-def public_calendar(*, now: datetime.datetime | None = None) -> QuerySet[TrainingSession]:
+def public_calendar(
+    *, commune=None, limit: int = CALENDAR_LIMIT, now: datetime.datetime | None = None
+) -> QuerySet[TrainingSession]:
     """Public sessions not yet over, soonest first (2 queries with their topics)."""
-    now = now or timezone.now()
+    sessions = TrainingSession.objects.filter(public=True, ends_at__gte=now or timezone.now())
+    if commune is not None:
+        sessions = sessions.filter(commune=commune)
     return (
-        TrainingSession.objects.filter(public=True, ends_at__gte=now)
-        .select_related("commune", "village")
+        sessions.select_related("commune", "village")
         .prefetch_related("topics")
-        .order_by("starts_at")[:CALENDAR_LIMIT]
+        .order_by("starts_at")[:limit]
     )
 
 
@@ -189,6 +192,7 @@ def trained_volunteers(
     pairs = (
         Attendance.objects.filter(volunteer__in=volunteers.values("pk"))
         .values_list("volunteer_id", "session__topics")
+        .order_by()
         .distinct()
     )
     topics = {t.pk: t for t in Topic.objects.all()}

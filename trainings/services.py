@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from chuprong.audit import audit_log
 from chuprong.models import Commune, User, Village
+from chuprong.spreadsheets import Row
 from volunteers.models import Volunteer
 from volunteers.services import clean_phone
 
@@ -243,4 +244,40 @@ def attendance_remove(*, attendance: Attendance, actor: User | None) -> None:
         obj=session,
         action="change",
         message=_("Attendance of %(name)s removed") % {"name": name},
+    )
+
+
+@transaction.atomic
+def attendance_import(
+    *, session: TrainingSession, rows: list[Row], only_clean: bool, actor: User | None
+) -> SheetResult:
+    """Mark present the people of rows checked by ``spreadsheets.check_attendance_rows``.
+
+    Matched volunteers are added as such, the others as walk-ins, all recorded
+    as imported. All rows or none: with any row in error nothing is saved,
+    unless the officer chose ``only_clean``; and ``attendance_add`` refuses the
+    whole list when the places left are too few.
+    """
+    bad = [row for row in rows if not row.ok]
+    if bad and not only_clean:
+        raise ValidationError(
+            _("%(count)s rows have errors: nothing was saved.") % {"count": len(bad)}
+        )
+    volunteers: list[Volunteer] = []
+    walk_ins: list[WalkIn] = []
+    for row in rows:
+        if not row.ok:
+            continue
+        if not row.cleaned:
+            raise ValueError("check the rows with trainings.spreadsheets.check_attendance_rows")
+        if "volunteer" in row.cleaned:
+            volunteers.append(row.cleaned["volunteer"])
+        else:
+            walk_ins.append(WalkIn(**row.cleaned))
+    return attendance_add(
+        session=session,
+        volunteers=volunteers,
+        walk_ins=walk_ins,
+        method=Attendance.Method.IMPORT,
+        actor=actor,
     )

@@ -36,17 +36,19 @@ def volunteer_profile(user: User) -> Volunteer | None:
 
 
 def is_manager(user: User) -> bool:
-    """Officers and branch secretaries: they see others' records in their villages."""
-    return user.is_authenticated and (
+    """Officers and branch secretaries (with the place their role applies to)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
         user.is_superuser
-        or user_has_role(user, Role.COMMUNE_OFFICER)
-        or user_has_role(user, Role.VILLAGE_SECRETARY)
+        or (user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id is not None)
+        or (user_has_role(user, Role.VILLAGE_SECRETARY) and user.village_id is not None)
     )
 
 
 def can_record(user: User) -> bool:
     """Who may log a visit: a volunteer, a branch secretary or an officer."""
-    return volunteer_profile(user) is not None or villages_for_user(user).exists()
+    return volunteer_profile(user) is not None or is_manager(user)
 
 
 # ------------------------------------------------------------------ volunteers
@@ -81,9 +83,8 @@ def selectable_volunteers(user: User) -> QuerySet[Volunteer]:
 
 def visit_villages(user: User) -> QuerySet[Village]:
     """Where a user may log a visit: the villages they manage, or their branch's commune."""
-    managed = villages_for_user(user)
-    if managed.exists():
-        return managed.order_by("position", "name")
+    if is_manager(user):
+        return villages_for_user(user).order_by("position", "name")
     profile = volunteer_profile(user)
     if profile is None:
         return Village.objects.none()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from chuprong.audit import audit_log
 from chuprong.models import Commune, User, Village
+from chuprong.spreadsheets import ImportResult, Row
 from chuprong.text import has_id_number, vn_phone
 from market.models import Vendor
 from market.services import vendor_update
@@ -231,3 +232,35 @@ def _vendor_onboarded(
         status=Vendor.Status.CASHLESS if cashless else Vendor.Status.ONBOARDING,
         **fields,
     )
+
+
+# ------------------------------------------------------------------ import
+
+
+@transaction.atomic
+def volunteer_import(*, rows: list[Row], only_clean: bool, actor: User | None) -> ImportResult:
+    """Add the volunteers of rows checked by ``spreadsheets.check_rows``.
+
+    All rows or none: with any row in error nothing is saved, unless the officer
+    chose ``only_clean``, and then exactly the clean rows are saved. A row that
+    fails when saved (a phone taken since the preview) saves nobody.
+    """
+    bad = [row for row in rows if not row.ok]
+    if bad and not only_clean:
+        raise ValidationError(
+            _("%(count)s rows have errors: nothing was saved.") % {"count": len(bad)}
+        )
+    created = 0
+    for row in rows:
+        if not row.ok:
+            continue
+        if not row.cleaned:
+            raise ValueError("check the rows with volunteers.spreadsheets.check_rows first")
+        try:
+            volunteer_create(**row.cleaned, actor=actor)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Row %(row)s: %(errors)s") % {"row": row.number, "errors": " ".join(exc.messages)}
+            ) from exc
+        created += 1
+    return ImportResult(created=created, skipped=len(bad))

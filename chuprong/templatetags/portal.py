@@ -10,3 +10,12 @@ def vnd(amount) -> str:
         return f"{int(amount):,}".replace(",", ".")
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ row.values|get_item:key }}``: a dictionary's value by a variable key."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

@@ -1,9 +1,10 @@
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chuprong.text import fold, slugify, strip_diacritics
+from chuprong.text import fold, has_id_number, mask_phone, slugify, strip_diacritics, vn_phone
 
 VIETNAMESE = (
     "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
@@ -46,3 +47,39 @@ def test_words_for_search():
 
     assert words("Số 52/2014/QH13: Hôn-nhân!") == ["so", "52", "2014", "qh13", "hon", "nhan"]
     assert words("!!! ...") == []
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("0912345678", "0912345678"),
+        (" +84 912.345.678 ", "0912345678"),
+        ("84912345678", "0912345678"),
+        ("(0262) 3845-678", None),  # 11 digits: not a number we know
+        ("", ""),
+        ("12345", None),
+        ("09123456789", None),
+        ("091234567a", None),
+    ],
+)
+def test_vn_phone(given, expected):
+    assert vn_phone(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("CCCD 064090001234", True),
+        ("CMND 230987654 cũ", True),
+        ("gọi 0912345678", False),  # a phone number is not an identity number
+        ("sinh năm 1958, thôn 3", False),
+        ("0640900012345", False),  # 13 digits: not a card number
+    ],
+)
+def test_has_id_number(text, found):
+    assert has_id_number(text) is found
+
+
+def test_mask_phone():
+    assert mask_phone("0905111222") == "0905***222"
+    assert mask_phone("") == ""

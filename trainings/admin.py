@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from chuprong.admin import CommuneScopedAdmin
+
+from .models import Attendance, Topic, TrainingSession
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "active"]
+    list_editable = ["position", "active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["name", "volunteer", "village", "phone", "method", "checked_in_at"]
+    readonly_fields = ["method", "checked_in_at"]
+    autocomplete_fields = ["volunteer"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # attendance is marked on the session's page (QR, sheet, import)
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(CommuneScopedAdmin):
+    list_display = ["title", "kind", "starts_at", "village", "capacity", "public", "page"]
+    list_filter = ["kind", "public", "topics", "starts_at"]
+    search_fields = ["title", "trainer", "place"]
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["topics"]
+    list_select_related = ["commune", "village"]
+    inlines = [AttendanceInline]
+    fields = [
+        "commune",
+        "village",
+        "title",
+        "kind",
+        "topics",
+        "starts_at",
+        "ends_at",
+        "place",
+        "online_link",
+        "trainer",
+        "capacity",
+        "audience",
+        "external_participants",
+        "description",
+        "public",
+    ]
+
+    @admin.display(description=_("attendance page"))
+    def page(self, obj):
+        url = reverse("trainings:session_detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Attendance"))

@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from chuprong.admin import CommuneScopedAdmin, VillageScopedAdmin
+from chuprong.selectors import villages_for_user
+
+from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(VillageScopedAdmin):
+    list_display = ["full_name", "village", "branch_role", "on_tech_team", "phone", "active"]
+    list_filter = ["active", "on_tech_team", "branch_role", "village"]
+    list_select_related = ["village"]
+    search_fields = ["full_name", "phone"]
+    autocomplete_fields = ["user"]
+    fields = [
+        "full_name",
+        "phone",
+        "village",
+        "branch_role",
+        "on_tech_team",
+        "joined_on",
+        "active",
+        "user",
+    ]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(CommuneScopedAdmin):
+    list_display = ["name", "starts_on", "ends_on", "goal", "commune"]
+    list_select_related = ["commune"]
+    search_fields = ["name"]
+    filter_horizontal = ["villages"]
+    date_hierarchy = "starts_on"
+
+
+class ServiceGivenInline(admin.TabularInline):
+    model = ServiceGiven
+    extra = 0
+    min_num = 1
+
+
+@admin.register(AssistanceRecord)
+class AssistanceRecordAdmin(VillageScopedAdmin):
+    """Corrections by officers; new visits are logged on the field page (tinh-nguyen)."""
+
+    list_display = ["helped_on", "resident_label", "village", "campaign", "recorded_by"]
+    list_filter = ["helped_on", "campaign", "village", "services__service"]
+    list_select_related = ["village", "campaign", "recorded_by"]
+    search_fields = ["resident_name", "resident_phone", "notes"]
+    date_hierarchy = "helped_on"
+    inlines = [ServiceGivenInline]
+    filter_horizontal = ["volunteers"]
+    readonly_fields = ["recorded_by", "created_at", "vendor"]
+    fields = [
+        "helped_on",
+        "village",
+        "campaign",
+        "volunteers",
+        "resident_name",
+        "resident_birth_year",
+        "resident_phone",
+        "vendor",
+        "notes",
+        "recorded_by",
+        "created_at",
+    ]
+
+    @admin.display(description=_("resident"), ordering="resident_name")
+    def resident_label(self, obj):
+        return obj.resident_label
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "volunteers" and not request.user.is_superuser:
+            kwargs["queryset"] = Volunteer.objects.filter(
+                village__in=villages_for_user(request.user)
+            ).select_related("village")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "volunteers"
+
+urlpatterns = [
+    path("tinh-nguyen/", views.field_home, name="home"),
+    path("tinh-nguyen/ghi-nhan/", views.visit_new, name="visit_new"),
+    path("tinh-nguyen/lich-su/", views.my_history, name="history"),
+    path("tinh-nguyen/ho-tro/", views.record_list, name="record_list"),
+    path("tinh-nguyen/ho-tro/<int:pk>/", views.record_detail, name="record_detail"),
+    path("tinh-nguyen/chien-dich/", views.campaign_list, name="campaign_list"),
+    path("tinh-nguyen/chien-dich/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("tinh-nguyen/doan-vien/", views.volunteer_list, name="volunteer_list"),
+    path("tinh-nguyen/doan-vien.xlsx", views.volunteer_export, name="volunteer_export"),
+    path("tinh-nguyen/doan-vien/nhap/", views.volunteer_import, name="volunteer_import"),
+]
