@@ -115,7 +115,8 @@ def _demo_user(volunteer: Volunteer, password: str) -> None:
 
 
 def _demo_sessions(commune: Commune, volunteers: list[Volunteer]) -> None:
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    # Sessions start at 08:00 local time (a morning class), whenever the demo is loaded.
+    now = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
     topics = {t.slug: t for t in Topic.objects.all()}
     plans = [
         (
@@ -156,5 +157,5 @@ def _demo_sessions(commune: Commune, volunteers: list[Volunteer]) -> None:
         )
         if starts_at < timezone.now():
             training_services.attendance_add(
-                session=session, volunteers=volunteers[:6], actor=None, now=timezone.now()
+                session=session, volunteers=volunteers[:6], actor=None, now=starts_at
             )
