@@ -28,7 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from chuprong.text import fold
+from chuprong.text import fold, vn_phone
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -52,6 +52,26 @@ class Row:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def person_row_start(row: Row) -> tuple[str, str | None]:
+    """Clear a row's earlier findings and check the name and phone every list of people has.
+
+    Returns the name with its spaces tidied and the phone in its 10-digit form
+    ("" when none was given, None when it is not a phone); the errors go on the row.
+    """
+    row.errors.clear()
+    row.notes.clear()
+    row.cleaned = {}
+    name = " ".join(row.values["full_name"].split())
+    if not name:
+        row.errors.append(_("The full name is empty."))
+    phone = vn_phone(row.values["phone"])
+    if phone is None:
+        row.errors.append(_("Write a Vietnamese phone number of 10 digits, e.g. 0912345678."))
+    else:
+        row.values["phone"] = phone
+    return name, phone
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,13 @@ def roster(session: TrainingSession) -> QuerySet[Volunteer]:
     )
 
 
+def attendance_of(session: TrainingSession, volunteer: Volunteer | None) -> Attendance | None:
+    """The volunteer's check-in at the session, if they have one."""
+    if volunteer is None:
+        return None
+    return Attendance.objects.filter(session=session, volunteer=volunteer).first()
+
+
 def session_villages(session: TrainingSession) -> QuerySet[Village]:
     if session.village_id:
         return Village.objects.filter(pk=session.village_id)

@@ -19,7 +19,6 @@ from volunteers.selectors import is_manager, volunteer_profile
 
 from . import documents, selectors, services, spreadsheets
 from .forms import AttendanceSheetForm
-from .models import Attendance
 
 
 def _require_manager(user) -> None:
@@ -64,9 +63,7 @@ def check_in(request, code: str):
     if session is None:
         raise Http404
     profile = volunteer_profile(request.user)
-    attendance = None
-    if profile is not None:
-        attendance = Attendance.objects.filter(session=session, volunteer=profile).first()
+    attendance = selectors.attendance_of(session, profile)
     status = 200
     if request.method == "POST" and profile is not None:
         try:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from chuprong import spreadsheets as shared
 from chuprong.models import Village
 from chuprong.spreadsheets import MAX_BYTES, Row, SpreadsheetError
-from chuprong.text import fold, vn_phone
+from chuprong.text import fold
 
 from .models import Volunteer
 
@@ -106,18 +106,7 @@ def check_rows(rows: list[Row], villages: QuerySet[Village]) -> list[Row]:
     seen_phones: dict[str, int] = {}
     for row in rows:
         v = row.values
-        row.errors.clear()
-        row.notes.clear()
-        row.cleaned = {}
-        name = " ".join(v["full_name"].split())
-        if not name:
-            row.errors.append(_("The full name is empty."))
-
-        phone = vn_phone(v["phone"])
-        if phone is None:
-            row.errors.append(_("Write a Vietnamese phone number of 10 digits, e.g. 0912345678."))
-        else:
-            v["phone"] = phone
+        name, phone = shared.person_row_start(row)
 
         village = None
         if not v["village"]:
