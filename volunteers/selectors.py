@@ -192,8 +192,22 @@ def records_for_user(user: User) -> QuerySet[AssistanceRecord]:
     )
 
 
-def record_list(user: User) -> QuerySet[AssistanceRecord]:
-    return _with_details(records_for_user(user)).order_by("-helped_on", "-created_at")
+def record_list(
+    user: User,
+    *,
+    village_id: int | None = None,
+    campaign_id: int | None = None,
+    service: str | None = None,
+) -> QuerySet[AssistanceRecord]:
+    """The records the user may see, newest first, narrowed by the list's filters."""
+    records = records_for_user(user)
+    if village_id:
+        records = records.filter(village_id=village_id)
+    if campaign_id:
+        records = records.filter(campaign_id=campaign_id)
+    if service:
+        records = records.filter(services__service=service).distinct()
+    return _with_details(records).order_by("-helped_on", "-created_at")
 
 
 def record_for_user(user: User, pk: int) -> AssistanceRecord:

@@ -135,7 +135,6 @@ def my_history(request):
 def record_list(request):
     """Records of the villages an officer or branch secretary manages, with filters."""
     _require_manager(request.user)
-    records = selectors.record_list(request.user)
     villages = villages_for_user(request.user).order_by("position", "name")
     campaigns = selectors.campaigns_for_user(request.user)
     chosen = {
@@ -143,12 +142,12 @@ def record_list(request):
         "campaign": int_param(request.GET.get("campaign")),
         "service": request.GET.get("service") if request.GET.get("service") in Service else None,
     }
-    if chosen["village"]:
-        records = records.filter(village_id=chosen["village"])
-    if chosen["campaign"]:
-        records = records.filter(campaign_id=chosen["campaign"])
-    if chosen["service"]:
-        records = records.filter(services__service=chosen["service"]).distinct()
+    records = selectors.record_list(
+        request.user,
+        village_id=chosen["village"],
+        campaign_id=chosen["campaign"],
+        service=chosen["service"],
+    )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("p"))
     return render(
         request,
