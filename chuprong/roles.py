@@ -81,6 +81,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "trainings.add_attendance",
         "trainings.change_attendance",
         "trainings.delete_attendance",
+        "chuprong.view_adoptionreport",
+        "chuprong.add_adoptionreport",
+        # when the monthly report and the weekly summary run (django-celery-beat)
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.change_crontabschedule",
     ],
     Role.VILLAGE_SECRETARY: [
         "chuprong.view_village",

@@ -142,6 +142,15 @@ class Progress:
         return min(self.percent or 0, 100)
 
 
+def campaigns_open_between(first: datetime.date, last: datetime.date) -> QuerySet[Campaign]:
+    """Campaigns of every commune open on at least one day from ``first`` to ``last``."""
+    return (
+        Campaign.objects.filter(starts_on__lte=last, ends_on__gte=first)
+        .select_related("commune")
+        .order_by("commune_id", "starts_on")
+    )
+
+
 def campaign_progress(campaign: Campaign) -> Progress:
     """Residents helped against the goal, per day, village and service (4 queries, counts only)."""
     records = AssistanceRecord.objects.filter(campaign=campaign)

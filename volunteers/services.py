@@ -3,13 +3,18 @@
 import datetime
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chuprong.audit import audit_log
 from chuprong.models import Commune, User, Village
+from chuprong.roles import Role
 from chuprong.spreadsheets import ImportResult, Row
 from chuprong.text import has_id_number, vn_phone
 from market.models import Vendor
@@ -264,3 +269,51 @@ def volunteer_import(*, rows: list[Row], only_clean: bool, actor: User | None) -
             ) from exc
         created += 1
     return ImportResult(created=created, skipped=len(bad))
+
+
+def campaigns_weekly_summary(*, today: datetime.date | None = None) -> int:
+    """Weekly: email each commune's officers the progress of its campaigns (counts only).
+
+    Campaigns open at some time in the last seven days are summed up: residents
+    helped against the goal, the week's visits per day and per village. Sent
+    once per campaign and ISO week, even if the task is delivered twice.
+    """
+    from .selectors import campaign_progress, campaigns_open_between
+
+    today = today or timezone.localdate()
+    week = today.isocalendar()
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for campaign in campaigns_open_between(today - datetime.timedelta(days=6), today):
+            recipients = list(
+                User.objects.filter(
+                    commune=campaign.commune_id,
+                    groups__name=Role.COMMUNE_OFFICER,
+                    is_active=True,
+                )
+                .exclude(email="")
+                .values_list("email", flat=True)
+            )
+            if not recipients:
+                continue
+            key = f"campaign-summary:{campaign.pk}:{week.year}-{week.week}"
+            if not cache.add(key, 1, timeout=8 * 24 * 3600):
+                continue  # already sent this week
+            progress = campaign_progress(campaign)
+            since = today - datetime.timedelta(days=6)
+            context = {
+                "progress": progress,
+                "since": since,
+                "today": today,
+                "week_days": [d for d in progress.by_day if d["helped_on"] >= since],
+            }
+            subject = _("Campaign %(name)s: %(helped)s of %(goal)s residents helped") % {
+                "name": campaign.name,
+                "helped": progress.helped,
+                "goal": campaign.goal,
+            }
+            body = render_to_string("volunteers/email/weekly_summary.txt", context)
+            messages.append((subject, body, None, recipients))
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+    return len(messages)

@@ -1,0 +1,73 @@
+"""Adoption reports in the background.
+
+Every task takes ids, claims its work atomically (a second delivery does
+nothing) and is acknowledged late, so a worker that dies mid-report leaves the
+message to another worker; the sweeper catches what slips through.
+"""
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
+
+from . import services
+
+RETRYABLE = (OperationalError, InterfaceError)  # the database went away: try again later
+
+
+@shared_task(
+    bind=True,
+    name="chuprong.generate_report",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=RETRYABLE,
+    max_retries=3,
+    retry_backoff=settings.REPORT_RETRY_BACKOFF,
+    retry_backoff_max=600,
+    retry_jitter=False,
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_TIME_LIMIT,
+)
+def generate_report(self, report_id: int) -> bool:
+    """Make one report; retried on database errors, then failed with the reason."""
+    try:
+        return services.report_generate(report_id=report_id)
+    except RETRYABLE as exc:
+        if self.request.retries >= self.max_retries:
+            services.report_fail(
+                report_id=report_id,
+                reason=_("The database could not be reached (%(error)s).")
+                % {"error": str(exc).strip()[:300]},
+            )
+        else:
+            services.report_requeue(report_id=report_id)
+        raise
+    except SoftTimeLimitExceeded:
+        services.report_fail(
+            report_id=report_id,
+            reason=_("Making the report took longer than %(seconds)s seconds.")
+            % {"seconds": settings.REPORT_SOFT_TIME_LIMIT},
+        )
+        raise
+    except Exception as exc:
+        services.report_fail(
+            report_id=report_id,
+            reason=_("The report could not be made: %(error)s")
+            % {"error": f"{type(exc).__name__}: {exc}"[:500]},
+        )
+        raise
+
+
+@shared_task(name="chuprong.sweep_reports", autoretry_for=RETRYABLE, max_retries=3)
+def sweep_reports() -> dict:
+    """Every 5 minutes: requeue or fail reports whose worker died; resend lost ones."""
+    return services.reports_sweep()
+
+
+@shared_task(
+    name="chuprong.monthly_reports", autoretry_for=RETRYABLE, max_retries=5, retry_backoff=60
+)
+def monthly_reports() -> int:
+    """On the 1st at 06:00 (officers can change it): each commune's report of last month."""
+    return services.reports_monthly()

@@ -1,0 +1,15 @@
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import services
+
+
+@shared_task(
+    name="volunteers.weekly_campaign_summary",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    max_retries=5,
+)
+def weekly_campaign_summary() -> int:
+    """Mondays at 07:00 (officers can change it): each open campaign's week, by email."""
+    return services.campaigns_weekly_summary()
