@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import KombuError
 
 from .audit import audit_log
 from .models import AdoptionReport, Commune, User, Village
@@ -200,8 +201,10 @@ def _enqueue_report(report_id: int) -> None:
 
     try:
         tasks.generate_report.delay(report_id)
-    except Exception:  # broker down: the sweeper queues it again once it is back
+    except KombuError:  # broker down: the sweeper queues it again once it is back
         logger.warning("report %s: broker unreachable, left queued for the sweeper", report_id)
+    except Exception:  # run in-process (no broker): the report now says why it failed
+        logger.exception("report %s failed", report_id)
 
 
 def _report_progress(report_id: int, percent: int) -> None:

@@ -34,7 +34,8 @@ def generate_report(self, report_id: int) -> bool:
     try:
         return services.report_generate(report_id=report_id)
     except RETRYABLE as exc:
-        if self.request.retries >= self.max_retries:
+        # In-process (no broker) there is no later: fail now; the officer asks again.
+        if self.request.is_eager or self.request.retries >= self.max_retries:
             services.report_fail(
                 report_id=report_id,
                 reason=_("The database could not be reached (%(error)s).")

@@ -11,6 +11,8 @@ import os
 os.environ["CHUPRONG_IGNORE_DOTENV"] = "1"
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-" + "x" * 20)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Report retries back off from 1 s, not 30 s, so the worker tests see all of them.
+os.environ.setdefault("REPORT_RETRY_BACKOFF", "1")
 # The test client speaks plain HTTP.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
