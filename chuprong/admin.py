@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Commune, User, Village
+from .models import AdoptionReport, Commune, User, Village
 
 
 class VillageScopedAdmin(admin.ModelAdmin):
@@ -121,3 +121,50 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+
+@admin.register(AdoptionReport)
+class AdoptionReportAdmin(CommuneScopedAdmin):
+    """Reports are made by the task and read on the dashboard; here they are only listed.
+
+    Their numbers are frozen: nobody edits a report, not even in the admin.
+    """
+
+    list_display = [
+        "__str__",
+        "period_kind",
+        "status",
+        "progress",
+        "is_current",
+        "requested_by",
+        "finished_at",
+    ]
+    list_filter = ["status", "period_kind", "is_current", "commune"]
+    date_hierarchy = "period_start"
+    readonly_fields = [
+        "commune",
+        "village",
+        "period_kind",
+        "period_start",
+        "period_end",
+        "version",
+        "is_current",
+        "status",
+        "progress",
+        "error",
+        "attempts",
+        "requested_by",
+        "requested_at",
+        "started_at",
+        "finished_at",
+    ]
+    exclude = ["xlsx", "pdf", "csv"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # from the dashboard, through the service
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -96,7 +96,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "market.onboarded",
         Program.MARKET,
         _("Vendors onboarded in the period"),
-        _("Vendors whose status became “cashless” during the period (status history)."),
+        _("Vendors whose status first became “cashless” during the period (status history)."),
     ),
     # ---------------------------------------------------------------- assistance
     Indicator(

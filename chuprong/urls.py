@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("legal_library.urls")),
     path("", include("volunteers.urls")),
     path("", include("trainings.urls")),
+    path("", include("chuprong.report_urls")),
     path("admin/", admin.site.urls),
 ]

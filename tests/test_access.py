@@ -8,13 +8,15 @@ exists), 405 for a POST-only address opened with GET.
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from chuprong.services import report_generate, report_request
 from tests.trainings.factories import AttendanceFactory
 from tests.volunteers.factories import AssistanceRecordFactory
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("volunteers", "trainings")
+NAMESPACES = ("volunteers", "trainings", "reports")
 PERSONAS = [
     "anonymous",
     "vendor",
@@ -61,6 +63,12 @@ TABLE = {
     "trainings:attendance_import": SESSION,
     # the volunteer's own certificate, or the session's officer
     "trainings:certificate": (302, 404, 200, 404, 404, 404, 200),
+    # officers: their own commune's dashboard and reports, nobody else's
+    "reports:dashboard": OFFICER_ONLY,
+    "reports:request": POST_ONLY,
+    "reports:detail": SESSION,
+    "reports:status": SESSION,
+    "reports:download": SESSION,
 }
 
 
@@ -80,12 +88,21 @@ def test_every_page_has_a_row():
 
 
 @pytest.fixture
-def objects(volunteer, volunteer_a, campaign, session_a, village_a):
+def objects(volunteer, volunteer_a, campaign, session_a, village_a, settings, tmp_path):
     record = AssistanceRecordFactory(
         village=village_a, volunteers=[volunteer_a], recorded_by=volunteer, campaign=campaign
     )
     attendance = AttendanceFactory(session=session_a, volunteer=volunteer_a)
+    settings.MEDIA_ROOT = tmp_path
+    today = timezone.localdate()
+    report = report_request(
+        commune=village_a.commune, period_kind="custom", start=today, end=today, actor=None
+    )
+    report_generate(report_id=report.pk)
     return {
+        "detail": {"pk": report.pk},
+        "status": {"pk": report.pk},
+        "download": {"pk": report.pk, "fmt": "xlsx"},
         "record_detail": {"pk": record.pk},
         "campaign_detail": {"pk": campaign.pk},
         "verify": {"code": attendance.certificate_code},

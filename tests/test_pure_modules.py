@@ -12,7 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.parametrize(
     "module",
-    ["chuprong.text", "market.vietqr", "legal_library.rendering", "legal_library.pdfcheck"],
+    [
+        "chuprong.text",
+        "chuprong.charts",
+        "market.vietqr",
+        "legal_library.rendering",
+        "legal_library.pdfcheck",
+    ],
 )
 def test_module_imports_no_django(module):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}

@@ -19,3 +19,19 @@ def get_item(mapping, key):
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def figure(value) -> str:
+    """A report's number as Vietnamese write it: 1.234 and 45,5; "–" for nothing."""
+    from chuprong.charts import number
+
+    return number(value)
+
+
+@register.filter
+def cell(row: dict, column) -> str:
+    """``{{ row|cell:column }}``: a report table's cell shown by its column's kind."""
+    from chuprong.report_files import cell_text
+
+    return cell_text(column.kind, row.get(column.key))
