@@ -12,14 +12,14 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 WIDTH = 600
-LABEL_WIDTH = 200  # labels end here, right-aligned
+LABEL_WIDTH = 230  # labels end here, right-aligned (MAX_LABEL characters fit)
 BAR_START = LABEL_WIDTH + 8
-BAR_WIDTH = 330  # room is left after the bar for its value
+BAR_WIDTH = 300  # room is left after the bar for its value
 ROW = 26
 TOP = 10
 COLOURS = ("#1f6f50", "#9cc9b4")  # this period, the one before
 TARGET_COLOUR = "#b3261e"
-MAX_LABEL = 34
+MAX_LABEL = 30
 
 
 def number(value: float | None) -> str:

@@ -16,6 +16,7 @@ the "service" and "kind" columns. Every cell is shown by its column's kind:
 
 import datetime
 import io
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -544,9 +545,15 @@ def _bar_drawing(labels: list[str], series: list[list], spec: ChartSpec, names: 
     chart.data = [list(reversed(s)) for s in series]
     chart.categoryAxis.categoryNames = [_fit(t, label_width - 6, size) for t in reversed(labels)]
     _style_axes(chart, size)
+    flat = [v or 0 for s in series for v in s]
     if spec.max_value or spec.target is not None:
-        flat = [v or 0 for s in series for v in s]
         chart.valueAxis.valueMax = spec.max_value or max([*flat, float(spec.target or 0)])
+    elif not spec.unit:  # counts: whole-number ticks, and an axis even when all are zero
+        stacked = [sum(v or 0 for v in values) for values in zip(*series, strict=True)]
+        top = max(stacked or [0])
+        step = max(1, math.ceil(top / 5))
+        chart.valueAxis.valueMax = max(step * math.ceil(top / step), 1)
+        chart.valueAxis.valueStep = step
     for index, colour in enumerate(SERIES[: len(series)]):
         chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = None

@@ -74,8 +74,8 @@ def dashboard(request):
     commune = selectors.dashboard_commune(request.user, int_param(request.GET.get("xa")))
     board = selectors.dashboard(commune, timezone.localdate())
     columns = TABLE_BY_KEY["villages"].columns
-    sort = request.GET.get("sap-xep", "village")
-    sort = sort if sort in {c.key for c in columns} else "village"
+    sort = request.GET.get("sap-xep", "")
+    sort = sort if sort in {c.key for c in columns} else ""  # "": the villages' own order
     descending = request.GET.get("chieu") == "giam"
     drawn = _charts(board)
     programs = [

@@ -163,6 +163,8 @@ class Dashboard:
 
     def villages(self, sort: str, descending: bool) -> list[dict]:
         rows = self.now["tables"]["villages"]
+        if not sort:
+            return rows
         if sort == "village":
             return sorted(rows, key=lambda r: fold(r["village"]), reverse=descending)
         return sorted(
