@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The embedded default: SQLite, local-memory cache, Celery tasks in-process.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test install install-dev messages makemessages lint format demo bench clean
+.PHONY: run test install install-dev messages makemessages lint format demo bench bench-reports clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -73,3 +73,12 @@ bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/qr.py
 	$(BIN)/python bench/library.py
+
+## Reports at province scale (PostgreSQL): seeds the synthetic province once, then measures.
+## DATABASE_URL=postgres://postgres@127.0.0.1:5432/chuprong_scale make bench-reports
+SEED_SCALE ?= 1
+bench-reports: install
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "Set DATABASE_URL to a PostgreSQL database"; exit 2;; esac
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_scale --scale $(SEED_SCALE) --if-missing
+	$(BIN)/python bench/reports.py

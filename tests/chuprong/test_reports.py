@@ -249,3 +249,23 @@ def services_weekly(today):
     from volunteers.services import campaigns_weekly_summary
 
     return campaigns_weekly_summary(today=today)
+
+
+def test_schedules_officers_can_edit_are_in_the_database(officer):
+    from django_celery_beat.models import PeriodicTask
+
+    from chuprong.celery import app
+
+    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    monthly = PeriodicTask.objects.get(task="chuprong.monthly_reports")
+    cron = monthly.crontab
+    assert (cron.minute, cron.hour, cron.day_of_month, str(cron.timezone)) == (
+        "0",
+        "6",
+        "1",
+        "Asia/Ho_Chi_Minh",
+    )
+    weekly = PeriodicTask.objects.get(task="volunteers.weekly_campaign_summary")
+    assert (weekly.crontab.day_of_week, weekly.crontab.hour) == ("1", "7")
+    assert officer.has_perm("django_celery_beat.change_periodictask")
+    assert "chuprong.sweep_reports" in {e["task"] for e in app.conf.beat_schedule.values()}
