@@ -162,8 +162,8 @@ SQL = [
        JOIN chuprong_village vi ON vi.id = vo.village_id
        WHERE vo.village_id IN (%(scope)s) AND r.helped_on BETWEEN %(start)s AND %(end)s
        GROUP BY av.volunteer_id, vo.full_name, vi.name ORDER BY 4 DESC, 2 LIMIT 15""",
-    # data-quality checks
-    """SELECT id FROM volunteers_assistancerecord WHERE village_id IN (%(scope)s)
+    # data-quality checks: how many, and the first 50 ids
+    """SELECT id, count(*) OVER () FROM volunteers_assistancerecord WHERE village_id IN (%(scope)s)
        AND helped_on BETWEEN %(start)s AND %(end)s AND resident_phone IN (
          SELECT resident_phone FROM volunteers_assistancerecord WHERE village_id IN (%(scope)s)
          AND helped_on BETWEEN %(start)s AND %(end)s AND resident_phone <> ''
@@ -172,16 +172,16 @@ SQL = [
                          coalesce(resident_birth_year::text, '') AS key
                   FROM volunteers_assistancerecord WHERE village_id IN (%(scope)s)
                   AND helped_on BETWEEN %(start)s AND %(end)s AND resident_name <> '')
-       SELECT id FROM n WHERE EXISTS (SELECT 1 FROM n m WHERE m.village_id = n.village_id
-         AND m.key = n.key GROUP BY m.village_id, m.key HAVING count(*) > 1)
-       ORDER BY id LIMIT 50""",
-    """SELECT vd.id FROM market_vendor vd JOIN market_market m ON m.id = vd.market_id
-       WHERE m.village_id IN (%(scope)s) AND vd.status = 'cashless' AND NOT EXISTS (
-         SELECT 1 FROM market_paymentaccount a WHERE a.vendor_id = vd.id)
+       , d AS (SELECT village_id, key FROM n GROUP BY village_id, key HAVING count(*) > 1)
+       SELECT n.id, count(*) OVER () FROM n JOIN d USING (village_id, key)
+       ORDER BY n.id LIMIT 50""",
+    """SELECT vd.id, count(*) OVER () FROM market_vendor vd JOIN market_market m
+       ON m.id = vd.market_id WHERE m.village_id IN (%(scope)s) AND vd.status = 'cashless'
+       AND NOT EXISTS (SELECT 1 FROM market_paymentaccount a WHERE a.vendor_id = vd.id)
        ORDER BY vd.id LIMIT 50""",
-    """SELECT id FROM volunteers_assistancerecord WHERE village_id IN (%(scope)s)
-       AND helped_on > %(today)s ORDER BY id LIMIT 50""",
-    """SELECT t.id FROM trainings_trainingsession t JOIN chuprong_commune c
+    """SELECT id, count(*) OVER () FROM volunteers_assistancerecord
+       WHERE village_id IN (%(scope)s) AND helped_on > %(today)s ORDER BY id LIMIT 50""",
+    """SELECT t.id, count(*) OVER () FROM trainings_trainingsession t JOIN chuprong_commune c
        ON c.id = t.commune_id LEFT JOIN trainings_attendance a ON a.session_id = t.id
        WHERE %(sessions)s AND t.starts_at >= %(since)s AND t.starts_at < %(until)s
        AND t.capacity IS NOT NULL GROUP BY t.id HAVING count(a.id) > t.capacity

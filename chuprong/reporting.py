@@ -44,6 +44,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, TruncMonth
 from django.utils import timezone
@@ -547,12 +548,11 @@ def quality_checks(w: _Work) -> list[dict]:
     dup_phone = in_period.filter(resident_phone__in=Subquery(phones))
     checks.append(_check("duplicate_phone", dup_phone))
 
-    named = in_period.exclude(resident_name="").annotate(key=_resident_key())
-    keys = named.values("village_id", "key").annotate(n=Count("id")).filter(n__gt=1)
-    dup_name = named.filter(
-        Exists(keys.filter(village_id=OuterRef("village_id"), key=OuterRef("key")))
+    named = in_period.exclude(resident_name="").annotate(
+        key=Concat(Cast("village_id", CharField()), Value("|"), _resident_key())
     )
-    checks.append(_check("duplicate_name", dup_name))
+    keys = named.values("key").annotate(n=Count("id")).filter(n__gt=1).values("key")
+    checks.append(_check("duplicate_name", named.filter(key__in=Subquery(keys))))
 
     checks.append(
         _check(
@@ -575,9 +575,13 @@ def quality_checks(w: _Work) -> list[dict]:
 
 
 def _check(code: str, qs: QuerySet) -> dict:
-    ids = list(qs.order_by("pk").values_list("pk", flat=True)[:CHECK_IDS])
-    count = len(ids) if len(ids) < CHECK_IDS else qs.count()
-    return {"code": code, "count": count, "ids": ids}
+    """How many rows the check found, and the first ids: one query (a window count)."""
+    rows = list(
+        qs.annotate(found=Window(Count("pk"))).order_by("pk").values_list("pk", "found")[
+            :CHECK_IDS
+        ]
+    )
+    return {"code": code, "count": rows[0][1] if rows else 0, "ids": [pk for pk, _n in rows]}
 
 
 # ------------------------------------------------------------------ the whole report

@@ -369,3 +369,13 @@ def test_period_bounds(kind, day, expected):
 
 def test_previous_month():
     assert reporting.previous_month(d("2027-01-01")) == (d("2026-12-01"), d("2026-12-31"))
+
+
+def test_a_check_counts_everything_but_keeps_fifty_ids(commune, village_a):
+    future = timezone.localdate() + datetime.timedelta(days=2)
+    records = [AssistanceRecordFactory(village=village_a, helped_on=future) for _ in range(53)]
+    checks = {
+        c["code"]: c for c in reporting.compute(reporting.Scope.of(commune), START, END)["checks"]
+    }
+    assert checks["future_visits"]["count"] == 53
+    assert checks["future_visits"]["ids"] == [r.pk for r in records][: reporting.CHECK_IDS]
