@@ -577,9 +577,7 @@ def quality_checks(w: _Work) -> list[dict]:
 def _check(code: str, qs: QuerySet) -> dict:
     """How many rows the check found, and the first ids: one query (a window count)."""
     rows = list(
-        qs.annotate(found=Window(Count("pk"))).order_by("pk").values_list("pk", "found")[
-            :CHECK_IDS
-        ]
+        qs.annotate(found=Window(Count("pk"))).order_by("pk").values_list("pk", "found")[:CHECK_IDS]
     )
     return {"code": code, "count": rows[0][1] if rows else 0, "ids": [pk for pk, _n in rows]}
 

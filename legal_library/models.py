@@ -202,6 +202,7 @@ class PointDailyCount(models.Model):
         on_delete=models.CASCADE,
         related_name="daily_counts",
         verbose_name=_("library point"),
+        db_index=False,  # led by the index below
     )
     visits = models.PositiveIntegerField(_("visits"), default=0)
 
@@ -211,6 +212,10 @@ class PointDailyCount(models.Model):
         ordering = ["-day"]
         constraints = [
             models.UniqueConstraint(fields=["day", "point"], name="point_daily_count_unique")
+        ]
+        # a scope's points over a period: an index range per point, visits from the index
+        indexes = [
+            models.Index(fields=["point", "day"], include=["visits"], name="point_daily_cover")
         ]
 
     def __str__(self) -> str:
@@ -222,7 +227,11 @@ class DocumentDailyCount(models.Model):
 
     day = models.DateField(_("day"))
     document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="daily_counts", verbose_name=_("document")
+        Document,
+        on_delete=models.CASCADE,
+        related_name="daily_counts",
+        verbose_name=_("document"),
+        db_index=False,  # led by the index below
     )
     reads = models.PositiveIntegerField(_("reads"), default=0)
 
@@ -232,6 +241,9 @@ class DocumentDailyCount(models.Model):
         ordering = ["-day"]
         constraints = [
             models.UniqueConstraint(fields=["day", "document"], name="document_daily_count_unique")
+        ]
+        indexes = [
+            models.Index(fields=["document", "day"], include=["reads"], name="document_daily_cover")
         ]
 
     def __str__(self) -> str:

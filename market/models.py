@@ -139,6 +139,14 @@ class VendorStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["vendor", "changed_at"]
+        indexes = [
+            # "when did each vendor first go cashless": reports' onboarding and trend
+            models.Index(
+                fields=["vendor", "changed_at"],
+                condition=models.Q(status="cashless"),
+                name="vendor_status_cashless",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.changed_at:%Y-%m-%d}"

@@ -193,6 +193,7 @@ class ServiceGiven(models.Model):
         on_delete=models.CASCADE,
         related_name="services",
         verbose_name=_("assistance record"),
+        db_index=False,  # the unique (record, service) and the covering index below lead with it
     )
     service = models.CharField(_("service"), max_length=20, choices=Service.choices)
     outcome = models.CharField(
@@ -206,7 +207,14 @@ class ServiceGiven(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["record", "service"], name="service_once_per_record"),
         ]
-        indexes = [models.Index(fields=["service", "outcome"])]
+        indexes = [
+            models.Index(fields=["service", "outcome"]),
+            # reports count services and outcomes of a scope's records from the index alone
+            # (PostgreSQL; other databases skip covering indexes)
+            models.Index(
+                fields=["record"], include=["service", "outcome"], name="service_given_cover"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_service_display()}: {self.get_outcome_display()}"

@@ -39,7 +39,14 @@ def test_catalogue_has_every_string_marked_in_the_code(tmp_path, settings):
     copy = tmp_path / "locale"
     shutil.copytree(PO.parent.parent.parent, copy)
     settings.LOCALE_PATHS = [copy]
-    call_command("makemessages", locale=["vi"], verbosity=0, no_obsolete=True)
+    # makemessages also rewrites ./locale when run from the project root (it adds any
+    # "locale" folder of the current directory): keep the real catalogue as it was.
+    original = PO.read_bytes()
+    try:
+        call_command("makemessages", locale=["vi"], verbosity=0, no_obsolete=True)
+    finally:
+        if PO.read_bytes() != original:
+            PO.write_bytes(original)
     fresh = polib.pofile(str(copy / "vi" / "LC_MESSAGES" / "django.po"))
     committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO)) if not e.obsolete}
     missing = [e.msgid for e in fresh if (e.msgctxt, e.msgid) not in committed]
