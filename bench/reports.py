@@ -31,7 +31,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chuprong.settings")
 os.environ.setdefault("CHUPRONG_IGNORE_DOTENV", "1")
 os.environ.setdefault("DEBUG", "1")
 
-PROVINCE = "Tỉnh mẫu (dữ liệu thử)"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 
 # The aggregations of chuprong/reporting.py, one statement per ORM query, written
@@ -201,6 +200,7 @@ def main() -> None:
     from django.utils import timezone
 
     from chuprong import report_files, reporting
+    from chuprong.management.commands.seed_scale import PROVINCE
     from chuprong.models import Commune
 
     if connection.vendor != "postgresql":
