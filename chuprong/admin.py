@@ -140,6 +140,7 @@ class AdoptionReportAdmin(CommuneScopedAdmin):
         "finished_at",
     ]
     list_filter = ["status", "period_kind", "is_current", "commune"]
+    list_select_related = ["commune", "village", "requested_by"]
     date_hierarchy = "period_start"
     readonly_fields = [
         "commune",

@@ -352,9 +352,10 @@ def reports_monthly(*, day: datetime.date | None = None) -> int:
 
     start, end = previous_month(day or timezone.localdate())
     made = 0
-    for commune in Commune.objects.exclude(
-        reports__period_start=start, reports__period_end=end, reports__requested_by=None
-    ):
+    scheduled = AdoptionReport.objects.filter(
+        period_start=start, period_end=end, village=None, requested_by=None
+    )
+    for commune in Commune.objects.exclude(pk__in=scheduled.values("commune_id")):
         report_request(
             commune=commune,
             period_kind=AdoptionReport.PeriodKind.MONTH,

@@ -269,3 +269,28 @@ def test_schedules_officers_can_edit_are_in_the_database(officer):
     assert (weekly.crontab.day_of_week, weekly.crontab.hour) == ("1", "7")
     assert officer.has_perm("django_celery_beat.change_periodictask")
     assert "chuprong.sweep_reports" in {e["task"] for e in app.conf.beat_schedule.values()}
+
+
+def test_an_officers_own_report_does_not_stop_the_scheduled_one(commune, officer):
+    services.report_request(
+        commune=commune, period_kind="month", start=OCT[0], end=OCT[1], actor=officer
+    )
+    assert services.reports_monthly(day=datetime.date(2026, 11, 1)) == 1
+
+
+def test_reports_in_the_admin_list_in_few_queries(
+    client, commune, village_a, django_assert_num_queries
+):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.vn", "x")
+    for _n in range(3):
+        request_report(commune)
+        request_report(commune, village=village_a)
+        AdoptionReport.objects.update(status=AdoptionReport.Status.FAILED)
+    client.force_login(admin)
+    # session, user, permissions, counts and the list with its commune and village (8)
+    with django_assert_num_queries(8):
+        response = client.get("/admin/chuprong/adoptionreport/")
+    assert response.status_code == 200
+    assert "Thôn 3" in response.content.decode()
