@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The embedded default: SQLite, local-memory cache, Celery tasks in-process.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test install install-dev messages makemessages lint format demo bench bench-reports clean
+.PHONY: run test install install-dev messages makemessages lint format demo bench bench-reports bench-load clean backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -82,3 +82,20 @@ bench-reports: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_scale --scale $(SEED_SCALE) --if-missing
 	$(BIN)/python bench/reports.py
+
+## The public pages under load (PostgreSQL, Redis, gunicorn, wrk: apt-get install wrk):
+## 50 connections for 60 s per page; builds and drops its own database (BENCH_DATABASE_URL).
+## REDIS_URL=redis://127.0.0.1:6379/9 make bench-load [LOAD_ARGS="--seconds 5 --clients 10"]
+bench-load: install
+	@case "$$REDIS_URL" in redis*) ;; *) echo "Set REDIS_URL to a Redis database of its own"; exit 2;; esac
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+## A consistent backup of the database and MEDIA_ROOT: backups/chuprong-YYYYmmdd-HHMMSS.tar.gz
+BACKUP_DIR ?= backups
+backup: install
+	$(DEV_ENV) $(BIN)/python manage.py backup --output-dir "$(BACKUP_DIR)"
+
+## make restore BACKUP=backups/chuprong-….tar.gz; CONFIRM=1 replaces a database that has data.
+restore: install
+	@test -n "$(BACKUP)" || { echo "Say which archive: make restore BACKUP=backups/chuprong-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
+	$(DEV_ENV) $(BIN)/python manage.py restore "$(BACKUP)"$(if $(filter 1,$(CONFIRM)), --yes)

@@ -1,9 +1,27 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .audit_admin import AuditedAdmin
 from .models import AdoptionReport, Commune, User, Village
+
+
+class SafeDateChangeList(ChangeList):
+    """A date hierarchy's impossible year is a bad filter, not a server error.
+
+    Django's own turns ``?x__year=99999999999999999999`` (OverflowError) or a year
+    9999 without a month (ValueError) into a 500; here the admin answers as for any
+    other bad filter, with its "?e=1" page.
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
 
 
 class VillageScopedAdmin(admin.ModelAdmin):
@@ -17,6 +35,9 @@ class VillageScopedAdmin(admin.ModelAdmin):
     village_path = "village"
     # Filters that would list other communes: shown to superusers only.
     superuser_only_filters = ("commune",)
+
+    def get_changelist(self, request, **kwargs):
+        return SafeDateChangeList
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
@@ -51,6 +72,9 @@ class CommuneScopedAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(commune__in=selectors.communes_for_user(request.user))
+
+    def get_changelist(self, request, **kwargs):
+        return SafeDateChangeList
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
@@ -124,11 +148,13 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AdoptionReport)
-class AdoptionReportAdmin(CommuneScopedAdmin):
+class AdoptionReportAdmin(AuditedAdmin, CommuneScopedAdmin):
     """Reports are made by the task and read on the dashboard; here they are only listed.
 
     Their numbers are frozen: nobody edits a report, not even in the admin.
     """
+
+    audit_saves = False  # nothing is saved here; the services record the reports' changes
 
     list_display = [
         "__str__",

@@ -217,3 +217,70 @@ class AdoptionReport(models.Model):
             "end": f"{self.period_end:%d/%m/%Y}",
             "version": self.version,
         }
+
+
+class AuditEntry(models.Model):
+    """One change to an audited record: who, what, when, each field before and after.
+
+    Written by ``chuprong.audit.record`` inside the service's (or the admin's)
+    transaction, so a change and its entry are saved together or not at all.
+    ``content_type``/``object_id`` is the row that changed (a vendor, or one of its
+    payment accounts); ``owner_type``/``owner_id`` is the record on whose admin
+    "History" page the entry shows (the vendor in both cases). ``commune`` scopes
+    who may read it: the record's commune, or for records every commune shares (legal
+    documents) the officer's; empty for shared records changed by the system.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+        help_text=_("Empty when the system made the change."),
+    )
+    actor_name = models.CharField(_("who (as named then)"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=6, choices=Action.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kind of record"),
+    )
+    object_id = models.CharField(_("record number"), max_length=40)
+    object_repr = models.CharField(_("record"), max_length=200)
+    owner_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    owner_id = models.CharField(max_length=40)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    changes = models.JSONField(
+        _("changes"), default=dict, help_text="Field name → [before, after], as shown then."
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit history")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner_type", "owner_id", "at"], name="audit_owner_at"),
+            models.Index(fields=["commune", "at"], name="audit_commune_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} ({self.get_action_display()})"

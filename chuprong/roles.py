@@ -83,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "trainings.delete_attendance",
         "chuprong.view_adoptionreport",
         "chuprong.add_adoptionreport",
+        # the audit history of their commune (read-only)
+        "chuprong.view_auditentry",
         # when the monthly report and the weekly summary run (django-celery-beat)
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",

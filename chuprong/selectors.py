@@ -190,3 +190,34 @@ def dashboard(commune: Commune, today: datetime.date) -> Dashboard:
         }
         cache.set(key, figures, DASHBOARD_SECONDS)
     return Dashboard(commune, this_month, last_month, figures["now"], figures["before"])
+
+
+# ------------------------------------------------------------------ audit history
+
+
+def audit_entries_for_user(user: User) -> QuerySet:
+    """The audit entries ``user`` may read: those of their communes (every one for a
+    superuser), and the system's changes to records every commune shares (documents)."""
+    from django.db.models import Q
+
+    from .audit import shared_models
+    from .models import AuditEntry
+
+    entries = AuditEntry.objects.select_related("actor", "content_type", "owner_type")
+    if not user.is_authenticated or not user.is_active:
+        return entries.none()
+    if user.is_superuser:
+        return entries.all()
+    shared = Q(pk__in=[])
+    for label in shared_models():
+        app_label, model = label.split(".")
+        shared |= Q(owner_type__app_label=app_label, owner_type__model=model)
+    return entries.filter(Q(commune__in=communes_for_user(user)) | (Q(commune=None) & shared))
+
+
+def audit_history(user: User, obj) -> QuerySet:
+    """The entries shown on ``obj``'s admin "History" page (its own rows' changes too)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    owner_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return audit_entries_for_user(user).filter(owner_type=owner_type, owner_id=str(obj.pk))

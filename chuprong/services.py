@@ -3,6 +3,7 @@
 import datetime
 import logging
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
-from .audit import audit_log
+from . import audit
 from .models import AdoptionReport, Commune, User, Village
 from .roles import STAFF_ROLES, Role
 from .text import slugify
@@ -188,7 +189,7 @@ def report_request(
                     version=last + 1,
                     requested_by=actor,
                 )
-                audit_log(actor=actor, obj=report, action="add", message="requested")
+                audit.record(actor=actor, obj=report, before=None)
                 transaction.on_commit(partial(_enqueue_report, report.pk))
                 return report
         except IntegrityError:  # another request took the same version number: try again
@@ -211,6 +212,8 @@ def _report_progress(report_id: int, percent: int) -> None:
     AdoptionReport.objects.filter(pk=report_id, status=AdoptionReport.Status.RUNNING).update(
         progress=percent, heartbeat_at=timezone.now()
     )
+    if settings.REPORT_TEST_STEP_SECONDS:  # test-only: a slow report, to kill its worker
+        time.sleep(settings.REPORT_TEST_STEP_SECONDS)
 
 
 def report_stale_before() -> datetime.datetime:
@@ -229,24 +232,28 @@ def report_generate(*, report_id: int) -> bool:
     from . import report_files, reporting
 
     now = timezone.now()
-    claimed = (
-        AdoptionReport.objects.filter(pk=report_id)
-        .filter(
-            Q(status=AdoptionReport.Status.QUEUED)
-            | Q(status=AdoptionReport.Status.RUNNING, heartbeat_at__lt=report_stale_before())
+    with transaction.atomic():
+        # the row as it was, locked so the entry's "before" is what the claim changed
+        stored = AdoptionReport.objects.select_for_update().filter(pk=report_id).first()
+        claimed = (
+            AdoptionReport.objects.filter(pk=report_id)
+            .filter(
+                Q(status=AdoptionReport.Status.QUEUED)
+                | Q(status=AdoptionReport.Status.RUNNING, heartbeat_at__lt=report_stale_before())
+            )
+            .update(
+                status=AdoptionReport.Status.RUNNING,
+                started_at=now,
+                heartbeat_at=now,
+                progress=0,
+                error="",
+                attempts=F("attempts") + 1,
+            )
         )
-        .update(
-            status=AdoptionReport.Status.RUNNING,
-            started_at=now,
-            heartbeat_at=now,
-            progress=0,
-            error="",
-            attempts=F("attempts") + 1,
-        )
-    )
-    if not claimed:
-        return False
-    report = AdoptionReport.objects.select_related("commune", "village").get(pk=report_id)
+        if not claimed:
+            return False
+        report = AdoptionReport.objects.select_related("commune", "village").get(pk=report_id)
+        audit.record(actor=None, obj=report, before=audit.snapshot(stored))
     scope = reporting.Scope.of(report.commune, report.village)
     data = reporting.compute(
         scope,
@@ -277,7 +284,12 @@ def report_generate(*, report_id: int) -> bool:
         ).exclude(pk=report_id)
         newer = same.filter(version__gt=report.version).exists()
         if not newer:
+            replaced = list(same)
             same.update(is_current=False)
+            for old in replaced:
+                before, old.is_current = audit.snapshot(old), False
+                audit.record(actor=None, obj=old, before=before)
+        before = audit.snapshot(locked)
         report.data = data
         report.status = AdoptionReport.Status.DONE
         report.progress = 100
@@ -295,21 +307,42 @@ def report_generate(*, report_id: int) -> bool:
                 "csv",
             ]
         )
+        audit.record(actor=None, obj=report, before=before)
     return True
 
 
 def report_fail(*, report_id: int, reason: str) -> None:
     """Mark a report failed with its reason, unless it was finished meanwhile."""
-    AdoptionReport.objects.filter(pk=report_id).exclude(status=AdoptionReport.Status.DONE).update(
-        status=AdoptionReport.Status.FAILED, error=reason[:2000], finished_at=timezone.now()
-    )
+    with transaction.atomic():
+        report = (
+            AdoptionReport.objects.select_for_update()
+            .filter(pk=report_id)
+            .exclude(status=AdoptionReport.Status.DONE)
+            .first()
+        )
+        if report is None:
+            return
+        before = audit.snapshot(report)
+        report.status = AdoptionReport.Status.FAILED
+        report.error, report.finished_at = reason[:2000], timezone.now()
+        report.save(update_fields=["status", "error", "finished_at"])
+        audit.record(actor=None, obj=report, before=before)
 
 
 def report_requeue(*, report_id: int) -> None:
     """Put a running report back in the queue (its task will be retried)."""
-    AdoptionReport.objects.filter(pk=report_id, status=AdoptionReport.Status.RUNNING).update(
-        status=AdoptionReport.Status.QUEUED, progress=0
-    )
+    with transaction.atomic():
+        report = (
+            AdoptionReport.objects.select_for_update()
+            .filter(pk=report_id, status=AdoptionReport.Status.RUNNING)
+            .first()
+        )
+        if report is None:
+            return
+        before = audit.snapshot(report)
+        report.status, report.progress = AdoptionReport.Status.QUEUED, 0
+        report.save(update_fields=["status", "progress"])
+        audit.record(actor=None, obj=report, before=before)
 
 
 def reports_sweep() -> dict[str, int]:

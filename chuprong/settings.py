@@ -90,10 +90,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "chuprong.csp.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chuprong.middleware.VietnameseFirstLocaleMiddleware",
+    "chuprong.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,6 +103,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# A request body larger than this is refused before it is read (RequestGuardMiddleware):
+# the largest upload is a 20 MB PDF attachment, plus the admin form's other fields.
+MAX_REQUEST_BYTES = 24 * 1024 * 1024
+# Longer addresses (path + query string) are refused with a 414, as gunicorn's
+# limit_request_line (4094 bytes) refuses them in production.
+MAX_URL_LENGTH = 4094
 
 ROOT_URLCONF = "chuprong.urls"
 WSGI_APPLICATION = "chuprong.wsgi.application"
@@ -144,6 +153,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # An unreachable server fails the request (503 page) in seconds instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------- cache and celery
@@ -152,10 +163,12 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that keeps pages working while Redis is down (chuprong/cache.py):
+            # short timeouts, then this process leaves Redis alone for retry_after seconds.
+            "BACKEND": "chuprong.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chuprong",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -205,6 +218,9 @@ CELERY_BEAT_SCHEDULE["reports-sweep"] = {
 REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=1500)
 REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=1800)
 REPORT_RETRY_BACKOFF = env.int("REPORT_RETRY_BACKOFF", default=30)
+# Test-only, 0 (off) everywhere else: a pause after each step of a report, so
+# tests/failures/ can kill a worker in the middle of one.
+REPORT_TEST_STEP_SECONDS = env.float("REPORT_TEST_STEP_SECONDS", default=0)
 if not REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < 3600:
     raise ImproperlyConfigured(
         "Report time limits must satisfy REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < 3600 s."
@@ -276,6 +292,23 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content Security Policy (django-csp) on every response: no inline script or
+# style, nothing from another site, no plugins, no framing. Scripts live in
+# static/js/, styles in static/css/site.css; the dashboard's inline SVG charts
+# use presentation attributes only (chuprong/charts.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "worker-src": ["'self'"],  # the legal library's service worker, /sw.js
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)

@@ -19,6 +19,9 @@ RETRYABLE = (OperationalError, InterfaceError)  # the database went away: try ag
 @shared_task(
     bind=True,
     name="chuprong.generate_report",
+    # The report row is the result: nothing waits on Celery's result backend, so
+    # queuing never subscribes to it (with Redis down that waited 20 s per request).
+    ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=RETRYABLE,

@@ -1,7 +1,14 @@
+import sys
+
+from allauth.account.views import LoginView as AllauthLoginView
 from django.conf import settings
-from django.http import HttpResponseRedirect, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -69,4 +76,40 @@ def set_language(request, code: str):
             secure=request.is_secure(),
             httponly=True,
         )
+    return response
+
+
+class LoginView(AllauthLoginView):
+    """allauth's sign-in, answering 429 Too Many Requests while failed sign-ins are limited.
+
+    allauth shows "too many failed attempts" on the form with status 200; the
+    status tells proxies, monitoring and scripts what happened too.
+    """
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        errors = form.non_field_errors().as_data()
+        if any(error.code == "too_many_login_attempts" for error in errors):
+            response.status_code = 429
+        return response
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """``handler500``: a database that cannot be reached is a 503 page, not a 500.
+
+    While PostgreSQL restarts (or the network to it drops), every request that
+    needs it fails; the visitor gets "briefly unavailable, try again" with
+    ``Retry-After``, and the load balancer's ``/healthz`` says 503 too. Other
+    errors keep the 500 page. Neither page touches the database.
+    """
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    context = {"LANGUAGE_CODE": translation.get_language()}
+    response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
     return response

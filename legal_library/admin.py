@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chuprong.admin import VillageScopedAdmin
+from chuprong.audit_admin import AuditedAdmin
 from chuprong.models import Commune
 
 from . import selectors, services
@@ -31,8 +32,9 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(AuditedAdmin):
     form = DocumentAdminForm
+    audit_saves = False  # document_save records
     list_display = ["title", "number", "doc_type", "status", "published", "updated_at", "preview"]
     list_filter = ["published", "status", "doc_type", "categories"]
     search_fields = ["title", "number", "search_text"]
@@ -136,7 +138,8 @@ class PointDocumentInline(admin.TabularInline):
 
 
 @admin.register(LibraryPoint)
-class LibraryPointAdmin(VillageScopedAdmin):
+class LibraryPointAdmin(AuditedAdmin, VillageScopedAdmin):
+    audit_rows = {"entries": ("point", "document")}  # the point and its documents, recorded here
     list_display = ["name", "code", "village", "place", "active", "shows_all", "links"]
     list_filter = ["active", ("village", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["village"]

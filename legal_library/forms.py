@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +54,9 @@ class DocumentAdminForm(forms.ModelForm):
                 raise forms.ValidationError(
                     PDF_ERRORS.get(exc.code, PDF_ERRORS["corrupt"])
                 ) from exc
+            # Stored under a name the server makes (legal/<year>/<random>.pdf), never
+            # the uploader's: no path tricks, no clash, nothing guessable.
+            upload.name = f"{uuid.uuid4().hex}.pdf"
         return upload
 
     def clean(self):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from chuprong.audit import audit_log
+from chuprong import audit
 from chuprong.models import Commune, User, Village
 from chuprong.text import slugify, words
 
@@ -104,6 +104,7 @@ def document_save(
     change to a document that is or becomes published is kept as a revision and
     moves its "updated on" date.
     """
+    audited = audit.snapshot_stored(document)  # as stored: a form has changed `document`
     now = timezone.now()
     document.title = " ".join(document.title.split())
     document.body_html = render_markdown(document.body)
@@ -133,12 +134,7 @@ def document_save(
         if changes:
             _add_revision(document, changes, actor, now)
         pages_changed()
-    audit_log(
-        actor=actor,
-        obj=document,
-        action="add" if before is None else "change",
-        message=", ".join(changes),
-    )
+    audit.record(actor=actor, obj=document, before=audited)
     return document
 
 
@@ -169,8 +165,10 @@ def documents_refresh_status(*, today: dt.date | None = None) -> int:
         status = status_on(document, today)
         if status != document.status:
             before = _snapshot(document)
+            audited = audit.snapshot(document, m2m=False)
             document.status = status
             document.save(update_fields=["status"])
+            audit.record(actor=None, obj=document, before=audited)
             if document.published:
                 after = _snapshot(document)
                 changes = {"status": [before["status"], after["status"]]}
@@ -201,7 +199,7 @@ def point_create(
     point.full_clean()
     point.save()
     pages_changed()
-    audit_log(actor=actor, obj=point, action="add")
+    audit.record(actor=actor, obj=point, before=None)
     return point
 
 
@@ -237,7 +235,8 @@ def point_add_documents(
     *, point: LibraryPoint, documents, pinned: bool = False, actor: User | None
 ) -> int:
     """Put documents on a point (bulk assignment); returns how many were new."""
-    existing = set(point.entries.values_list("document_id", flat=True))
+    entries_before = audit.rows_snapshot(_entries(point))
+    existing = {values["document"] for _name, values in entries_before.values()}
     new = [
         PointDocument(point=point, document=d, pinned=pinned)
         for d in documents
@@ -247,8 +246,12 @@ def point_add_documents(
     if pinned:
         point.entries.filter(document__in=documents).update(pinned=True)
     pages_changed()
-    audit_log(actor=actor, obj=point, action="change", message=f"{len(new)} documents added")
+    audit.record_rows(actor=actor, before=entries_before, queryset=_entries(point))
     return len(new)
+
+
+def _entries(point: LibraryPoint):
+    return point.entries.select_related("point", "document").order_by("pk")
 
 
 @transaction.atomic
@@ -256,10 +259,11 @@ def point_update(*, point: LibraryPoint, actor: User | None, **fields) -> Librar
     allowed = {"name", "place", "active", "shows_all", "opened_on", "village"}
     if set(fields) - allowed:
         raise TypeError(sorted(set(fields) - allowed))
+    before = audit.snapshot(point)
     for name, value in fields.items():
         setattr(point, name, value)
     point.full_clean()
     point.save(update_fields=list(fields))
     pages_changed()
-    audit_log(actor=actor, obj=point, action="change", message=", ".join(fields))
+    audit.record(actor=actor, obj=point, before=before)
     return point

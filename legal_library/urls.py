@@ -1,14 +1,30 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class PointCodeConverter:
+    """What a point's code can be (``LibraryPoint.code``): anything else is a 404 at once."""
+
+    regex = r"[A-Za-z0-9-]{1,12}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PointCodeConverter, "pointcode")
 
 app_name = "legal_library"
 
 urlpatterns = [
-    path("l/<str:code>/", views.point_page, name="point"),
-    path("l/<str:code>/ap-phich.pdf", views.poster_one, name="poster"),
-    path("l/<str:code>/c/<slug:category>/", views.point_page, name="point_category"),
+    path("l/<pointcode:code>/", views.point_page, name="point"),
+    path("l/<pointcode:code>/ap-phich.pdf", views.poster_one, name="poster"),
+    path("l/<pointcode:code>/c/<slug:category>/", views.point_page, name="point_category"),
     path("van-ban/<slug:slug>/", views.document_page, name="document"),
+    path("van-ban/<slug:slug>/toan-van.pdf", views.document_attachment, name="attachment"),
     path("phap-luat/", views.point_list, name="point_list"),
     path("phap-luat/tim/", views.search, name="search"),
     path("phap-luat/ap-phich.pdf", views.posters_all, name="posters"),

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from chuprong.access import permission_required_or_404
 from chuprong.localcache import LocalCopies
 
 from . import counting, selectors, services
@@ -174,6 +175,29 @@ def document_page(request, slug: str):
 
 
 @require_GET
+def document_attachment(request, slug: str):
+    """A published document's PDF, always as a download.
+
+    Uploaded files are never served from MEDIA_URL: this is the only way to
+    them, as ``application/pdf`` + ``attachment`` + ``nosniff`` (the upload was
+    checked to be a PDF by its content), under the document's slug as its name.
+    """
+    document = selectors.published_document(slug)
+    if document is None or not document.attachment:
+        raise Http404
+    try:
+        handle = document.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"{document.slug}.pdf", content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, max_age=BROWSER_SECONDS)
+    return response
+
+
+@require_GET
 def search(request):
     """Search every published document; case and diacritics do not matter."""
     query = request.GET.get("q", "").strip()
@@ -218,7 +242,7 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 
 
 @login_required
-@permission_required("legal_library.view_librarypoint", raise_exception=True)
+@permission_required_or_404("legal_library.view_librarypoint")
 @require_GET
 def posters_all(request):
     points = list(selectors.points_for_user(request.user).filter(active=True))
@@ -230,7 +254,7 @@ def posters_all(request):
 
 
 @login_required
-@permission_required("legal_library.view_librarypoint", raise_exception=True)
+@permission_required_or_404("legal_library.view_librarypoint")
 @require_GET
 def poster_one(request, code: str):
     point = selectors.points_for_user(request.user).filter(code__iexact=code).first()
@@ -240,7 +264,7 @@ def poster_one(request, code: str):
 
 
 @staff_member_required
-@permission_required("legal_library.view_pointdailycount", raise_exception=True)
+@permission_required_or_404("legal_library.view_pointdailycount")
 @require_GET
 def stats(request):
     """Visits per point, reads per document and per category for a chosen period."""

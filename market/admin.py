@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chuprong.admin import VillageScopedAdmin
+from chuprong.audit_admin import AuditedAdmin
 
 from . import services
 from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
@@ -67,8 +68,10 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(VillageScopedAdmin):
+class VendorAdmin(AuditedAdmin, VillageScopedAdmin):
     village_path = "market__village"
+    audit_saves = False  # vendor_save_from_admin and after_accounts_changed record
+    audit_cascade = ("accounts",)
     list_display = ["full_name", "stall", "market", "village", "status", "phone", "page_link"]
     list_select_related = ["market", "village"]
     list_filter = [
@@ -118,8 +121,11 @@ class VendorAdmin(VillageScopedAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
+        before = services.accounts_snapshot(vendor=form.instance)
         super().save_related(request, form, formsets, change)
-        services.after_accounts_changed(vendor=form.instance, actor=request.user)
+        services.after_accounts_changed(
+            vendor=form.instance, actor=request.user, accounts_before=before
+        )
 
     @admin.action(description=_("Make new page links (the old links stop working)"))
     def reissue_links(self, request, queryset):

@@ -15,6 +15,9 @@ from . import vietqr
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 48 MP phone photo is refused, a 12 MP one is fine
 WORK_SIDE = 1600  # photos are scaled down to this before decoding: faster, same result
+# What phones and screenshots make. Decided by the content, never the name; other
+# formats Pillow knows (EPS runs Ghostscript, SVG is not an image to it) are refused.
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
 
 
 class QRImageError(Exception):
@@ -30,14 +33,16 @@ def read_vietqr(upload: BinaryIO, *, size: int | None = None) -> vietqr.VietQR:
     if size is not None and size > MAX_BYTES:
         raise QRImageError("too_large")
     try:
-        with Image.open(upload) as image:
+        with Image.open(upload, formats=PHOTO_FORMATS) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise QRImageError("too_large")
             image.load()
             picture = ImageOps.exif_transpose(image).convert("L")
     except QRImageError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow refuses to open it: far too many pixels
+        raise QRImageError("too_large", str(exc)) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise QRImageError("not_image", str(exc)) from exc
     picture.thumbnail((WORK_SIDE, WORK_SIDE))
     texts = [r.text for r in zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)]

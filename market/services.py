@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chuprong import audit
 from chuprong.audit import audit_log
 from chuprong.models import User, Village
 from chuprong.text import strip_diacritics
@@ -93,9 +94,9 @@ def vendor_register(
     vendor.full_clean()
     vendor.save()
     VendorStatusChange.objects.create(vendor=vendor, status=status, changed_at=at, changed_by=actor)
+    audit.record(actor=actor, obj=vendor, before=None)
     for data in accounts:
-        account_add(vendor=vendor, data=data, actor=None)
-    audit_log(actor=actor, obj=vendor, action="add")
+        account_add(vendor=vendor, data=data, actor=actor)
     return vendor
 
 
@@ -120,6 +121,7 @@ def vendor_update(
     unknown = set(fields) - VENDOR_FIELDS
     if unknown:
         raise TypeError(f"unknown vendor fields: {sorted(unknown)}")
+    before = audit.snapshot(vendor)
     changed = []
     for name, value in fields.items():
         value = value.strip() if isinstance(value, str) else value
@@ -133,7 +135,7 @@ def vendor_update(
         return vendor
     vendor.full_clean()
     vendor.save(update_fields=[*changed, "updated_at"])
-    audit_log(actor=actor, obj=vendor, action="change", message=", ".join(changed))
+    audit.record(actor=actor, obj=vendor, before=before)
     return vendor
 
 
@@ -141,9 +143,10 @@ def vendor_update(
 def vendor_set_status(*, vendor: Vendor, status: str, actor: User | None, at=None) -> Vendor:
     if status == vendor.status:
         return vendor
+    before = audit.snapshot(vendor)
     _record_status(vendor, status, actor, at or timezone.now())
     vendor.save(update_fields=["status", "status_changed_at", "updated_at"])
-    audit_log(actor=actor, obj=vendor, action="change", message=f"status → {status}")
+    audit.record(actor=actor, obj=vendor, before=before)
     return vendor
 
 
@@ -151,10 +154,11 @@ def vendor_set_status(*, vendor: Vendor, status: str, actor: User | None, at=Non
 def vendor_reissue_token(*, vendor: Vendor, actor: User | None) -> Vendor:
     """Revoke the vendor's page link and issue a new one (the old link answers 404)."""
     old = vendor.token
+    before = audit.snapshot(vendor)
     vendor.token, vendor.token_issued_at = new_token(), timezone.now()
     vendor.save(update_fields=["token", "token_issued_at", "updated_at"])
     _forget_images(vendor, old)
-    audit_log(actor=actor, obj=vendor, action="change", message="page link reissued")
+    audit.record(actor=actor, obj=vendor, before=before)
     return vendor
 
 
@@ -179,7 +183,8 @@ def account_add(*, vendor: Vendor, data: AccountData, actor: User | None) -> Pay
         raise ValidationError(
             {"account_number": _("This vendor already has this account at this bank.")}
         )
-    has_primary = vendor.accounts.filter(is_primary=True).exists()
+    accounts_before = accounts_snapshot(vendor=vendor)
+    has_primary = any(values["is_primary"] for _name, values in accounts_before.values())
     primary = data.is_primary or not has_primary
     if primary and has_primary:
         vendor.accounts.filter(is_primary=True).update(is_primary=False)
@@ -193,17 +198,34 @@ def account_add(*, vendor: Vendor, data: AccountData, actor: User | None) -> Pay
         holder_confirmed=data.holder_confirmed,
     )
     _forget_images(vendor)
-    audit_log(actor=actor, obj=vendor, action="change", message=f"account added: {account}")
+    record_accounts(vendor=vendor, before=accounts_before, actor=actor)
     return account
 
 
-def after_accounts_changed(*, vendor: Vendor, actor: User | None) -> None:
+def accounts_snapshot(*, vendor: Vendor) -> dict:
+    """The vendor's accounts as they are now, for ``record_accounts`` after a change."""
+    return audit.rows_snapshot(vendor.accounts.select_related("bank").order_by("pk"))
+
+
+def record_accounts(*, vendor: Vendor, before: dict, actor: User | None) -> None:
+    """Record in the vendor's history the accounts added, changed or removed since
+    ``before`` (``accounts_snapshot``)."""
+    queryset = vendor.accounts.select_related("bank").order_by("pk")
+    audit.record_rows(actor=actor, before=before, queryset=queryset)
+
+
+def after_accounts_changed(
+    *, vendor: Vendor, actor: User | None, accounts_before: dict | None = None
+) -> None:
     """Keep one primary account and drop cached images after accounts were edited elsewhere
-    (the admin's inline forms)."""
+    (the admin's inline forms); record the changes since ``accounts_before``
+    (``accounts_snapshot`` taken before the edit) in the vendor's history."""
     accounts = list(vendor.accounts.order_by("-is_primary", "created_at"))
     if accounts and not accounts[0].is_primary:
         PaymentAccount.objects.filter(pk=accounts[0].pk).update(is_primary=True)
     _forget_images(vendor)
+    if accounts_before is not None:
+        record_accounts(vendor=vendor, before=accounts_before, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -254,7 +276,7 @@ def vendor_import(
             onboarded_by=v["onboarded_by"],
             notes=v["notes"],
             accounts=accounts,
-            actor=None,
+            actor=actor,
         )
         created += 1
     audit_log(
@@ -276,6 +298,7 @@ def vendor_save_from_admin(
     object), so this fills what registration would: the page key, the dates and the
     status history.
     """
+    before = None if is_new else audit.snapshot_stored(vendor)
     now = timezone.now()
     if is_new:
         vendor.token, vendor.token_issued_at = new_token(), now
@@ -289,4 +312,5 @@ def vendor_save_from_admin(
         )
     if not is_new:
         _forget_images(vendor)
+    audit.record(actor=actor, obj=vendor, before=before)
     return vendor

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import redirect, render
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuprong import imports
+from chuprong.access import permission_required_or_404
 
 from . import posters, qr, selectors, services, spreadsheets
 from .forms import AccountForm, AmountRequestForm, ImportForm
@@ -108,7 +109,7 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
 
 
 @login_required
-@permission_required("market.view_market", raise_exception=True)
+@permission_required_or_404("market.view_market")
 @require_GET
 def market_list(request):
     pairs = selectors.markets_with_adoption(selectors.markets_for_user(request.user))
@@ -124,7 +125,7 @@ def market_list(request):
 
 
 @login_required
-@permission_required("market.view_market", raise_exception=True)
+@permission_required_or_404("market.view_market")
 @require_GET
 def market_detail(request, pk: int):
     pairs = selectors.markets_with_adoption(selectors.markets_for_user(request.user).filter(pk=pk))
@@ -157,7 +158,7 @@ def _layout(request) -> posters.Layout:
 
 
 @login_required
-@permission_required("market.view_vendor", raise_exception=True)
+@permission_required_or_404("market.view_vendor")
 @require_GET
 def market_posters(request, pk: int):
     market = selectors.market_for_user(request.user, pk)
@@ -172,7 +173,7 @@ def market_posters(request, pk: int):
 
 
 @login_required
-@permission_required("market.view_vendor", raise_exception=True)
+@permission_required_or_404("market.view_vendor")
 @require_GET
 def vendor_posters(request, pk: int):
     vendor = selectors.vendor_for_user(request.user, pk)
@@ -187,7 +188,7 @@ def vendor_posters(request, pk: int):
 
 
 @login_required
-@permission_required("market.view_vendor", raise_exception=True)
+@permission_required_or_404("market.view_vendor")
 @require_GET
 def market_export(request, pk: int):
     market = selectors.market_for_user(request.user, pk)
@@ -201,7 +202,7 @@ def market_export(request, pk: int):
 
 
 @login_required
-@permission_required("market.add_vendor", raise_exception=True)
+@permission_required_or_404("market.add_vendor")
 @require_http_methods(["GET", "POST"])
 def market_import(request, pk: int):
     """Upload → preview with per-row errors → save all, or only the clean rows."""
@@ -238,7 +239,7 @@ def market_import(request, pk: int):
 
 
 @login_required
-@permission_required("market.change_vendor", raise_exception=True)
+@permission_required_or_404("market.change_vendor")
 @require_http_methods(["GET", "POST"])
 def vendor_account_add(request, pk: int):
     """Add an account; "Read the code" fills bank and number from a photo, without JavaScript."""
@@ -327,7 +328,7 @@ def _form_from_photo(request) -> tuple[AccountForm, bool]:
 
 
 @login_required
-@permission_required("market.change_vendor", raise_exception=True)
+@permission_required_or_404("market.change_vendor")
 @require_POST
 def vendor_reissue(request, pk: int):
     vendor = selectors.vendor_for_user(request.user, pk)

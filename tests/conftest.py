@@ -147,6 +147,12 @@ def _collected_static(django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploads and report files of a test go to a folder of its own, never the checkout's."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached pages live in the cache (Redis in CI): start clean."""
     from django.core.cache import cache

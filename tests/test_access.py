@@ -1,25 +1,48 @@
-"""Who gets what: every page of the volunteers and trainings programs, for every persona.
+"""Who gets what: every page of the project, for every persona.
 
 The URL patterns are read from the resolver, so a new page without a row here
-fails ``test_every_page_has_a_row``. Expected answers: 200, 302 (to sign in),
+fails ``test_every_page_has_a_row``. Expected answers: 200; 302 to sign in;
 404 for what exists but is not the persona's (never a 403 that tells it
-exists), 405 for a POST-only address opened with GET.
+exists); 405 for a POST-only address opened with GET; ``To(path)`` for a
+redirect elsewhere (the admin's own sign-in page, a vendor's own page).
+
+The Django admin and allauth have hundreds of patterns of their own: they are
+not walked, but the admin index, a changelist and a change page of every model
+an officer sees there, and allauth's sign-in, sign-out and password reset have
+rows (``test_every_admin_model_of_officers_has_rows`` keeps that list whole).
+
+Every 200 that is text (HTML, JSON, CSV, JavaScript) is also read for data the
+persona may not see: a resident helped in another village, a vendor's account
+number of another vendor or village, anything of another commune.
 """
 
-import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
+import datetime
 
+import pytest
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from chuprong import audit
+from chuprong.roles import Role
 from chuprong.services import report_generate, report_request
+from legal_library import services as library_services
+from legal_library.models import Category, Document, PointDailyCount
+from market.models import Bank
+from market.services import AccountData, market_create, vendor_register
+from tests.factories import UserFactory
 from tests.trainings.factories import AttendanceFactory
-from tests.volunteers.factories import AssistanceRecordFactory
+from tests.volunteers.factories import AssistanceRecordFactory, VolunteerFactory
+from trainings.models import Topic
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("volunteers", "trainings", "reports")
 PERSONAS = [
     "anonymous",
     "vendor",
+    "vendor_b",
     "volunteer",
     "secretary_a",
     "secretary_b",
@@ -27,29 +50,81 @@ PERSONAS = [
     "officer",
 ]
 
+
+class To(str):
+    """A redirect (302) to this path; ``{token_a}``-style fields come from the objects."""
+
+
+SIGN_IN = "/accounts/login/"
+ADMIN_SIGN_IN = To("/admin/login/")
+ADMIN_INDEX = To("/admin/")  # the admin's answer to a missing object: back to the index
+
 # page → answers for the personas, in the order of PERSONAS
-MEMBER = (302, 404, 200, 200, 200, 200, 200)  # volunteers and managers
-MANAGER = (302, 404, 404, 200, 200, 200, 200)  # officers and branch secretaries
-OFFICER_ONLY = (302, 404, 404, 404, 404, 200, 200)  # permission officers alone have
-SESSION = (302, 404, 404, 404, 404, 404, 200)  # a commune session: its commune's officer
-POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
-PUBLIC = (200,) * 7
+PUBLIC = (200,) * 8
+MEMBER = (302, 404, 404, 200, 200, 200, 200, 200)  # volunteers and managers
+MANAGER = (302, 404, 404, 404, 200, 200, 200, 200)  # officers and branch secretaries
+OFFICER_ONLY = (302, 404, 404, 404, 404, 404, 200, 200)  # permission officers alone have
+SESSION = (302, 404, 404, 404, 404, 404, 404, 200)  # a commune's object: its officer
+POST_ONLY = (302, 405, 405, 405, 405, 405, 405, 405)
+VILLAGE_A = (302, 404, 404, 404, 200, 404, 404, 200)  # village A's: its secretary, officer
+# the admin: officers (staff) only; anyone else goes to the admin's sign-in page
+ADMIN = (ADMIN_SIGN_IN,) * 6 + (200, 200)  # shared, or each officer's own rows
+ADMIN_OBJECT = (ADMIN_SIGN_IN,) * 6 + (ADMIN_INDEX, 200)  # an object of commune A
+
 TABLE = {
+    # ---------------------------------------------------------------- chuprong
+    "home": PUBLIC,
+    "commune_detail": PUBLIC,
+    "healthz": PUBLIC,
+    "set_language": (To("/"),) * 8,
+    # the sign-in page (the project's own view over allauth's); signed in: home
+    "account_login": (200,) + (To("/"),) * 7,
+    # ---------------------------------------------------------------- market
+    # vendor A's page and codes: public to whoever holds its key
+    "market:vendor_page": PUBLIC,
+    "market:vendor_qr": PUBLIC,
+    "market:account_qr": PUBLIC,
+    # a signed-in vendor goes to their own page, never to another's
+    "market:vendor_me": (302, To("/v/{token_a}/"), To("/v/{token_b}/"), 404, 404, 404, 404, 404),
+    "market:market_list": MANAGER,
+    "market:market_detail": VILLAGE_A,
+    "market:market_posters": VILLAGE_A,
+    "market:market_export": VILLAGE_A,
+    "market:market_import": SESSION,
+    "market:vendor_posters": VILLAGE_A,
+    "market:vendor_account_add": SESSION,
+    # the permission is checked before the method: those without it learn nothing
+    "market:vendor_reissue": (302, 404, 404, 404, 404, 404, 405, 405),
+    # ---------------------------------------------------------------- legal library
+    "legal_library:point": PUBLIC,
+    "legal_library:point_category": PUBLIC,
+    "legal_library:document": PUBLIC,
+    "legal_library:attachment": PUBLIC,  # a published document's PDF
+    "legal_library:point_list": PUBLIC,
+    "legal_library:search": PUBLIC,
+    "legal_library:service_worker": PUBLIC,
+    "legal_library:poster": VILLAGE_A,
+    # every point of the persona's villages (village B has none: nothing to print)
+    "legal_library:posters": (302, 404, 404, 404, 200, 404, 200, 200),
+    # an admin-styled page: the admin's sign-in for anyone but staff
+    "legal_library:stats": (ADMIN_SIGN_IN,) * 6 + (200, 200),
+    # ---------------------------------------------------------------- volunteers
     "volunteers:home": MEMBER,
     "volunteers:visit_new": MEMBER,
     "volunteers:history": MEMBER,
     "volunteers:record_list": MANAGER,
     # a record of village A, made by the volunteer persona
-    "volunteers:record_detail": (302, 404, 200, 200, 404, 404, 200),
+    "volunteers:record_detail": (302, 404, 404, 200, 200, 404, 404, 200),
     "volunteers:campaign_list": MEMBER,
     # the commune's campaign: counts only, for its commune's people
-    "volunteers:campaign_detail": (302, 404, 200, 200, 200, 404, 200),
+    "volunteers:campaign_detail": (302, 404, 404, 200, 200, 200, 404, 200),
     "volunteers:volunteer_list": MANAGER,
     "volunteers:volunteer_export": MANAGER,
     "volunteers:volunteer_import": OFFICER_ONLY,
+    # ---------------------------------------------------------------- trainings
     "trainings:calendar": PUBLIC,
     "trainings:verify": PUBLIC,
-    "trainings:check_in": (302, 200, 200, 200, 200, 200, 200),
+    "trainings:check_in": (302,) + (200,) * 7,
     "trainings:session_list": MANAGER,
     "trainings:skills": MANAGER,
     "trainings:session_detail": SESSION,
@@ -62,7 +137,8 @@ TABLE = {
     "trainings:attendance_csv": SESSION,
     "trainings:attendance_import": SESSION,
     # the volunteer's own certificate, or the session's officer
-    "trainings:certificate": (302, 404, 200, 404, 404, 404, 200),
+    "trainings:certificate": (302, 404, 404, 200, 404, 404, 404, 200),
+    # ---------------------------------------------------------------- reports
     # officers: their own commune's dashboard and reports, nobody else's
     "reports:dashboard": OFFICER_ONLY,
     "reports:request": POST_ONLY,
@@ -71,15 +147,130 @@ TABLE = {
     "reports:download": SESSION,
 }
 
+# allauth: not walked pattern by pattern; these are the pages people use.
+ALLAUTH_TABLE = {
+    # sign-out asks for confirmation; there is nothing to sign out of when anonymous
+    "account_logout": (To("/"),) + (200,) * 7,
+    "account_reset_password": PUBLIC,
+}
+
+# The admin: its index, and a changelist and a change page of every model an
+# officer sees there. Rows of a commune (or village) are commune A's; the
+# others (banks, categories, documents, topics, schedules) are shared.
+ADMIN_MODELS = {
+    "chuprong_commune": ADMIN_OBJECT,
+    "chuprong_village": ADMIN_OBJECT,
+    "chuprong_adoptionreport": ADMIN_OBJECT,
+    "chuprong_auditentry": ADMIN_OBJECT,  # read-only history of changes
+    "market_bank": ADMIN,
+    "market_market": ADMIN_OBJECT,
+    "market_vendor": ADMIN_OBJECT,
+    "legal_library_category": ADMIN,
+    "legal_library_document": ADMIN,
+    "legal_library_librarypoint": ADMIN_OBJECT,
+    "volunteers_volunteer": ADMIN_OBJECT,
+    "volunteers_campaign": ADMIN_OBJECT,
+    "volunteers_assistancerecord": ADMIN_OBJECT,
+    "trainings_topic": ADMIN,
+    "trainings_trainingsession": ADMIN_OBJECT,
+    "django_celery_beat_periodictask": ADMIN,
+    "django_celery_beat_crontabschedule": ADMIN,
+}
+ADMIN_TABLE = {"admin:index": ADMIN}
+for _model in ADMIN_MODELS:
+    ADMIN_TABLE[f"admin:{_model}_changelist"] = ADMIN
+    ADMIN_TABLE[f"admin:{_model}_change"] = ADMIN_MODELS[_model]
+
+ALL_ROWS = {**TABLE, **ALLAUTH_TABLE, **ADMIN_TABLE}
+
+# ------------------------------------------------------------------ private data
+# Values that only some personas may see; no other persona's page may show them.
+RESIDENT_A = "Ksor Thị Ngọc Làng A"
+RESIDENT_B = "Rơ Lan Y Bíp Làng B"
+RESIDENT_OTHER = "Nay Thị Blơng Xã Khác"
+ACCOUNT_A = "1023456789"
+ACCOUNT_B = "2023456789"
+ACCOUNT_OTHER = "3023456789"
+PHONE_B = "0905555666"  # volunteer of village B
+MARKET_B = "Chợ Làng Kte"
+MARKET_OTHER = "Chợ Ia Boòng"
+PRIVATE = {
+    RESIDENT_A: {"volunteer", "secretary_a", "officer"},
+    RESIDENT_B: {"secretary_b", "officer"},
+    RESIDENT_OTHER: {"other_officer"},
+    ACCOUNT_A: {"vendor", "secretary_a", "officer"},
+    ACCOUNT_B: {"vendor_b", "secretary_b", "officer"},
+    ACCOUNT_OTHER: {"other_officer"},
+    PHONE_B: {"secretary_b", "officer"},
+}
+# Pages that show a private value to anyone who may open them at all.
+SHOWN_BY_THE_PAGE = {
+    # the vendor page is public to whoever holds vendor A's key
+    "market:vendor_page": {ACCOUNT_A},
+}
+# Officer pages that list the markets or points of the persona's villages only.
+NOT_SHOWN = {
+    "market:market_list": {
+        "secretary_a": [MARKET_B, MARKET_OTHER],
+        "secretary_b": ["Chợ tạm Thôn 3", MARKET_OTHER],
+        "other_officer": ["Chợ tạm Thôn 3", MARKET_B],
+        "officer": [MARKET_OTHER],
+    },
+    "legal_library:stats": {
+        "other_officer": ["Tủ sách pháp luật Thôn 3"],
+        "officer": ["Tủ sách pháp luật Thôn Hòa Bình"],
+    },
+    "admin:legal_library_librarypoint_changelist": {
+        "other_officer": ["Tủ sách pháp luật Thôn 3"],
+        "officer": ["Tủ sách pháp luật Thôn Hòa Bình"],
+    },
+    "admin:market_market_changelist": {
+        "other_officer": ["Chợ tạm Thôn 3", MARKET_B],
+        "officer": [MARKET_OTHER],
+    },
+    "admin:chuprong_auditentry_changelist": {"other_officer": ["Lê Thị Bưởi"]},
+    "admin:chuprong_commune_changelist": {"other_officer": ["chu-prong"]},
+    "admin:chuprong_village_changelist": {"other_officer": ["Thôn 3", "Làng Kte"]},
+}
+# What the pages must show, so the checks above can fail: the data is there.
+SHOWN = {
+    "volunteers:record_list": {
+        "officer": [RESIDENT_A, RESIDENT_B],
+        "secretary_a": [RESIDENT_A],
+        "secretary_b": [RESIDENT_B],
+    },
+    "volunteers:volunteer_list": {"officer": [PHONE_B], "secretary_b": [PHONE_B]},
+    "market:vendor_page": {persona: [ACCOUNT_A] for persona in PERSONAS},
+    "market:market_list": {
+        "officer": ["Chợ tạm Thôn 3", MARKET_B],
+        "other_officer": [MARKET_OTHER],
+    },
+    "legal_library:stats": {
+        "officer": ["Tủ sách pháp luật Thôn 3"],
+        "other_officer": ["Tủ sách pháp luật Thôn Hòa Bình"],
+    },
+    "admin:volunteers_assistancerecord_changelist": {
+        "officer": [RESIDENT_A, RESIDENT_B],
+        "other_officer": [RESIDENT_OTHER],
+    },
+    "admin:market_market_changelist": {"officer": [MARKET_B], "other_officer": [MARKET_OTHER]},
+    "admin:chuprong_auditentry_changelist": {"officer": ["Lê Thị Bưởi"]},
+}
+TEXT_TYPES = ("text/html", "application/json", "text/csv", "application/javascript")
+
 
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    """Every named page of the project, without the admin's and allauth's own."""
     names = set()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            inner = pattern.namespace or namespace
-            names |= _names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name and namespace in NAMESPACES:
-            names.add(f"{namespace}:{pattern.name}")
+            module = getattr(pattern.urlconf_module, "__name__", "")
+            if pattern.namespace == "admin" or module.startswith("allauth."):
+                continue
+            names |= _names(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"an unnamed page: {pattern.pattern}"
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
     return names
 
 
@@ -87,19 +278,152 @@ def test_every_page_has_a_row():
     assert _names(get_resolver()) == set(TABLE)
 
 
+def test_every_admin_model_of_officers_has_rows(officer):
+    """A model an officer can open in the admin has a changelist and a change row."""
+    seen = {
+        f"{model._meta.app_label}_{model._meta.model_name}"
+        for model, model_admin in admin.site._registry.items()
+        if officer.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    }
+    assert seen == set(ADMIN_MODELS)
+
+
+# ------------------------------------------------------------------ personas and objects
+
+
 @pytest.fixture
-def objects(volunteer, volunteer_a, campaign, session_a, village_a, settings, tmp_path):
-    record = AssistanceRecordFactory(
-        village=village_a, volunteers=[volunteer_a], recorded_by=volunteer, campaign=campaign
+def vendor_b(village_b):
+    """A second vendor persona: a stall at village B's market."""
+    return UserFactory(
+        username="tieuthuong_b",
+        full_name="Đặng Văn Ước",
+        role=Role.VENDOR,
+        village=village_b,
+        commune=village_b.commune,
     )
-    attendance = AttendanceFactory(session=session_a, volunteer=volunteer_a)
+
+
+def _vendor(market, user, full_name, account_number):
+    vendor = vendor_register(
+        market=market,
+        full_name=full_name,
+        stall="A01",
+        accounts=[
+            AccountData(
+                bank=Bank.objects.get(bin="970436"),
+                account_number=account_number,
+                holder_name=full_name,
+                holder_confirmed=True,
+            )
+        ],
+        actor=None,
+    )
+    if user is not None:
+        vendor.user = user
+        vendor.save(update_fields=["user"])
+    return vendor
+
+
+@pytest.fixture
+def objects(
+    commune,
+    village_a,
+    village_b,
+    other_village,
+    officer,
+    vendor,
+    vendor_b,
+    volunteer,
+    volunteer_a,
+    volunteer_b,
+    campaign,
+    session_a,
+    settings,
+    tmp_path,
+):
+    """What every row's address needs, in village A; the same kinds elsewhere to not show."""
     settings.MEDIA_ROOT = tmp_path
+    # volunteers: a record in each village, and one in the other commune
+    record = AssistanceRecordFactory(
+        village=village_a,
+        volunteers=[volunteer_a],
+        recorded_by=volunteer,
+        campaign=campaign,
+        resident_name=RESIDENT_A,
+    )
+    AssistanceRecordFactory(village=village_b, volunteers=[volunteer_b], resident_name=RESIDENT_B)
+    AssistanceRecordFactory(
+        village=other_village,
+        volunteers=[VolunteerFactory(village=other_village)],
+        resident_name=RESIDENT_OTHER,
+    )
+    # trainings
+    attendance = AttendanceFactory(session=session_a, volunteer=volunteer_a)
+    # market: a market in each village (and the other commune), a vendor at each
+    market_a = market_create(village=village_a, name="Chợ tạm Thôn 3", actor=None)
+    market_b = market_create(village=village_b, name=MARKET_B, actor=None)
+    market_other = market_create(village=other_village, name=MARKET_OTHER, actor=None)
+    vendor_a_stall = _vendor(market_a, vendor, "Lê Thị Bưởi", ACCOUNT_A)
+    vendor_b_stall = _vendor(market_b, vendor_b, "Đặng Văn Ước", ACCOUNT_B)
+    _vendor(market_other, None, "Siu Thị Mai", ACCOUNT_OTHER)
+    # legal library: a point in village A and in the other commune, a document
+    category = Category.objects.get(slug="hon-nhan-gia-dinh")
+    document = library_services.document_save(
+        document=Document(
+            title="Luật Hôn nhân và gia đình",
+            summary="Điều kiện kết hôn.",
+            body="Hai bên **tự nguyện**.",
+            published=True,
+        ),
+        categories=[category],
+        actor=None,
+    )
+    document.attachment.save("luat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    document.save(update_fields=["attachment"])
+    point_a = library_services.point_create(
+        village=village_a, name="Tủ sách pháp luật Thôn 3", code="T03", actor=None
+    )
+    point_other = library_services.point_create(
+        village=other_village, name="Tủ sách pháp luật Thôn Hòa Bình", code="IB01", actor=None
+    )
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    PointDailyCount.objects.create(point=point_a, day=yesterday, visits=7)
+    PointDailyCount.objects.create(point=point_other, day=yesterday, visits=5)
+    # reports: one of commune A, made
     today = timezone.localdate()
     report = report_request(
-        commune=village_a.commune, period_kind="custom", start=today, end=today, actor=None
+        commune=commune, period_kind="custom", start=today, end=today, actor=None
     )
     report_generate(report_id=report.pk)
+    periodic = PeriodicTask.objects.first() or PeriodicTask.objects.create(
+        name="thử",
+        task="chuprong.tasks.monthly_reports",
+        interval=None,
+        crontab=CrontabSchedule.objects.create(),
+    )
+    account_a = vendor_a_stall.accounts.get()
     return {
+        # chuprong
+        "commune_detail": {"slug": commune.slug},
+        "set_language": {"code": "en"},
+        # market
+        "vendor_page": {"token": vendor_a_stall.token},
+        "vendor_qr": {"token": vendor_a_stall.token, "fmt": "svg"},
+        "account_qr": {"token": vendor_a_stall.token, "account_id": account_a.pk, "fmt": "png"},
+        "market_detail": {"pk": market_a.pk},
+        "market_posters": {"pk": market_a.pk},
+        "market_export": {"pk": market_a.pk},
+        "market_import": {"pk": market_a.pk},
+        "vendor_posters": {"pk": vendor_a_stall.pk},
+        "vendor_account_add": {"pk": vendor_a_stall.pk},
+        "vendor_reissue": {"pk": vendor_a_stall.pk},
+        # legal library
+        "point": {"code": point_a.code},
+        "poster": {"code": point_a.code},
+        "point_category": {"code": point_a.code, "category": category.slug},
+        "document": {"slug": document.slug},
+        "attachment": {"slug": document.slug},
+        # volunteers, trainings, reports
         "detail": {"pk": report.pk},
         "status": {"pk": report.pk},
         "download": {"pk": report.pk, "fmt": "xlsx"},
@@ -110,28 +434,94 @@ def objects(volunteer, volunteer_a, campaign, session_a, village_a, settings, tm
         "certificate": {"pk": attendance.pk},
         "attendance_remove": {"pk": session_a.pk, "attendance_pk": attendance.pk},
         "session": {"pk": session_a.pk},
+        # the admin: an object of commune A, or a shared one
+        "admin": {
+            "chuprong_commune": commune,
+            "chuprong_village": village_a,
+            "chuprong_adoptionreport": report,
+            "chuprong_auditentry": audit.record(actor=officer, obj=vendor_a_stall, before=None),
+            "market_bank": account_a.bank,
+            "market_market": market_a,
+            "market_vendor": vendor_a_stall,
+            "legal_library_category": category,
+            "legal_library_document": document,
+            "legal_library_librarypoint": point_a,
+            "volunteers_volunteer": volunteer_a,
+            "volunteers_campaign": campaign,
+            "volunteers_assistancerecord": record,
+            "trainings_topic": Topic.objects.first() or session_a.topic,
+            "trainings_trainingsession": session_a,
+            "django_celery_beat_periodictask": periodic,
+            "django_celery_beat_crontabschedule": CrontabSchedule.objects.first(),
+        },
+        # fields of the expected redirects
+        "fmt": {"token_a": vendor_a_stall.token, "token_b": vendor_b_stall.token},
     }
 
 
-def _kwargs(name: str, objects) -> dict:
-    short = name.split(":")[1]
+def _url(name: str, objects) -> str:
+    if name.startswith("admin:") and name.endswith("_change"):
+        model = name.removeprefix("admin:").removesuffix("_change")
+        return reverse(name, args=[objects["admin"][model].pk])
+    short = name.split(":")[-1]
     if short in objects:
-        return objects[short]
-    if short.startswith(("session_detail", "attendance", "checkin_", "sign_in")):
-        return objects["session"]
-    return {}
+        return reverse(name, kwargs=objects[short])
+    if name.startswith("trainings:") and short.startswith(
+        ("session_detail", "attendance", "checkin_", "sign_in")
+    ):
+        return reverse(name, kwargs=objects["session"])
+    return reverse(name)
 
 
-@pytest.mark.parametrize("name", sorted(TABLE))
+def _text(response) -> str | None:
+    content_type = response.get("Content-Type", "")
+    if not content_type.startswith(TEXT_TYPES):
+        return None
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(ALL_ROWS))
 def test_access(client, request, objects, name):
-    from django.urls import reverse
-
-    url = reverse(name, kwargs=_kwargs(name, objects))
-    for persona, expected in zip(PERSONAS, TABLE[name], strict=True):
+    url = _url(name, objects)
+    for persona, expected in zip(PERSONAS, ALL_ROWS[name], strict=True):
+        where = f"{name} ({url}) as {persona}"
         client.logout()
         if persona != "anonymous":
             client.force_login(request.getfixturevalue(persona))
         response = client.get(url)
-        assert response.status_code == expected, f"{name} as {persona}"
+        if isinstance(expected, To):
+            assert response.status_code == 302, where
+            assert response["Location"].split("?")[0] == expected.format(**objects["fmt"]), where
+            continue
+        assert response.status_code == expected, where
         if expected == 302:
-            assert response["Location"].startswith("/accounts/login/")
+            assert response["Location"].startswith(SIGN_IN), where
+        if expected != 200:
+            continue
+        text = _text(response)
+        if text is None:
+            continue
+        for value, allowed in PRIVATE.items():
+            if persona not in allowed and value not in SHOWN_BY_THE_PAGE.get(name, ()):
+                assert value not in text, f"{where}: shows {value!r}"
+        for value in NOT_SHOWN.get(name, {}).get(persona, ()):
+            assert value not in text, f"{where}: shows {value!r}"
+        for value in SHOWN.get(name, {}).get(persona, ()):
+            assert value in text, f"{where}: does not show {value!r}"
+
+
+def test_another_communes_officer_never_sees_the_object_in_the_admin(
+    client, objects, other_officer
+):
+    """The admin answers a missing object with its index and a message; nothing of the object."""
+    client.force_login(other_officer)
+    record = objects["admin"]["volunteers_assistancerecord"]
+    response = client.get(
+        reverse("admin:volunteers_assistancerecord_change", args=[record.pk]), follow=True
+    )
+    assert response.redirect_chain == [("/admin/", 302)]
+    text = response.content.decode()
+    assert "doesn\u2019t exist" in text or "không tồn tại" in text
+    assert RESIDENT_A not in text

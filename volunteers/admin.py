@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.admin import CommuneScopedAdmin, VillageScopedAdmin
+from chuprong.audit_admin import AuditedAdmin
 from chuprong.selectors import villages_for_user
 
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(VillageScopedAdmin):
+class VolunteerAdmin(AuditedAdmin, VillageScopedAdmin):
     list_display = ["full_name", "village", "branch_role", "on_tech_team", "phone", "active"]
     list_filter = ["active", "on_tech_team", "branch_role", "village"]
     list_select_related = ["village"]
@@ -42,8 +43,10 @@ class ServiceGivenInline(admin.TabularInline):
 
 
 @admin.register(AssistanceRecord)
-class AssistanceRecordAdmin(VillageScopedAdmin):
+class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
     """Corrections by officers; new visits are logged on the field page (tinh-nguyen)."""
+
+    audit_rows = {"services": ()}  # the record and its services, recorded here
 
     list_display = ["helped_on", "resident_label", "village", "campaign", "recorded_by"]
     list_filter = ["helped_on", "campaign", "village", "services__service"]

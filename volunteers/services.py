@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chuprong import audit
 from chuprong.audit import audit_log
 from chuprong.models import Commune, User, Village
 from chuprong.roles import Role
@@ -59,7 +60,7 @@ def volunteer_create(
     )
     volunteer.full_clean()
     volunteer.save()
-    audit_log(actor=actor, obj=volunteer, action="add")
+    audit.record(actor=actor, obj=volunteer, before=None)
     return volunteer
 
 
@@ -216,9 +217,10 @@ def assistance_record(
         ServiceGiven(record=record, service=service, outcome=outcome)
         for service, outcome in services.items()
     )
+    audit.record(actor=actor, obj=record, before=None)
+    audit.record_rows(actor=actor, before={}, queryset=record.services.order_by("pk"))
     if vendor is not None and Service.PAYMENT_APP in services:
         _vendor_onboarded(vendor, services[Service.PAYMENT_APP], volunteers, actor)
-    audit_log(actor=actor, obj=record, action="add")
     return record
 
 

@@ -130,8 +130,8 @@ def test_search_within_a_point(client, point_a, law, land_law):
 
 
 @pytest.mark.parametrize(
-    "query", ["x" * 2000, "!!! ??? ...", "<script>alert(1)</script>", "' OR 1=1 --", "\u0000\u202e"]
-)
+    "query", ["x" * 2000, "!!! ??? ...", "<script>alert(1)</script>", "' OR 1=1 --", "\u202e"]
+)  # a NUL character is a 400 before any view: tests/test_hostile_input.py
 def test_odd_searches_are_handled(client, law, query):
     response = get(client, "/phap-luat/tim/", data={"q": query})
     assert response.status_code == 200
@@ -184,7 +184,7 @@ def test_posters_decode_to_the_point_addresses(client, officer, point_a):
 def test_posters_and_stats_are_for_officers(client, volunteer, other_officer, point_a):
     assert client.get("/phap-luat/ap-phich.pdf").status_code == 302
     client.force_login(volunteer)
-    assert client.get("/phap-luat/ap-phich.pdf").status_code == 403
+    assert client.get("/phap-luat/ap-phich.pdf").status_code == 404
     client.force_login(other_officer)
     assert client.get("/l/T03/ap-phich.pdf").status_code == 404
 
