@@ -53,14 +53,30 @@ def _accounts() -> Prefetch:
 
 
 def vendor_by_token(token: str) -> Vendor | None:
-    """The vendor whose page key is ``token``, with market and accounts (2 queries)."""
+    """The vendor whose page key is ``token``, with its market (one query)."""
     if not token or len(token) > 32:
         return None
-    return (
-        Vendor.objects.select_related("market__village__commune")
-        .prefetch_related(_accounts())
-        .filter(token=token)
-        .first()
+    return Vendor.objects.select_related("market__village__commune").filter(token=token).first()
+
+
+def vendor_page_key(vendor: Vendor, language: str) -> str:
+    """Where the vendor's plain page is kept in the cache.
+
+    The key changes with the page key and with ``updated_at``, which every
+    change of the vendor or of its accounts moves (services), so a changed or
+    revoked page is never served from the cache; what else the page shows
+    (bank and market names) may lag for ``PAGE_SECONDS``.
+    """
+    version = vendor.updated_at.timestamp()
+    return f"market:vendor-page:{vendor.pk}:{vendor.token}:{version}:{language}"
+
+
+def vendor_accounts(vendor: Vendor) -> list[PaymentAccount]:
+    """The vendor's accounts as the page lists them: primary first (one query)."""
+    return list(
+        PaymentAccount.objects.filter(vendor=vendor)
+        .select_related("bank")
+        .order_by("-is_primary", "created_at")
     )
 
 

@@ -40,6 +40,8 @@ class AccountData:
 
 
 def _forget_images(vendor: Vendor, token: str | None = None) -> None:
+    """After a change of the vendor's codes: drop their images, move the page's cache key."""
+    Vendor.objects.filter(pk=vendor.pk).update(updated_at=timezone.now())
     keys = ["primary", *(str(pk) for pk in vendor.accounts.values_list("pk", flat=True))]
     old = token or vendor.token
     transaction.on_commit(lambda: qr.forget(old, keys))

@@ -4,13 +4,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuprong import imports
@@ -26,13 +27,33 @@ from .vietqr_messages import vietqr_error_message
 # ------------------------------------------------------------------ vendor pages
 
 
+VENDOR_PAGE_SECONDS = 300
+
+
 @require_GET
 def vendor_page(request, token: str):
-    """The vendor's codes, big, on a phone; "request an amount" makes a dynamic code."""
+    """The vendor's codes, big, on a phone; "request an amount" makes a dynamic code.
+
+    The plain page of an anonymous visitor is rendered once and kept in the
+    cache (one query and one cache read afterwards); the key is checked in the
+    database every time, so a revoked link answers 404 at once.
+    """
+    plain = not request.GET and not request.user.is_authenticated
     vendor = selectors.vendor_by_token(token)
     if vendor is None:
         raise Http404
-    accounts = list(vendor.accounts.all())
+    key = selectors.vendor_page_key(vendor, get_language()) if plain else None
+    html = cache.get(key) if key else None
+    if html is not None:
+        return _vendor_headers(HttpResponse(html))
+    response = _vendor_render(request, vendor, cacheable=plain)
+    if key:
+        cache.set(key, response.content, VENDOR_PAGE_SECONDS)
+    return _vendor_headers(response)
+
+
+def _vendor_render(request, vendor, *, cacheable: bool) -> HttpResponse:
+    accounts = selectors.vendor_accounts(vendor)
     form = AmountRequestForm(request.GET or None, accounts=accounts)
     requested = None
     if form.is_bound and form.is_valid() and accounts:
@@ -45,11 +66,20 @@ def vendor_page(request, token: str):
                 {"amount": form.cleaned_data["amount"], "purpose": form.cleaned_data["note"]}
             ),
         }
-    response = render(
+    return render(
         request,
         "market/vendor_page.html",
-        {"vendor": vendor, "accounts": accounts, "form": form, "requested": requested},
+        {
+            "vendor": vendor,
+            "accounts": accounts,
+            "form": form,
+            "requested": requested,
+            "cacheable": cacheable,  # no per-visitor messages in a cached page
+        },
     )
+
+
+def _vendor_headers(response: HttpResponse) -> HttpResponse:
     # The key is the secret: never let a shared cache keep the page.
     patch_cache_control(response, private=True, max_age=300)
     response["Referrer-Policy"] = "no-referrer"

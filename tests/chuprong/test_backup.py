@@ -9,6 +9,7 @@ compared row by row with the live one, and the restored files by checksum.
 import hashlib
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -405,16 +406,30 @@ def test_the_make_targets_pass_yes_only_with_confirm():
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
 
+    # Not the make that may be running this suite (`make test`): no inherited
+    # flags, no "Entering/Leaving directory" lines.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
+
     def dry_run(*args: str) -> str:
         done = subprocess.run(
-            ["make", "-n", "restore", *args], cwd=ROOT, capture_output=True, text=True, check=True
+            ["make", "--no-print-directory", "-n", "restore", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return done.stdout.strip().splitlines()[-1]
 
     assert dry_run("BACKUP=b.tar.gz").endswith('manage.py restore "b.tar.gz"')
     assert dry_run("BACKUP=b.tar.gz", "CONFIRM=1").endswith('manage.py restore "b.tar.gz" --yes')
     backup = subprocess.run(
-        ["make", "-n", "backup"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "backup"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "manage.py backup --output-dir" in backup.stdout
 

@@ -30,6 +30,37 @@ def test_vendor_page_shows_every_account_in_two_queries(
     assert response["Referrer-Policy"] == "no-referrer"
 
 
+def test_the_plain_page_comes_from_the_cache_after_the_first_visit(
+    client, vendor_a, django_assert_num_queries
+):
+    first = client.get(f"/v/{vendor_a.token}/").content
+    with django_assert_num_queries(1):  # the key is still checked in the database
+        again = client.get(f"/v/{vendor_a.token}/")
+    assert again.content == first
+    assert "private" in again["Cache-Control"]
+    assert again["Referrer-Policy"] == "no-referrer"
+    with django_assert_num_queries(2):  # asking for an amount is never cached
+        assert client.get(f"/v/{vendor_a.token}/?amount=5000").status_code == 200
+
+
+def test_a_revoked_or_changed_page_is_never_served_from_the_cache(client, vendor_a, vcb, officer):
+    from market.services import AccountData, account_add, vendor_reissue_token, vendor_update
+
+    old = vendor_a.token
+    client.get(f"/v/{old}/")
+    vendor_update(vendor=vendor_a, stall="B7", actor=officer)
+    assert "B7" in client.get(f"/v/{old}/").content.decode()
+    account_add(
+        vendor=vendor_a,
+        data=AccountData(bank=vcb, account_number="9988776655", holder_name="Lê Thị Bưởi"),
+        actor=officer,
+    )
+    assert "9988776655" in client.get(f"/v/{old}/").content.decode()
+    vendor_reissue_token(vendor=vendor_a, actor=officer)
+    assert client.get(f"/v/{old}/").status_code == 404
+    assert "B7" in client.get(f"/v/{vendor_a.token}/").content.decode()
+
+
 def test_each_account_image_decodes_to_its_static_payload(client, vendor_a):
     for account in vendor_a.accounts.all():
         url = reverse("market:account_qr", args=[vendor_a.token, account.pk, "png"])
