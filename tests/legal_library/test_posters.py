@@ -1,6 +1,5 @@
 """Legal library posters: real PDFs, rasterized and scanned back, text extracted and checked."""
 
-import unicodedata
 from dataclasses import dataclass
 
 import pypdfium2
@@ -8,11 +7,10 @@ import pytest
 import zxingcpp
 from django.utils import translation
 
-from chuprong.pdf import qr_matrix
 from legal_library.posters import PointPoster, printed_url, render_point_posters
+from tests.pdf_reading import SCALE, Box, normalize, qr_square
 
 A4_SIZE = (595.28, 841.89)
-SCALE = 2  # 144 dpi
 PRINTER_MARGIN = 14  # points (5 mm) a cheap printer may leave blank on every side
 
 
@@ -81,25 +79,6 @@ TALL = PointPoster(
 
 
 @dataclass
-class Box:
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-    def shrunk(self, by: float) -> "Box":
-        return Box(self.left + by, self.bottom + by, self.right - by, self.top - by)
-
-    def overlaps(self, other: "Box") -> bool:
-        return (
-            self.left < other.right
-            and other.left < self.right
-            and self.bottom < other.top
-            and other.bottom < self.top
-        )
-
-
-@dataclass
 class Code:
     text: str
     width_fraction: float  # the dark part's width as a fraction of the page width
@@ -121,24 +100,11 @@ class Document:
     pages: list[Page]
 
 
-def normalize(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 def _code(result, image_width: int, page_height: float) -> Code:
-    corners = [
-        result.position.top_left,
-        result.position.top_right,
-        result.position.bottom_left,
-        result.position.bottom_right,
-    ]
-    xs = [corner.x / SCALE for corner in corners]
-    ys = [page_height - corner.y / SCALE for corner in corners]
-    quiet = 4 * (max(xs) - min(xs)) / len(qr_matrix(result.text))
     return Code(
         text=result.text,
         width_fraction=(result.position.top_right.x - result.position.top_left.x) / image_width,
-        square=Box(min(xs) - quiet, min(ys) - quiet, max(xs) + quiet, max(ys) + quiet),
+        square=qr_square(result, page_height),
     )
 
 

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import unicodedata
 from dataclasses import dataclass
 
 import pypdf
@@ -11,14 +10,13 @@ import pytest
 import zxingcpp
 from django.utils import translation
 
-from chuprong.pdf import qr_matrix
+from tests.pdf_reading import SCALE, Box, normalize, qr_square
 from tests.trainings.factories import AttendanceFactory, topic
 from tests.volunteers.factories import VolunteerFactory
 from trainings import documents
 from trainings.selectors import roster
 
 A4_PORTRAIT = (595.28, 841.89)
-SCALE = 2  # 144 dpi
 VERIFY_URL = "https://portal.example.vn/tap-huan/chung-nhan/{code}/"
 
 # 20/05/2025 08:00 - 10:30 in Asia/Ho_Chi_Minh (UTC+7).
@@ -29,26 +27,6 @@ FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Rơ Mah", "Ksor", "Siu", "Kp
 GIVEN = ["Văn Đạt", "Thị Huệ", "H'Bia", "Y Rôn", "Thị Ngọc Ánh", "Đức Thắng"]
 
 LONG_NAME = " ".join(["Nguyễn Thị Quỳnh Như"] * 9) + " Hoa Lan Ánh"  # as long as allowed
-
-
-def normalize(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-@dataclass
-class Box:
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-    def overlaps(self, other: "Box") -> bool:
-        return (
-            self.left < other.right
-            and other.left < self.right
-            and self.bottom < other.top
-            and other.bottom < self.top
-        )
 
 
 @dataclass
@@ -83,24 +61,11 @@ def read_pdf(data: bytes) -> list[Page]:
                     text=normalize(reader_page.extract_text()),
                     lines=[normalize(line) for line in lines if line.strip()],
                     codes=[result.text for result in results],
-                    qr_squares=[_square(result, height) for result in results],
+                    qr_squares=[qr_square(result, height) for result in results],
                     chars=chars,
                 )
             )
     return pages
-
-
-def _square(result, page_height: float) -> Box:
-    corners = [
-        result.position.top_left,
-        result.position.top_right,
-        result.position.bottom_left,
-        result.position.bottom_right,
-    ]
-    xs = [corner.x / SCALE for corner in corners]
-    ys = [page_height - corner.y / SCALE for corner in corners]
-    quiet = 4 * (max(xs) - min(xs)) / len(qr_matrix(result.text))
-    return Box(min(xs) - quiet, min(ys) - quiet, max(xs) + quiet, max(ys) + quiet)
 
 
 @pytest.fixture
