@@ -100,6 +100,18 @@ def vendor(village_a):
 
 
 @pytest.fixture
+def vendor_b(village_b):
+    """A second vendor persona: a stall at village B's market."""
+    return UserFactory(
+        username="tieuthuong_b",
+        full_name="Đặng Văn Ước",
+        role=Role.VENDOR,
+        village=village_b,
+        commune=village_b.commune,
+    )
+
+
+@pytest.fixture
 def run_django():
     """Run Python in a fresh interpreter with Django set up under the given environment.
 

@@ -26,13 +26,11 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from chuprong import audit
-from chuprong.roles import Role
 from chuprong.services import report_generate, report_request
 from legal_library import services as library_services
 from legal_library.models import Category, Document, PointDailyCount
 from market.models import Bank
 from market.services import AccountData, market_create, vendor_register
-from tests.factories import UserFactory
 from tests.trainings.factories import AttendanceFactory
 from tests.volunteers.factories import AssistanceRecordFactory, VolunteerFactory
 from trainings.models import Topic
@@ -289,18 +287,6 @@ def test_every_admin_model_of_officers_has_rows(officer):
 
 
 # ------------------------------------------------------------------ personas and objects
-
-
-@pytest.fixture
-def vendor_b(village_b):
-    """A second vendor persona: a stall at village B's market."""
-    return UserFactory(
-        username="tieuthuong_b",
-        full_name="Đặng Văn Ước",
-        role=Role.VENDOR,
-        village=village_b,
-        commune=village_b.commune,
-    )
 
 
 def _vendor(market, user, full_name, account_number):
