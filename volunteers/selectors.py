@@ -60,6 +60,19 @@ def volunteers_for_user(user: User) -> QuerySet[Volunteer]:
     )
 
 
+def volunteer_list(user: User, *, village_id: int | None = None) -> QuerySet[Volunteer]:
+    """The volunteers the user manages, by village and name, with their visit counts."""
+    volunteers = volunteers_for_user(user).order_by("village__position", "full_name")
+    if village_id:
+        volunteers = volunteers.filter(village_id=village_id)
+    return volunteers.annotate(visits=Count("assistance_records", distinct=True))
+
+
+def campaign_list(user: User) -> QuerySet[Campaign]:
+    """The user's campaigns with the number of visits recorded in each."""
+    return campaigns_for_user(user).annotate(helped=Count("records"))
+
+
 def volunteer_for_user(user: User, pk: int) -> Volunteer:
     volunteer = volunteers_for_user(user).filter(pk=pk).first()
     if volunteer is None:

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -176,7 +175,7 @@ def record_detail(request, pk: int):
 @require_GET
 def campaign_list(request):
     _require_recorder(request.user)
-    campaigns = selectors.campaigns_for_user(request.user).annotate(helped=Count("records"))
+    campaigns = selectors.campaign_list(request.user)
     return render(request, "volunteers/campaign_list.html", {"campaigns": campaigns})
 
 
@@ -196,18 +195,12 @@ def campaign_detail(request, pk: int):
 @require_GET
 def volunteer_list(request):
     _require_manager(request.user)
-    volunteers = selectors.volunteers_for_user(request.user).order_by(
-        "village__position", "full_name"
-    )
     chosen = int_param(request.GET.get("village"))
-    if chosen:
-        volunteers = volunteers.filter(village_id=chosen)
-    volunteers = volunteers.annotate(visits=Count("assistance_records", distinct=True))
     return render(
         request,
         "volunteers/volunteer_list.html",
         {
-            "volunteers": volunteers,
+            "volunteers": selectors.volunteer_list(request.user, village_id=chosen),
             "villages": villages_for_user(request.user).order_by("position", "name"),
             "chosen": chosen,
         },
