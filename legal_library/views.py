@@ -86,9 +86,16 @@ def _public_response(page: Page, request) -> HttpResponse:
     response["ETag"] = page.etag
     patch_vary_headers(response, ["Accept-Encoding"])
     if request.user.is_authenticated:
-        patch_cache_control(response, private=True, no_cache=True)
+        _private(response)
     else:
         patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+    return response
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A signed-in person's page or an officer's preview: kept by no cache, not even the
+    service worker's offline copies (which keep only ``public`` answers)."""
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
@@ -152,8 +159,8 @@ def document_page(request, slug: str):
         document = selectors.document_for_preview(request.user, slug)
         if document is None:
             raise Http404
-        return render(
-            request, "legal_library/document.html", {"document": document, "preview": True}
+        return _private(
+            render(request, "legal_library/document.html", {"document": document, "preview": True})
         )
 
     point_code = request.GET.get("diem", "")[:12]
@@ -238,7 +245,7 @@ def _poster(request, point) -> PointPoster:
 def _pdf(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return _private(response)  # officers' posters
 
 
 @login_required
@@ -289,28 +296,51 @@ def stats(request):
 
 
 SERVICE_WORKER = """\
-// Keeps the legal library readable when the connection drops: every library page
-// that was opened (and the documents of a point that was opened) is kept, and
-// shown from here when the network fails. Pages always come from the network first.
-const CACHE = "thu-vien-v1";
-const LIBRARY = /^\\/(l|van-ban|static)\\//;
+// Keeps the legal library readable when the connection drops: the library pages that
+// were opened (and the documents of a point that was opened) are kept, and shown from
+// here when the network fails. Pages always come from the network first.
+// Only anonymous public answers are kept (Cache-Control "public" for pages, never
+// "private" or "no-store"): no signed-in page, no officer's preview.
+// The copies made in the background carry X-Chuprong-Prefetch and are never counted
+// as visits or reads; they skip the browser's own cache, so a document a person opens
+// afterwards reaches the server and counts once.
+const CACHE = "thu-vien-v2";
+const PAGES = /^\\/(l|van-ban)\\//;
+const STATIC = /^\\/static\\//;
+const MARK = {"X-Chuprong-Prefetch": "offline"};
+
+function ours(url) {
+  return url.origin === location.origin && (PAGES.test(url.pathname) || STATIC.test(url.pathname));
+}
+
+function keepable(url, response) {
+  if (!response.ok || response.type !== "basic" || response.redirected) return false;
+  const control = (response.headers.get("Cache-Control") || "").toLowerCase();
+  if (/private|no-store/.test(control)) return false;
+  return STATIC.test(url.pathname) || /(^|[ ,])public([ ,]|$)/.test(control);
+}
 
 self.addEventListener("install", (event) => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener("activate", (event) => event.waitUntil(
+  caches.keys().then((names) => Promise.all(
+    names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+    .then(() => self.clients.claim())));
 
 self.addEventListener("message", (event) => {
-  const urls = (event.data && event.data.keep) || [];
-  event.waitUntil(caches.open(CACHE).then((cache) =>
-    Promise.all(urls.map((url) => cache.add(url).catch(() => null)))));
+  const urls = ((event.data && event.data.keep) || [])
+    .map((href) => new URL(href, location.origin)).filter(ours);
+  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(urls.map((url) =>
+    fetch(new Request(url.href, {headers: MARK, cache: "no-store"})).then((response) =>
+      keepable(url, response) ? cache.put(url.href, response) : null
+    ).catch(() => null)))));
 });
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || url.origin !== location.origin
-      || !LIBRARY.test(url.pathname)) return;
+  if (event.request.method !== "GET" || !ours(url)) return;
   event.respondWith(
     fetch(event.request).then((response) => {
-      if (response.ok) {
+      if (keepable(url, response)) {
         const copy = response.clone();
         caches.open(CACHE).then((cache) => cache.put(event.request, copy));
       }

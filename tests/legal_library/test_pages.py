@@ -169,6 +169,44 @@ def test_bots_and_prefetches_are_not_counted(client, point_a, agent):
     assert not PointDailyCount.objects.exists()
 
 
+def test_the_service_workers_offline_copies_are_not_counted(client, point_a, law):
+    """The copies /sw.js makes in the background carry a header; the server counts none."""
+    from legal_library import counting, views
+
+    assert f'"{counting.PREFETCH_HEADER}": "offline"' in client.get("/sw.js").content.decode()
+    marked = {"HTTP_X_CHUPRONG_PREFETCH": "offline"}
+    assert get(client, "/l/T03/", **marked).status_code == 200
+    assert get(client, f"/van-ban/{law.slug}/?diem=T03", **marked).status_code == 200
+    counting.flush()
+    assert not PointDailyCount.objects.exists() and not DocumentDailyCount.objects.exists()
+    get(client, f"/van-ban/{law.slug}/?diem=T03")  # the person who then opens it counts
+    counting.flush()
+    assert DocumentDailyCount.objects.get(document=law).reads == 1
+    assert views.SERVICE_WORKER.count("no-store") >= 2  # skips the HTTP cache, drops private
+
+
+def test_only_anonymous_pages_may_be_kept_by_a_cache(client, officer, point_a, law):
+    """Signed-in pages, previews and officers' posters: private, no-store (the service
+    worker keeps only ``public`` answers); a villager's page stays public."""
+    draft = save(title="Bản nháp riêng", body="Nháp")
+    for url in ["/l/T03/", f"/van-ban/{law.slug}/"]:
+        control = get(client, url)["Cache-Control"]
+        assert "public" in control and "private" not in control, url
+    client.force_login(officer)
+    for url in [
+        "/l/T03/",
+        "/l/T03/?q=hon",
+        f"/van-ban/{law.slug}/",
+        f"/van-ban/{draft.slug}/?xem-truoc=1",
+        "/l/T03/ap-phich.pdf",
+        "/phap-luat/ap-phich.pdf",
+    ]:
+        response = get(client, url)
+        assert response.status_code == 200, url
+        control = response["Cache-Control"]
+        assert "private" in control and "no-store" in control and "public" not in control, url
+
+
 def test_posters_decode_to_the_point_addresses(client, officer, point_a):
     import pypdfium2
     import zxingcpp
