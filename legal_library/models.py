@@ -6,12 +6,18 @@ pinned ones first). Published changes are kept as ``DocumentRevision`` rows.
 ``PointDailyCount`` and ``DocumentDailyCount`` hold anonymous counts per day.
 """
 
+import re
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.models import Village
+
+# What may be in a point's code in an address (/l/<code>/, ?diem=<code>): anything else
+# is refused before any lookup. A stored code is 2 to 12 of these (the validator below).
+POINT_CODE = re.compile(r"[A-Za-z0-9-]{1,12}")
 
 
 class Category(models.Model):

@@ -23,6 +23,7 @@ from chuprong.access import permission_required_or_404
 from chuprong.localcache import LocalCopies
 
 from . import counting, selectors, services
+from .models import POINT_CODE
 from .posters import PointPoster, render_point_posters
 
 PAGE_SECONDS = 60 * 60
@@ -154,7 +155,12 @@ def point_page(request, code: str, category: str | None = None):
 
 @require_GET
 def document_page(request, slug: str):
-    """A document, readable on a small phone, with its legal status first."""
+    """A document, readable on a small phone, with its legal status first.
+
+    ``?diem=<code>`` (the point the reader came from) adds a link back to that point;
+    only a real point's code is honoured. Anything else is ignored, without being
+    looked up or cached under it: the reader gets the plain page.
+    """
     if request.GET.get("xem-truoc") and request.user.is_authenticated:
         document = selectors.document_for_preview(request.user, slug)
         if document is None:
@@ -163,22 +169,34 @@ def document_page(request, slug: str):
             render(request, "legal_library/document.html", {"document": document, "preview": True})
         )
 
-    point_code = request.GET.get("diem", "")[:12]
-    key = f"library:document:{slug}:{point_code.lower()}:{get_language()}"
+    def build(point_code: str):
+        def build():
+            point = selectors.point_by_code(point_code) if point_code else None
+            if point_code and point is None:
+                return None, None  # not a point: no page under this code
+            document = selectors.published_document(slug)
+            if document is None:
+                return None, None
+            html = render_to_string(
+                "legal_library/document.html",
+                {"document": document, "point": point, "cacheable": True},
+                request,
+            )
+            return document.pk, html
 
-    def build():
-        document = selectors.published_document(slug)
-        if document is None:
-            return None, None
-        point = selectors.point_by_code(point_code) if point_code else None
-        html = render_to_string(
-            "legal_library/document.html",
-            {"document": document, "point": point, "cacheable": True},
-            request,
-        )
-        return document.pk, html
+        return build
 
-    return _counted(request, _page(request, key, build), counting.READ)
+    point_code = request.GET.get("diem", "")
+    page = None
+    if POINT_CODE.fullmatch(point_code):
+        page = _page(request, _document_key(slug, point_code), build(point_code))
+    if page is None:
+        page = _page(request, _document_key(slug, ""), build(""))
+    return _counted(request, page, counting.READ)
+
+
+def _document_key(slug: str, point_code: str) -> str:
+    return f"library:document:{slug}:{point_code}:{get_language()}"
 
 
 @require_GET

@@ -159,7 +159,7 @@ def test_the_offline_copies_keep_only_anonymous_public_pages(browser, live_serve
     assert "Đăng xuất" in page.content()
     # What the page asks the worker to keep goes through the same rule.
     page.evaluate(
-        """(urls) => navigator.serviceWorker.ready.then((r) => r.active.postMessage({keep: urls}))""",
+        "(urls) => navigator.serviceWorker.ready.then((r) => r.active.postMessage({keep: urls}))",
         [preview, "/phap-luat/", "/accounts/login/"],
     )
     page.wait_for_load_state("networkidle")

@@ -263,3 +263,45 @@ def test_a_big_library_keeps_the_point_page_small(
     full = get(client, "/l/T03/c/dat-dai/")
     assert full.content.decode().count('class="doc"') == 40
     assert get(client, "/l/T03/c/khong-co/").status_code == 404
+
+
+def cache_keys() -> set[str]:
+    """Every key in the real shared cache (LocMemCache, or Redis with REDIS_URL)."""
+    from django.core.cache import cache
+
+    if settings.REDIS_URL:
+        return {key.decode() for key in cache._cache.get_client(None).scan_iter("*")}
+    return set(cache._cache)
+
+
+def test_made_up_point_codes_make_no_cached_page(client, point_a, law):
+    """``?diem=`` is honoured for a real point only: anything else is ignored (the plain
+    page, from the cache) and adds no key, however many values the street sends."""
+    import secrets
+
+    get(client, f"/van-ban/{law.slug}/")
+    with_point = get(client, f"/van-ban/{law.slug}/?diem=T03").content.decode()
+    assert "Tủ sách pháp luật Thôn 3" in with_point
+    before = cache_keys()
+    for n in range(100):
+        made_up = secrets.token_hex(5) if n % 2 else f"{secrets.token_urlsafe(30)}<>é"
+        response = get(client, f"/van-ban/{law.slug}/", data={"diem": made_up})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Luật Hôn nhân" in html and "Tủ sách pháp luật Thôn 3" not in html
+        assert made_up not in html
+    assert cache_keys() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/l/T03/", "/l/T03/c/hon-nhan-gia-dinh/", "/van-ban/luat-hon-nhan-va-gia-dinh/"],
+)
+def test_a_cached_page_never_carries_the_first_visitors_query(client, point_a, law, path):
+    first = get(client, path, data={"x": "theo-doi-nguoi-dau", "diem": "T03"})
+    assert first.status_code == 200
+    assert "theo-doi-nguoi-dau" not in first.content.decode()
+    later = get(client, path, data={"diem": "T03"}).content.decode()
+    assert "theo-doi-nguoi-dau" not in later
+    # the language link goes back to the page itself, by its path
+    assert f'href="/ngon-ngu/en/?next={path}"' in later
