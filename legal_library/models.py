@@ -11,6 +11,7 @@ import re
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.models import Village
@@ -145,7 +146,7 @@ class LibraryPoint(models.Model):
     code = models.CharField(
         _("short code"),
         max_length=12,
-        unique=True,
+        db_index=True,  # looked up exactly; unique whatever the case (Meta.constraints)
         validators=[
             RegexValidator(r"^[A-Za-z0-9-]{2,12}$", _("2 to 12 letters, digits or dashes."))
         ],
@@ -170,6 +171,17 @@ class LibraryPoint(models.Model):
         verbose_name = _("library point")
         verbose_name_plural = _("library points")
         ordering = ["village__commune", "village__position", "name"]
+        constraints = [
+            # "t01-2" would otherwise sit beside another commune's printed "T01-2".
+            models.UniqueConstraint(
+                Lower("code"),
+                name="library_point_code_unique_any_case",
+                violation_error_message=_(
+                    "Another library point already has this short code (capital and "
+                    "small letters count as the same): choose another one."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

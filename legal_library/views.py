@@ -4,15 +4,23 @@ import datetime as dt
 import gzip
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -118,7 +126,7 @@ def point_page(request, code: str, category: str | None = None):
     With ``category``, that category's documents only, all of them.
     """
     query = request.GET.get("q", "").strip()
-    key = f"library:point:{code.lower()}:{category or ''}:{get_language()}"
+    key = f"library:point:{code}:{category or ''}:{get_language()}"
 
     def build():
         point = selectors.point_by_code(code)
@@ -140,17 +148,34 @@ def point_page(request, code: str, category: str | None = None):
         return point.pk, render_to_string("legal_library/point.html", context, request)
 
     if not query:
-        return _counted(request, _page(request, key, build), counting.VISIT)
+        page = _page(request, key, build)
+        if page is None:
+            return _to_the_exact_code(code, category, query)
+        return _counted(request, page, counting.VISIT)
 
     point = selectors.point_by_code(code)
     if point is None:
-        raise Http404
+        return _to_the_exact_code(code, category, query)
     context = {"point": point, "query": query, "searched": True}
     if point.active:
         within = selectors.point_documents(point)
         context["documents"] = list(selectors.search_documents(query, within)[:50])
     html = render_to_string("legal_library/point.html", context, request)
     return _public_response(Page.of(point.pk, html), request)
+
+
+def _to_the_exact_code(code: str, category: str | None, query: str) -> HttpResponse:
+    """``/l/t03/`` typed by hand: a permanent redirect to ``/l/T03/``, else 404."""
+    exact = selectors.point_code_in_another_case(code)
+    if exact is None:
+        raise Http404
+    if category:
+        target = reverse("legal_library:point_category", args=[exact, category])
+    else:
+        target = reverse("legal_library:point", args=[exact]) + (
+            "?" + urlencode({"q": query}) if query else ""
+        )
+    return HttpResponsePermanentRedirect(target)
 
 
 @require_GET
@@ -282,7 +307,7 @@ def posters_all(request):
 @permission_required_or_404("legal_library.view_librarypoint")
 @require_GET
 def poster_one(request, code: str):
-    point = selectors.points_for_user(request.user).filter(code__iexact=code).first()
+    point = selectors.points_for_user(request.user).filter(code=code).first()
     if point is None:
         raise Http404
     return _pdf(render_point_posters([_poster(request, point)]), f"tu-sach-{point.code}.pdf")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 
 from legal_library import services
-from legal_library.models import DocumentDailyCount, PointDailyCount
+from legal_library.models import DocumentDailyCount, LibraryPoint, PointDailyCount
 from tests.legal_library.conftest import save
 from tests.legal_library.factories import DocumentFactory
 
@@ -31,8 +31,43 @@ def test_point_page_lists_documents_pinned_first(client, point_a, law, land_law)
     assert "<form" in html and "csrfmiddlewaretoken" not in html
 
 
-def test_codes_are_case_insensitive(client, point_a, law):
-    assert get(client, "/l/t03/").status_code == 200
+def test_codes_are_looked_up_exactly_and_another_case_is_sent_to_the_code(
+    client, point_a, law, officer
+):
+    response = get(client, "/l/t03/")
+    assert (response.status_code, response["Location"]) == (301, "/l/T03/")
+    response = get(client, "/l/t03/c/hon-nhan-gia-dinh/?q=ket+hon")
+    assert (response.status_code, response["Location"]) == (301, "/l/T03/c/hon-nhan-gia-dinh/")
+    assert get(client, "/l/t03/", data={"q": "hon"})["Location"] == "/l/T03/?q=hon"
+    assert get(client, "/l/T0/").status_code == 404
+    assert (
+        "Tủ sách pháp luật Thôn 3"
+        not in get(client, f"/van-ban/{law.slug}/?diem=t03").content.decode()
+    )  # ?diem= is a link the page made: exact only
+    client.force_login(officer)
+    assert client.get("/l/T03/ap-phich.pdf").status_code == 200
+    assert client.get("/l/t03/ap-phich.pdf").status_code == 404
+
+
+def test_the_admin_refuses_a_code_differing_only_in_case(
+    client, other_officer, other_village, point_a
+):
+    client.force_login(other_officer)
+    response = client.post(
+        "/admin/legal_library/librarypoint/add/",
+        {
+            "village": other_village.pk,
+            "name": "Tủ sách chiếm chỗ",
+            "code": "t03",
+            "active": "on",
+            "shows_all": "on",
+            "entries-TOTAL_FORMS": "0",
+            "entries-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "chữ hoa và chữ thường" in response.content.decode()
+    assert list(LibraryPoint.objects.values_list("code", flat=True)) == ["T03"]
 
 
 def test_point_page_queries_do_not_grow_with_documents(
