@@ -14,6 +14,22 @@ PDF_ERRORS = {
     "corrupt": _("The PDF is damaged and cannot be opened."),
     "encrypted": _("The PDF is protected by a password; upload an unprotected copy."),
     "javascript": _("The PDF contains JavaScript, which is not allowed. Print it to a new PDF."),
+    "launch": _(
+        "The PDF contains an action that starts a program, opens another file or sends data, "
+        "which is not allowed. Print it to a new PDF."
+    ),
+    "embedded_file": _(
+        "The PDF carries other files inside it, which is not allowed. Upload the document "
+        "alone, printed to a new PDF."
+    ),
+    "xfa": _(
+        "The PDF is an XFA form, which phones cannot show and which may run scripts. "
+        "Print it to a new PDF."
+    ),
+    "auto_action": _(
+        "The PDF runs actions by itself (when it or a page opens, or a field changes), "
+        "which is not allowed. Print it to a new PDF."
+    ),
 }
 
 
