@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Document, LibraryPoint
 from .pdfcheck import PDFCheckError, check_pdf
-from .rendering import MAX_CHARS
+from .rendering import MAX_CHARS, TooComplex, render_markdown
 
 PDF_ERRORS = {
     "too_large": _("The PDF is larger than 20 MB. Make it smaller or split it."),
@@ -59,6 +59,15 @@ class DocumentAdminForm(forms.ModelForm):
                 _("The text is too long (over %(max)s characters): attach it as a PDF instead.")
                 % {"max": MAX_CHARS}
             )
+        try:
+            render_markdown(body)  # refused here, before anything is saved
+        except TooComplex as exc:
+            raise forms.ValidationError(
+                _(
+                    "The text is too complex to show (for example thousands of “[” or “<” "
+                    "in one paragraph): split it into paragraphs, or attach it as a PDF."
+                )
+            ) from exc
         return body
 
     def clean_attachment(self):

@@ -92,3 +92,12 @@ def test_a_pdf_with_active_content_is_refused_in_vietnamese(client, officer, bui
     assert response.status_code == 200
     assert message in " ".join(response.context["adminform"].form.errors["attachment"])
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["[" * 50_000, "<b>" * 30_000])
+def test_markdown_too_complex_to_render_is_refused_in_vietnamese(client, officer, body):
+    client.force_login(officer)
+    response = _post(client, None, body=body)
+    assert response.status_code == 200
+    assert "quá phức tạp" in " ".join(response.context["adminform"].form.errors["body"])
+    assert not Document.objects.exists()

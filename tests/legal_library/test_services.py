@@ -155,3 +155,12 @@ def test_the_migration_renames_codes_that_already_differ_only_in_case(village_a)
         "dài": "ABCDEFGHIJKL",
         "dài 2": "abcdefghij-2",
     }
+
+
+def test_text_too_complex_to_render_is_kept_as_plain_paragraphs(client):
+    """From a door other than the admin's form (which refuses it): saved, never stuck."""
+    document = save(title="Văn bản lạ", body="[" * 50_000 + "\n\n<b>Điều 1</b>", published=True)
+    assert document.body_html.startswith("<p>[[[") and "&lt;b&gt;Điều 1" in document.body_html
+    assert "dieu" in document.search_text
+    response = client.get(f"/van-ban/{document.slug}/")
+    assert response.status_code == 200 and "&lt;b&gt;Điều 1" in response.content.decode()
