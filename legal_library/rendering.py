@@ -267,7 +267,12 @@ class _Worker:
     def run(self, text: str, seconds: float) -> str:
         with self._lock:
             for _attempt in range(2):
-                process = self._start()
+                try:
+                    process = self._start()
+                except OSError:
+                    # No process can be started here (a sandbox, no memory left): render
+                    # in this process, without the limit, rather than fail the save.
+                    return _convert(text)
                 try:
                     process.stdin.write(_frame(text.encode()))
                     process.stdin.flush()

@@ -467,3 +467,9 @@ def test_plain_text_drops_invisible_content():
 @pytest.mark.parametrize("empty", ["", "<p></p>", "<br>", " \n "])
 def test_plain_text_of_nothing_is_empty(empty):
     assert plain_text(empty) == ""
+
+
+def test_where_no_process_can_be_started_it_renders_here(monkeypatch):
+    monkeypatch.setattr(rendering, "_COMMAND", ["/nonexistent/python"])
+    monkeypatch.setattr(rendering, "_worker", rendering._Worker())
+    assert render_markdown("**Điều 1**") == "<p><strong>Điều 1</strong></p>"
