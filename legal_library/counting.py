@@ -1,7 +1,10 @@
 """Anonymous read counts: a point's visits and a document's reads, per day.
 
 Nothing personal is kept: no address, no cookie, no user; a request counts
-once if it is a GET from something that is not an obvious bot or a prefetch.
+once if it is a GET from something that is not an obvious bot or a prefetch —
+neither the browser's (``Sec-Purpose``/``Purpose``) nor the copies the library's
+service worker makes in the background for reading offline (``PREFETCH_HEADER``).
+A page read offline from those copies never reaches the server and is not counted.
 With Redis (production) a count is one ``HINCRBY`` on the request and the
 ``flush_counts`` task (every minute, Celery beat) adds the totals to the
 database; without Redis (the embedded default) it is one upsert.
@@ -25,6 +28,8 @@ BOTS = re.compile(
     re.IGNORECASE,
 )
 KEY = "library:counts"
+# Sent by the service worker (/sw.js) with every copy it makes in the background.
+PREFETCH_HEADER = "X-Chuprong-Prefetch"
 VISIT, READ = "visit", "read"
 _TABLES = {
     VISIT: (PointDailyCount, "point_id", "visits"),
@@ -34,8 +39,8 @@ _client = None
 
 
 def countable(request) -> bool:
-    """A person's GET: not HEAD, not a bot, not a browser's prefetch."""
-    if request.method != "GET":
+    """A person's GET: not HEAD, not a bot, not a browser's or our service worker's prefetch."""
+    if request.method != "GET" or PREFETCH_HEADER in request.headers:
         return False
     agent = request.headers.get("User-Agent", "")
     if not agent or BOTS.search(agent):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Document, LibraryPoint
 from .pdfcheck import PDFCheckError, check_pdf
-from .rendering import MAX_CHARS
+from .rendering import MAX_CHARS, TooComplex, render_markdown
 
 PDF_ERRORS = {
     "too_large": _("The PDF is larger than 20 MB. Make it smaller or split it."),
@@ -14,6 +14,22 @@ PDF_ERRORS = {
     "corrupt": _("The PDF is damaged and cannot be opened."),
     "encrypted": _("The PDF is protected by a password; upload an unprotected copy."),
     "javascript": _("The PDF contains JavaScript, which is not allowed. Print it to a new PDF."),
+    "launch": _(
+        "The PDF contains an action that starts a program, opens another file or sends data, "
+        "which is not allowed. Print it to a new PDF."
+    ),
+    "embedded_file": _(
+        "The PDF carries other files inside it, which is not allowed. Upload the document "
+        "alone, printed to a new PDF."
+    ),
+    "xfa": _(
+        "The PDF is an XFA form, which phones cannot show and which may run scripts. "
+        "Print it to a new PDF."
+    ),
+    "auto_action": _(
+        "The PDF runs actions by itself (when it or a page opens, or a field changes), "
+        "which is not allowed. Print it to a new PDF."
+    ),
 }
 
 
@@ -43,6 +59,15 @@ class DocumentAdminForm(forms.ModelForm):
                 _("The text is too long (over %(max)s characters): attach it as a PDF instead.")
                 % {"max": MAX_CHARS}
             )
+        try:
+            render_markdown(body)  # refused here, before anything is saved
+        except TooComplex as exc:
+            raise forms.ValidationError(
+                _(
+                    "The text is too complex to show (for example thousands of “[” or “<” "
+                    "in one paragraph): split it into paragraphs, or attach it as a PDF."
+                )
+            ) from exc
         return body
 
     def clean_attachment(self):

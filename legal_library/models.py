@@ -6,12 +6,19 @@ pinned ones first). Published changes are kept as ``DocumentRevision`` rows.
 ``PointDailyCount`` and ``DocumentDailyCount`` hold anonymous counts per day.
 """
 
+import re
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.models import Village
+
+# What may be in a point's code in an address (/l/<code>/, ?diem=<code>): anything else
+# is refused before any lookup. A stored code is 2 to 12 of these (the validator below).
+POINT_CODE = re.compile(r"[A-Za-z0-9-]{1,12}")
 
 
 class Category(models.Model):
@@ -139,7 +146,7 @@ class LibraryPoint(models.Model):
     code = models.CharField(
         _("short code"),
         max_length=12,
-        unique=True,
+        db_index=True,  # looked up exactly; unique whatever the case (Meta.constraints)
         validators=[
             RegexValidator(r"^[A-Za-z0-9-]{2,12}$", _("2 to 12 letters, digits or dashes."))
         ],
@@ -164,6 +171,17 @@ class LibraryPoint(models.Model):
         verbose_name = _("library point")
         verbose_name_plural = _("library points")
         ordering = ["village__commune", "village__position", "name"]
+        constraints = [
+            # "t01-2" would otherwise sit beside another commune's printed "T01-2".
+            models.UniqueConstraint(
+                Lower("code"),
+                name="library_point_code_unique_any_case",
+                violation_error_message=_(
+                    "Another library point already has this short code (capital and "
+                    "small letters count as the same): choose another one."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -14,10 +14,26 @@ maps it to a translated message for the officer.
 - ``corrupt``: pypdf cannot read it, or it has no page;
 - ``encrypted``: protected by a password or permissions (readers on cheap phones
   cannot always open those, and the portal cannot index them);
-- ``javascript``: carries JavaScript — document-level (``/Names /JavaScript``),
-  on opening (``/OpenAction``), on events of the document, a page, an annotation
-  or a form field (``/AA``), in a link (``/A``), directly or chained by ``/Next``;
-  and, as a cheap safety net, any ``/JavaScript`` or ``/JS`` name in the raw bytes.
+- ``javascript``: carries JavaScript — an action with a script (``/JS``,
+  ``/S /JavaScript``) or the document-level scripts of ``/Names /JavaScript``,
+  wherever they hang (the opening action, an outline item, a link, a form field,
+  an event), or a link to a ``javascript:`` address;
+- ``launch``: an action that leaves the document: ``/Launch`` (run a program),
+  ``/GoToR``/``/GoToE`` (open another file), ``/SubmitForm``, ``/ImportData``,
+  ``/RichMediaExecute``;
+- ``embedded_file``: files carried inside (``/EmbeddedFiles``, a file specification's
+  ``/EF``, ``/FileAttachment`` or ``/RichMedia`` annotations, ``/EmbeddedFile`` streams);
+- ``xfa``: an XFA form (``/AcroForm /XFA``): phones cannot show it, it may script;
+- ``auto_action``: additional actions (``/AA``), run by events (a page opens, a field
+  changes…), whatever they do.
+
+The walk visits the whole object graph — the trailer and every object of the
+cross-reference tables, referenced or not — not a few known places; as a cheap
+safety net the raw bytes are also scanned for those names (``/JavaScript``,
+``/JS``, ``/Launch``, ``/EmbeddedFile``…). A file with several is refused by the
+first of ``javascript``, ``launch``, ``embedded_file``, ``xfa``, ``auto_action``.
+Harmless actions stay allowed: links to web pages, going to a page, an opening
+action that shows page 1.
 """
 
 from __future__ import annotations
@@ -37,12 +53,25 @@ MAX_BYTES = 20 * 1024 * 1024
 HEADER_WINDOW = 1024
 """A PDF header may follow some bytes of junk; readers look for it this far."""
 
-CODES = frozenset({"too_large", "not_pdf", "corrupt", "encrypted", "javascript", "empty"})
+CODES = frozenset(
+    {
+        "too_large",
+        "not_pdf",
+        "corrupt",
+        "encrypted",
+        "empty",
+        "javascript",
+        "launch",
+        "embedded_file",
+        "xfa",
+        "auto_action",
+    }
+)
 
-# Actions are trees (/Next); annotations and form fields are lists. Real files are
-# shallow: these bounds only stop a hostile file from making the walk endless.
-_MAX_DEPTH = 32
-_MAX_FIELDS = 100_000
+_MAX_DEPTH = 32  # a chain of indirect references to an indirect reference…
+# Nodes of the object graph (dictionaries, arrays, values) looked at: a 20 MB file of
+# ordinary text and scans has far fewer; only a hostile one reaches this.
+_MAX_OBJECTS = 3_000_000
 
 
 class PDFCheckError(Exception):
@@ -102,12 +131,16 @@ def _check(stream: BinaryIO, size: int | None) -> int:
         raise PDFCheckError("corrupt", "no page")
 
     try:
-        found = _has_javascript(reader)
+        found = _findings(reader)
+    except PDFCheckError:
+        raise
     except Exception as exc:
         # Fail closed: what cannot be inspected is not published.
         raise PDFCheckError("corrupt", _describe(exc)) from exc
-    if found or _raw_bytes_mention_javascript(data):
-        raise PDFCheckError("javascript")
+    found |= _raw_bytes_mention(data)
+    for code in _ORDER:
+        if code in found:
+            raise PDFCheckError(code)
     return pages
 
 
@@ -116,6 +149,13 @@ def _describe(exc: BaseException) -> str:
 
 
 # --- the structural walk ------------------------------------------------------------
+
+# Actions that leave the document: run a program, open another file, send or load data.
+_LEAVING_ACTIONS = frozenset(
+    {"/Launch", "/GoToR", "/GoToE", "/SubmitForm", "/ImportData", "/RichMediaExecute"}
+)
+# What is refused, most telling first: a file with several is reported by the first.
+_ORDER = ("javascript", "launch", "embedded_file", "xfa", "auto_action")
 
 
 def _resolve(obj: object) -> object:
@@ -127,106 +167,80 @@ def _resolve(obj: object) -> object:
     return None
 
 
-def _dict(obj: object) -> DictionaryObject | None:
-    obj = _resolve(obj)
-    return obj if isinstance(obj, DictionaryObject) else None
+def _value(obj: DictionaryObject, key: str) -> object:
+    return _resolve(obj.raw_get(key)) if key in obj else None
 
 
-def _items(obj: object) -> list[PdfObject]:
-    obj = _resolve(obj)
-    return list(obj) if isinstance(obj, ArrayObject) else []
+def _is_javascript_uri(action: DictionaryObject) -> bool:
+    uri = _value(action, "/URI")
+    text = uri.decode("latin-1", "replace") if isinstance(uri, bytes) else str(uri or "")
+    return re.sub(r"[\x00-\x20]", "", text).lower().startswith("javascript:")
 
 
-def _is_javascript_action(obj: object, depth: int = 0, seen: set[int] | None = None) -> bool:
-    """True if ``obj`` is an action (or a list of actions) that runs JavaScript.
+def _what_is_in(obj: DictionaryObject) -> set[str]:
+    """What one dictionary (or stream's dictionary) holds that must not be published."""
+    found = set()
+    kind = _value(obj, "/S")
+    # /JS: a script (of a /JavaScript, /Rendition… action); /JavaScript as a key: the
+    # document-level scripts of the /Names tree.
+    if "/JS" in obj or "/JavaScript" in obj or kind == "/JavaScript":
+        found.add("javascript")
+    if kind == "/URI" and _is_javascript_uri(obj):
+        found.add("javascript")
+    if kind in _LEAVING_ACTIONS or "/Launch" in obj:
+        found.add("launch")
+    if (
+        "/EmbeddedFiles" in obj  # the /Names tree of attached files
+        or "/EF" in obj  # a file specification holding the file itself
+        or _value(obj, "/Type") == "/EmbeddedFile"
+        or _value(obj, "/Subtype") in {"/FileAttachment", "/RichMedia"}
+    ):
+        found.add("embedded_file")
+    if "/XFA" in obj:
+        found.add("xfa")
+    if "/AA" in obj:  # actions run by events: opening, closing, a page, a field…
+        found.add("auto_action")
+    return found
 
-    ``/S /JavaScript`` with its ``/JS``, but any action holding ``/JS`` counts (e.g.
-    ``/Rendition``), as does a ``/URI`` action to a ``javascript:`` URL. ``/Next``
-    chains further actions.
+
+def _objects(reader: PdfReader) -> Iterator[PdfObject]:
+    """The trailer, then every object of the cross-reference tables, referenced or not."""
+    yield reader.trailer
+    for generation, table in reader.xref.items():
+        for number in table:
+            yield IndirectObject(number, generation, reader)
+    for number in reader.xref_objStm:
+        yield IndirectObject(number, 0, reader)
+
+
+def _findings(reader: PdfReader) -> set[str]:
+    """Walk the whole object graph once (not a few known places: outlines, annotations,
+    form fields, name trees, anything a viewer may reach) and collect what is refused.
+
+    Streams are not decoded: their dictionaries are what holds actions and files.
+    More than ``_MAX_OBJECTS`` nodes fails closed (``corrupt``): no real file is so big.
     """
-    if depth > _MAX_DEPTH:
-        return True  # nobody chains actions this deep but an attacker: fail closed
-    seen = set() if seen is None else seen
-    if isinstance(obj, IndirectObject):
-        if obj.idnum in seen:
-            return False  # a loop of /Next: already inspected
-        seen.add(obj.idnum)
-    resolved = _resolve(obj)
-    if isinstance(resolved, ArrayObject):
-        return any(_is_javascript_action(item, depth + 1, seen) for item in resolved)
-    action = _dict(resolved)
-    if action is None:
-        return False
-    kind = _resolve(action.get("/S"))
-    if "/JS" in action or kind == "/JavaScript":
-        return True
-    if kind == "/URI":
-        uri = _resolve(action.get("/URI"))
-        text = uri.decode("latin-1", "replace") if isinstance(uri, bytes) else str(uri or "")
-        if re.sub(r"[\x00-\x20]", "", text).lower().startswith("javascript:"):
-            return True
-    return "/Next" in action and _is_javascript_action(action.raw_get("/Next"), depth + 1, seen)
-
-
-def _has_additional_actions_js(holder: DictionaryObject | None) -> bool:
-    """True if ``holder``'s ``/AA`` (trigger → action) has a JavaScript action."""
-    if holder is None:
-        return False
-    triggers = _dict(holder.get("/AA"))
-    return triggers is not None and any(
-        _is_javascript_action(action) for action in triggers.values()
-    )
-
-
-def _form_fields(acroform: DictionaryObject | None) -> Iterator[DictionaryObject]:
-    """Every field of an interactive form, kids included, each once."""
-    if acroform is None:
-        return
-    pending = list(_items(acroform.get("/Fields")))
+    found: set[str] = set()
+    pending: list[object] = list(_objects(reader))
     seen: set[tuple[int, int]] = set()
-    count = 0
-    while pending and count < _MAX_FIELDS:
-        item = pending.pop()
-        if isinstance(item, IndirectObject):
-            key = (item.idnum, item.generation)
+    visited = 0
+    while pending:
+        obj = pending.pop()
+        visited += 1
+        if visited > _MAX_OBJECTS:
+            raise PDFCheckError("corrupt", "too many objects to inspect")
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
             if key in seen:
                 continue
             seen.add(key)
-        field = _dict(item)
-        if field is None:
-            continue
-        count += 1
-        yield field
-        pending.extend(_items(field.get("/Kids")))
-
-
-def _has_javascript(reader: PdfReader) -> bool:
-    """Walk the places where a PDF can hold JavaScript (see the module docstring)."""
-    catalog = _dict(reader.trailer.get("/Root"))
-    if catalog is None:
-        return False
-    names = _dict(catalog.get("/Names"))
-    if names is not None and "/JavaScript" in names:
-        return True
-    if _is_javascript_action(catalog.get("/OpenAction")):
-        return True
-    if _has_additional_actions_js(catalog):
-        return True
-    for page in reader.pages:
-        if _has_additional_actions_js(page):
-            return True
-        for item in _items(page.get("/Annots")):
-            annotation = _dict(item)
-            if annotation is None:
-                continue
-            if _is_javascript_action(annotation.get("/A")):
-                return True
-            if _has_additional_actions_js(annotation):
-                return True
-    return any(
-        _is_javascript_action(field.get("/A")) or _has_additional_actions_js(field)
-        for field in _form_fields(_dict(catalog.get("/AcroForm")))
-    )
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            found |= _what_is_in(obj)
+            pending.extend(obj.raw_get(key) for key in obj)
+        elif isinstance(obj, ArrayObject):
+            pending.extend(obj)
+    return found
 
 
 # --- the safety net -------------------------------------------------------------------
@@ -249,14 +263,28 @@ def _name_pattern(name: str) -> bytes:
     return b"/" + letters + rb"(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|\Z)"
 
 
-_RAW_JAVASCRIPT = re.compile(b"|".join(_name_pattern(name) for name in ("JavaScript", "JS")))
+_RAW_NAMES = {
+    "javascript": ("JavaScript", "JS"),
+    "launch": tuple(name[1:] for name in sorted(_LEAVING_ACTIONS)),
+    "embedded_file": ("EmbeddedFiles", "EmbeddedFile", "FileAttachment"),
+    "xfa": ("XFA",),
+}
+_RAW = {
+    code: re.compile(b"|".join(_name_pattern(name) for name in names))
+    for code, names in _RAW_NAMES.items()
+}
 
 
-def _raw_bytes_mention_javascript(data: bytes) -> bool:
-    """True if the raw bytes hold a ``/JavaScript`` or ``/JS`` name.
+def _raw_bytes_mention(data: bytes) -> set[str]:
+    """What the raw bytes name: ``/JavaScript``, ``/JS``, ``/Launch``, ``/EmbeddedFile``…
 
-    Catches JavaScript in places the walk does not visit (or a file pypdf reads
+    Catches what sits in places the walk does not visit (or a file pypdf reads
     differently from a viewer). It cannot see inside compressed object streams —
     the walk does — and may refuse an uncompressed file whose text shows "/JS".
     """
-    return _RAW_JAVASCRIPT.search(data) is not None
+    return {code for code, pattern in _RAW.items() if pattern.search(data)}
+
+
+def _raw_bytes_mention_javascript(data: bytes) -> bool:
+    """True if the raw bytes hold a ``/JavaScript`` or ``/JS`` name."""
+    return "javascript" in _raw_bytes_mention(data)

@@ -21,17 +21,44 @@ a document's scans belong in its PDF attachments, which are checked on upload.
 
 from __future__ import annotations
 
+import atexit
+import os
 import re
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
 from html import escape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import nh3
 
-__all__ = ["MAX_CHARS", "plain_text", "render_markdown"]
+__all__ = [
+    "MAX_CHARS",
+    "TooComplex",
+    "check_markdown",
+    "plain_text",
+    "render_markdown",
+    "render_plain",
+]
 
 MAX_CHARS = 500_000
 """Longest Markdown accepted, in characters; officers' documents are far smaller."""
+MAX_BRACKETS = 1_000
+"""Most ``[`` in one paragraph (a thousand links); 1,000 render in half a second."""
+MAX_TAGS = 2_000
+"""Most ``<`` in one paragraph (raw HTML tags such as ``<u>``, ``<sub>``, ``<br>``)."""
+RENDER_SECONDS = 10.0
+"""Longest a rendering may take; a real document of ``MAX_CHARS`` takes about one."""
+
+
+class TooComplex(ValueError):
+    """Markdown that would take too long to render (see ``render_markdown``)."""
+
 
 # Python-Markdown's "extra" (tables, footnotes, abbreviations, definition lists, fenced
 # code, attribute lists, markdown in HTML) and "sane_lists" (an ordered list keeps its
@@ -117,7 +144,7 @@ _cleaner = nh3.Cleaner(
 )
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, *, seconds: float | None = RENDER_SECONDS) -> str:
     """Return safe HTML for the Markdown ``text``; "" for blank text.
 
     Allowed: paragraphs, line breaks, rules, headings (a ``#`` heading becomes
@@ -130,16 +157,39 @@ def render_markdown(text: str) -> str:
     ``rel="noopener noreferrer nofollow"``. No images (see the module docstring),
     no ``style``, no ``on*`` handlers, no comments.
 
-    Raises ``ValueError("too long")`` for more than ``MAX_CHARS`` characters. A real
-    document of that size renders in about a second, but Python-Markdown and the
-    HTML parser are quadratic on some contrived input (tens of thousands of ``[`` or
-    inline tags in one paragraph, tens of thousands of nested tags), which can take
-    minutes: render when a document is saved, not on each page view.
+    Raises ``ValueError("too long")`` for more than ``MAX_CHARS`` characters, and
+    ``TooComplex`` for text that would take too long: a real document of that size
+    renders in about a second, but Python-Markdown is quadratic or worse on some
+    contrived input (50,000 ``[`` in one paragraph take nine minutes; 30,000 ``<b>``
+    or 3,000 lines of ``[`` several seconds). So a paragraph with more than
+    ``MAX_BRACKETS`` ``[`` or ``MAX_TAGS`` ``<`` is refused at once, and the rest is
+    rendered in a separate process that is stopped after ``seconds`` (None: in this
+    process, no limit). Render when a document is saved, not on each page view.
     """
     if len(text) > MAX_CHARS:
         raise ValueError("too long")
     if not text or not text.strip():
         return ""
+    check_markdown(text)
+    if seconds is None:
+        return _convert(text)
+    return _worker.run(text, seconds)
+
+
+def check_markdown(text: str) -> None:
+    """Raise ``TooComplex`` for a paragraph too dense in ``[`` or ``<`` (linear, cheap)."""
+    for block in re.split(r"\n[ \t]*\n", text):
+        if block.count("[") > MAX_BRACKETS or block.count("<") > MAX_TAGS:
+            raise TooComplex("too many brackets or tags in one paragraph")
+
+
+def render_plain(text: str) -> str:
+    """``text`` as escaped paragraphs and line breaks, no markup: for text that is
+    ``TooComplex`` to render (always fast)."""
+    return _cleaner.clean(_plain_paragraphs(text[:MAX_CHARS]))
+
+
+def _convert(text: str) -> str:
     # A fresh converter per call: Markdown instances keep state and are not thread-safe.
     converter = markdown.Markdown(
         extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS, output_format="html"
@@ -155,6 +205,120 @@ def render_markdown(text: str) -> str:
     # h1 keeps no attribute and nh3 escapes "<" in text and attribute values, so
     # these exact strings can only be the tags themselves.
     return html.replace("<h1>", "<h2>").replace("</h1>", "</h2>").strip()
+
+
+# --- rendering with a time limit ----------------------------------------------------------
+# A thread cannot be stopped, a process can: one rendering process per process of the
+# portal (a plain ``python -c`` that imports only this module, talking over its stdin and
+# stdout), started on the first rendering, leaving by itself after a minute without work,
+# killed and replaced when a rendering takes too long.
+
+_IDLE_SECONDS = 60.0
+_ROOT = str(Path(__file__).resolve().parents[1])
+_COMMAND = [
+    sys.executable,
+    "-I",  # isolated: no PYTHONPATH, no user site, no current directory
+    "-c",
+    f"import sys; sys.path.insert(0, {_ROOT!r}); "
+    "from legal_library.rendering import _serve; _serve()",
+]
+
+
+def _read(fd: int, size: int, deadline: float | None) -> bytes | None:
+    """Exactly ``size`` bytes from ``fd``; None at end of file; TimeoutError past deadline."""
+    chunks, missing = [], size
+    while missing:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
+        chunk = os.read(fd, min(missing, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+def _frame(payload: bytes) -> bytes:
+    return struct.pack(">I", len(payload)) + payload
+
+
+def _serve() -> None:
+    """The rendering process: a length-prefixed text in, a status byte and the HTML out."""
+    while select.select([0], [], [], _IDLE_SECONDS)[0]:
+        header = _read(0, 4, None)
+        text = header and _read(0, struct.unpack(">I", header)[0], None)
+        if text is None:
+            return
+        try:
+            status, reply = b"+", _convert(text.decode())
+        except Exception as exc:  # the caller raises it again
+            status, reply = b"!", f"{type(exc).__name__}: {exc}"
+        os.write(1, status + _frame(reply.encode()))
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._pid = 0
+
+    def run(self, text: str, seconds: float) -> str:
+        with self._lock:
+            for _attempt in range(2):
+                try:
+                    process = self._start()
+                except OSError:
+                    # No process can be started here (a sandbox, no memory left): render
+                    # in this process, without the limit, rather than fail the save.
+                    return _convert(text)
+                try:
+                    process.stdin.write(_frame(text.encode()))
+                    process.stdin.flush()
+                    deadline = time.monotonic() + seconds
+                    fd = process.stdout.fileno()
+                    status = _read(fd, 1, deadline)
+                    header = status and _read(fd, 4, deadline)
+                    reply = header and _read(fd, struct.unpack(">I", header)[0], deadline)
+                except TimeoutError:
+                    self._stop()
+                    raise TooComplex(f"rendering took more than {seconds} s") from None
+                except OSError:
+                    reply = None  # it had just left (idle) or died
+                if reply is None:
+                    self._stop()  # once more, afresh
+                    continue
+                if status != b"+":
+                    raise RuntimeError(reply.decode())
+                return reply.decode()
+            raise TooComplex("the rendering process died twice")
+
+    def _start(self) -> subprocess.Popen:
+        if self._pid != os.getpid():  # inherited through a fork: not ours to talk to
+            self._process = None
+            self._pid = os.getpid()
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(  # noqa: S603 (our own interpreter and code)
+                _COMMAND,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                close_fds=True,
+            )
+        return self._process
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(5)
+            for pipe in (self._process.stdin, self._process.stdout):
+                pipe.close()
+        self._process = None
+
+
+_worker = _Worker()
+atexit.register(_worker._stop)
 
 
 def _plain_paragraphs(text: str) -> str:

@@ -23,7 +23,15 @@ MAX_QUERY = 200  # characters of a search that are looked at
 
 
 def point_by_code(code: str) -> LibraryPoint | None:
-    return LibraryPoint.objects.select_related("village__commune").filter(code__iexact=code).first()
+    """The point of exactly this code (codes are unique whatever their case)."""
+    return LibraryPoint.objects.select_related("village__commune").filter(code=code).first()
+
+
+def point_code_in_another_case(code: str) -> str | None:
+    """The code of the one point whose code is ``code`` in other letters' case ("t03" →
+    "T03"), for a redirect; None when there is none (or, from before the constraint, two)."""
+    codes = list(LibraryPoint.objects.filter(code__iexact=code).values_list("code", flat=True)[:2])
+    return codes[0] if len(codes) == 1 and codes[0] != code else None
 
 
 def public_points() -> QuerySet[LibraryPoint]:

@@ -13,7 +13,7 @@ from chuprong.models import Commune, User, Village
 from chuprong.text import slugify, words
 
 from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
-from .rendering import plain_text, render_markdown
+from .rendering import TooComplex, plain_text, render_markdown, render_plain
 
 VERSION_KEY = "library:version"
 # Fields whose change is a revision of a published document.
@@ -107,7 +107,12 @@ def document_save(
     audited = audit.snapshot_stored(document)  # as stored: a form has changed `document`
     now = timezone.now()
     document.title = " ".join(document.title.split())
-    document.body_html = render_markdown(document.body)
+    try:
+        document.body_html = render_markdown(document.body)
+    except TooComplex:
+        # The admin's form refuses such text; from any other door it is kept and shown
+        # as plain paragraphs rather than failing or holding the request for minutes.
+        document.body_html = render_plain(document.body)
     indexed = [document.title, document.number, document.summary, plain_text(document.body_html)]
     document.search_text = " ".join(words(" ".join(indexed)))
     document.status = status_on(document, timezone.localdate())

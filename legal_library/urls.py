@@ -1,12 +1,13 @@
 from django.urls import path, register_converter
 
 from . import views
+from .models import POINT_CODE
 
 
 class PointCodeConverter:
     """What a point's code can be (``LibraryPoint.code``): anything else is a 404 at once."""
 
-    regex = r"[A-Za-z0-9-]{1,12}"
+    regex = POINT_CODE.pattern
 
     def to_python(self, value: str) -> str:
         return value

@@ -4,15 +4,23 @@ import datetime as dt
 import gzip
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -23,6 +31,7 @@ from chuprong.access import permission_required_or_404
 from chuprong.localcache import LocalCopies
 
 from . import counting, selectors, services
+from .models import POINT_CODE
 from .posters import PointPoster, render_point_posters
 
 PAGE_SECONDS = 60 * 60
@@ -86,9 +95,16 @@ def _public_response(page: Page, request) -> HttpResponse:
     response["ETag"] = page.etag
     patch_vary_headers(response, ["Accept-Encoding"])
     if request.user.is_authenticated:
-        patch_cache_control(response, private=True, no_cache=True)
+        _private(response)
     else:
         patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+    return response
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A signed-in person's page or an officer's preview: kept by no cache, not even the
+    service worker's offline copies (which keep only ``public`` answers)."""
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
@@ -110,7 +126,7 @@ def point_page(request, code: str, category: str | None = None):
     With ``category``, that category's documents only, all of them.
     """
     query = request.GET.get("q", "").strip()
-    key = f"library:point:{code.lower()}:{category or ''}:{get_language()}"
+    key = f"library:point:{code}:{category or ''}:{get_language()}"
 
     def build():
         point = selectors.point_by_code(code)
@@ -132,11 +148,14 @@ def point_page(request, code: str, category: str | None = None):
         return point.pk, render_to_string("legal_library/point.html", context, request)
 
     if not query:
-        return _counted(request, _page(request, key, build), counting.VISIT)
+        page = _page(request, key, build)
+        if page is None:
+            return _to_the_exact_code(code, category, query)
+        return _counted(request, page, counting.VISIT)
 
     point = selectors.point_by_code(code)
     if point is None:
-        raise Http404
+        return _to_the_exact_code(code, category, query)
     context = {"point": point, "query": query, "searched": True}
     if point.active:
         within = selectors.point_documents(point)
@@ -145,33 +164,64 @@ def point_page(request, code: str, category: str | None = None):
     return _public_response(Page.of(point.pk, html), request)
 
 
+def _to_the_exact_code(code: str, category: str | None, query: str) -> HttpResponse:
+    """``/l/t03/`` typed by hand: a permanent redirect to ``/l/T03/``, else 404."""
+    exact = selectors.point_code_in_another_case(code)
+    if exact is None:
+        raise Http404
+    if category:
+        target = reverse("legal_library:point_category", args=[exact, category])
+    else:
+        target = reverse("legal_library:point", args=[exact]) + (
+            "?" + urlencode({"q": query}) if query else ""
+        )
+    return HttpResponsePermanentRedirect(target)
+
+
 @require_GET
 def document_page(request, slug: str):
-    """A document, readable on a small phone, with its legal status first."""
+    """A document, readable on a small phone, with its legal status first.
+
+    ``?diem=<code>`` (the point the reader came from) adds a link back to that point;
+    only a real point's code is honoured. Anything else is ignored, without being
+    looked up or cached under it: the reader gets the plain page.
+    """
     if request.GET.get("xem-truoc") and request.user.is_authenticated:
         document = selectors.document_for_preview(request.user, slug)
         if document is None:
             raise Http404
-        return render(
-            request, "legal_library/document.html", {"document": document, "preview": True}
+        return _private(
+            render(request, "legal_library/document.html", {"document": document, "preview": True})
         )
 
-    point_code = request.GET.get("diem", "")[:12]
-    key = f"library:document:{slug}:{point_code.lower()}:{get_language()}"
+    def build(point_code: str):
+        def build():
+            point = selectors.point_by_code(point_code) if point_code else None
+            if point_code and point is None:
+                return None, None  # not a point: no page under this code
+            document = selectors.published_document(slug)
+            if document is None:
+                return None, None
+            html = render_to_string(
+                "legal_library/document.html",
+                {"document": document, "point": point, "cacheable": True},
+                request,
+            )
+            return document.pk, html
 
-    def build():
-        document = selectors.published_document(slug)
-        if document is None:
-            return None, None
-        point = selectors.point_by_code(point_code) if point_code else None
-        html = render_to_string(
-            "legal_library/document.html",
-            {"document": document, "point": point, "cacheable": True},
-            request,
-        )
-        return document.pk, html
+        return build
 
-    return _counted(request, _page(request, key, build), counting.READ)
+    point_code = request.GET.get("diem", "")
+    page = None
+    if POINT_CODE.fullmatch(point_code):
+        page = _page(request, _document_key(slug, point_code), build(point_code))
+    if page is None:
+        page = _page(request, _document_key(slug, ""), build(""))
+    return _counted(request, page, counting.READ)
+
+
+def _document_key(slug: str, point_code: str) -> str:
+    return f"library:document:{slug}:{point_code}:{get_language()}"
 
 
 @require_GET
@@ -238,7 +288,7 @@ def _poster(request, point) -> PointPoster:
 def _pdf(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return _private(response)  # officers' posters
 
 
 @login_required
@@ -257,7 +307,7 @@ def posters_all(request):
 @permission_required_or_404("legal_library.view_librarypoint")
 @require_GET
 def poster_one(request, code: str):
-    point = selectors.points_for_user(request.user).filter(code__iexact=code).first()
+    point = selectors.points_for_user(request.user).filter(code=code).first()
     if point is None:
         raise Http404
     return _pdf(render_point_posters([_poster(request, point)]), f"tu-sach-{point.code}.pdf")
@@ -289,28 +339,51 @@ def stats(request):
 
 
 SERVICE_WORKER = """\
-// Keeps the legal library readable when the connection drops: every library page
-// that was opened (and the documents of a point that was opened) is kept, and
-// shown from here when the network fails. Pages always come from the network first.
-const CACHE = "thu-vien-v1";
-const LIBRARY = /^\\/(l|van-ban|static)\\//;
+// Keeps the legal library readable when the connection drops: the library pages that
+// were opened (and the documents of a point that was opened) are kept, and shown from
+// here when the network fails. Pages always come from the network first.
+// Only anonymous public answers are kept (Cache-Control "public" for pages, never
+// "private" or "no-store"): no signed-in page, no officer's preview.
+// The copies made in the background carry X-Chuprong-Prefetch and are never counted
+// as visits or reads; they skip the browser's own cache, so a document a person opens
+// afterwards reaches the server and counts once.
+const CACHE = "thu-vien-v2";
+const PAGES = /^\\/(l|van-ban)\\//;
+const STATIC = /^\\/static\\//;
+const MARK = {"X-Chuprong-Prefetch": "offline"};
+
+function ours(url) {
+  return url.origin === location.origin && (PAGES.test(url.pathname) || STATIC.test(url.pathname));
+}
+
+function keepable(url, response) {
+  if (!response.ok || response.type !== "basic" || response.redirected) return false;
+  const control = (response.headers.get("Cache-Control") || "").toLowerCase();
+  if (/private|no-store/.test(control)) return false;
+  return STATIC.test(url.pathname) || /(^|[ ,])public([ ,]|$)/.test(control);
+}
 
 self.addEventListener("install", (event) => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener("activate", (event) => event.waitUntil(
+  caches.keys().then((names) => Promise.all(
+    names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+    .then(() => self.clients.claim())));
 
 self.addEventListener("message", (event) => {
-  const urls = (event.data && event.data.keep) || [];
-  event.waitUntil(caches.open(CACHE).then((cache) =>
-    Promise.all(urls.map((url) => cache.add(url).catch(() => null)))));
+  const urls = ((event.data && event.data.keep) || [])
+    .map((href) => new URL(href, location.origin)).filter(ours);
+  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(urls.map((url) =>
+    fetch(new Request(url.href, {headers: MARK, cache: "no-store"})).then((response) =>
+      keepable(url, response) ? cache.put(url.href, response) : null
+    ).catch(() => null)))));
 });
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || url.origin !== location.origin
-      || !LIBRARY.test(url.pathname)) return;
+  if (event.request.method !== "GET" || !ours(url)) return;
   event.respondWith(
     fetch(event.request).then((response) => {
-      if (response.ok) {
+      if (keepable(url, response)) {
         const copy = response.clone();
         caches.open(CACHE).then((cache) => cache.put(event.request, copy));
       }

@@ -64,3 +64,117 @@ def test_villager_reads_searches_and_keeps_reading_offline(
     page.goto(live_server.url + "/van-ban/luat-dat-dai/?diem=T03")
     assert "Luật Đất đai" in page.locator("h1").inner_text()
     context.close()
+
+
+# An ordinary Android phone's Chrome: headless Chromium's own agent says "HeadlessChrome",
+# which the counter rightly takes for a robot.
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Mobile Safari/537.36"
+)
+OFFLINE_LINKS = "els => els.map((a) => new URL(a.getAttribute('href'), location.href).href)"
+ALL_CACHED = """async (urls) => {
+  const kept = new Set();
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) kept.add(request.url);
+  }
+  return urls.every((url) => kept.has(url));
+}"""
+
+
+def _counts():
+    """(visits, reads) of every point and document, after the buffered counts are flushed."""
+    from django.db.models import Sum
+
+    from legal_library import counting
+    from legal_library.models import DocumentDailyCount, PointDailyCount
+
+    counting.flush()
+    visits = PointDailyCount.objects.aggregate(n=Sum("visits"))["n"] or 0
+    reads = DocumentDailyCount.objects.aggregate(n=Sum("reads"))["n"] or 0
+    return visits, reads
+
+
+def test_offline_copies_are_not_reads_and_an_opened_document_is_one(browser, live_server, library):
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, locale="vi-VN", user_agent=ANDROID
+    )
+    page = context.new_page()
+    assert _counts() == (0, 0)
+    page.goto(live_server.url + "/l/T03/")
+    links = page.eval_on_selector_all("[data-offline] a[href]", OFFLINE_LINKS)
+    assert len(links) >= 5
+    # The service worker has kept every document of the point for reading offline...
+    page.wait_for_function(ALL_CACHED, arg=links, timeout=15000)
+    page.wait_for_timeout(500)
+    assert _counts() == (1, 0)  # ...and none of those copies was a read
+
+    page.get_by_role("link", name="Luật Hôn nhân và gia đình").click()
+    page.wait_for_url("**/van-ban/luat-hon-nhan-va-gia-dinh/**")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")  # through the worker
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)  # the page's own offline copy, if any, is made by now
+    assert _counts() == (1, 1)
+    context.close()
+
+
+CACHED_URLS = """async () => {
+  const kept = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) kept.push(request.url);
+  }
+  return kept;
+}"""
+CACHED_TEXT = """async (url) => {
+  const hit = await caches.match(url, {ignoreVary: true});
+  return hit ? await hit.text() : null;
+}"""
+
+
+def test_the_offline_copies_keep_only_anonymous_public_pages(browser, live_server, library):
+    from chuprong.demo import OFFICER_USERNAME
+    from chuprong.demo import demo_load as chuprong_demo_load
+    from tests.legal_library.conftest import save
+
+    chuprong_demo_load(officer_password="mat-khau-thu-vien")
+    draft = save(title="Dự thảo quy chế chưa công bố", body="Nội dung nháp")
+    base = live_server.url
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, locale="vi-VN", user_agent=ANDROID
+    )
+    page = context.new_page()
+    # What an earlier worker kept (it kept signed-in pages too) goes with the new one.
+    page.goto(base + "/")
+    page.evaluate(
+        """() => caches.open("thu-vien-v1").then((c) => c.put("/l/T03/", new Response("cũ")))"""
+    )
+    page.goto(base + "/l/T03/")
+    links = page.eval_on_selector_all("[data-offline] a[href]", OFFLINE_LINKS)
+    page.wait_for_function(ALL_CACHED, arg=links, timeout=15000)
+    assert page.evaluate("caches.keys()") == ["thu-vien-v2"]
+
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_login", OFFICER_USERNAME)
+    page.fill("#id_password", "mat-khau-thu-vien")
+    page.click("button.primary")
+    page.wait_for_url(base + "/")
+    preview = f"{base}/van-ban/{draft.slug}/?xem-truoc=1"
+    page.goto(preview)
+    assert "Xem trước" in page.content()
+    page.goto(base + "/l/T03/")  # signed in: the page shows the officer's menu
+    assert "Đăng xuất" in page.content()
+    # What the page asks the worker to keep goes through the same rule.
+    page.evaluate(
+        "(urls) => navigator.serviceWorker.ready.then((r) => r.active.postMessage({keep: urls}))",
+        [preview, "/phap-luat/", "/accounts/login/"],
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+
+    kept = page.evaluate(CACHED_URLS)
+    assert base + "/l/T03/" in kept and all(url in kept for url in links)
+    assert not [url for url in kept if "xem-truoc" in url or draft.slug in url]
+    assert not [url for url in kept if "/phap-luat/" in url or "/accounts/" in url]
+    point_copy = page.evaluate(CACHED_TEXT, base + "/l/T03/")
+    assert "Tủ sách pháp luật Thôn 3" in point_copy and "Đăng xuất" not in point_copy
+    context.close()

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reportlab.pdfgen import canvas
 
 from legal_library.models import Document
+from tests.legal_library import test_pdfcheck as pdfs
 
 pytestmark = pytest.mark.django_db
 
@@ -59,4 +60,44 @@ def test_a_file_that_is_not_a_good_pdf_is_refused_and_nothing_is_saved(
     response = _post(client, SimpleUploadedFile("luat.pdf", content, "application/pdf"))
     assert response.status_code == 200
     assert message in " ".join(response.context["adminform"].form.errors["attachment"])
+    assert not Document.objects.exists()
+
+
+def test_every_refusal_of_a_pdf_has_a_vietnamese_message():
+    from legal_library.forms import PDF_ERRORS
+    from legal_library.pdfcheck import CODES
+
+    assert set(PDF_ERRORS) == CODES
+    from django.utils import translation
+
+    for code, message in PDF_ERRORS.items():
+        with translation.override("en"):
+            english = str(message)
+        with translation.override("vi"):
+            assert str(message) != english, code
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (pdfs.pdf_attachment, "tệp khác bên trong"),
+        (pdfs.pdf_xfa, "biểu mẫu XFA"),
+        (lambda: pdfs.pdf_open_action(pdfs.launch()), "mở chương trình"),
+        (pdfs.pdf_page_additional_action_go_to, "tự chạy thao tác"),
+    ],
+)
+def test_a_pdf_with_active_content_is_refused_in_vietnamese(client, officer, build, message):
+    client.force_login(officer)
+    response = _post(client, SimpleUploadedFile("luat.pdf", build(), "application/pdf"))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["adminform"].form.errors["attachment"])
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["[" * 50_000, "<b>" * 30_000])
+def test_markdown_too_complex_to_render_is_refused_in_vietnamese(client, officer, body):
+    client.force_login(officer)
+    response = _post(client, None, body=body)
+    assert response.status_code == 200
+    assert "quá phức tạp" in " ".join(response.context["adminform"].form.errors["body"])
     assert not Document.objects.exists()

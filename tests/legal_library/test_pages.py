@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 
 from legal_library import services
-from legal_library.models import DocumentDailyCount, PointDailyCount
+from legal_library.models import DocumentDailyCount, LibraryPoint, PointDailyCount
 from tests.legal_library.conftest import save
 from tests.legal_library.factories import DocumentFactory
 
@@ -31,8 +31,43 @@ def test_point_page_lists_documents_pinned_first(client, point_a, law, land_law)
     assert "<form" in html and "csrfmiddlewaretoken" not in html
 
 
-def test_codes_are_case_insensitive(client, point_a, law):
-    assert get(client, "/l/t03/").status_code == 200
+def test_codes_are_looked_up_exactly_and_another_case_is_sent_to_the_code(
+    client, point_a, law, officer
+):
+    response = get(client, "/l/t03/")
+    assert (response.status_code, response["Location"]) == (301, "/l/T03/")
+    response = get(client, "/l/t03/c/hon-nhan-gia-dinh/?q=ket+hon")
+    assert (response.status_code, response["Location"]) == (301, "/l/T03/c/hon-nhan-gia-dinh/")
+    assert get(client, "/l/t03/", data={"q": "hon"})["Location"] == "/l/T03/?q=hon"
+    assert get(client, "/l/T0/").status_code == 404
+    assert (
+        "Tủ sách pháp luật Thôn 3"
+        not in get(client, f"/van-ban/{law.slug}/?diem=t03").content.decode()
+    )  # ?diem= is a link the page made: exact only
+    client.force_login(officer)
+    assert client.get("/l/T03/ap-phich.pdf").status_code == 200
+    assert client.get("/l/t03/ap-phich.pdf").status_code == 404
+
+
+def test_the_admin_refuses_a_code_differing_only_in_case(
+    client, other_officer, other_village, point_a
+):
+    client.force_login(other_officer)
+    response = client.post(
+        "/admin/legal_library/librarypoint/add/",
+        {
+            "village": other_village.pk,
+            "name": "Tủ sách chiếm chỗ",
+            "code": "t03",
+            "active": "on",
+            "shows_all": "on",
+            "entries-TOTAL_FORMS": "0",
+            "entries-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "chữ hoa và chữ thường" in response.content.decode()
+    assert list(LibraryPoint.objects.values_list("code", flat=True)) == ["T03"]
 
 
 def test_point_page_queries_do_not_grow_with_documents(
@@ -169,6 +204,44 @@ def test_bots_and_prefetches_are_not_counted(client, point_a, agent):
     assert not PointDailyCount.objects.exists()
 
 
+def test_the_service_workers_offline_copies_are_not_counted(client, point_a, law):
+    """The copies /sw.js makes in the background carry a header; the server counts none."""
+    from legal_library import counting, views
+
+    assert f'"{counting.PREFETCH_HEADER}": "offline"' in client.get("/sw.js").content.decode()
+    marked = {"HTTP_X_CHUPRONG_PREFETCH": "offline"}
+    assert get(client, "/l/T03/", **marked).status_code == 200
+    assert get(client, f"/van-ban/{law.slug}/?diem=T03", **marked).status_code == 200
+    counting.flush()
+    assert not PointDailyCount.objects.exists() and not DocumentDailyCount.objects.exists()
+    get(client, f"/van-ban/{law.slug}/?diem=T03")  # the person who then opens it counts
+    counting.flush()
+    assert DocumentDailyCount.objects.get(document=law).reads == 1
+    assert views.SERVICE_WORKER.count("no-store") >= 2  # skips the HTTP cache, drops private
+
+
+def test_only_anonymous_pages_may_be_kept_by_a_cache(client, officer, point_a, law):
+    """Signed-in pages, previews and officers' posters: private, no-store (the service
+    worker keeps only ``public`` answers); a villager's page stays public."""
+    draft = save(title="Bản nháp riêng", body="Nháp")
+    for url in ["/l/T03/", f"/van-ban/{law.slug}/"]:
+        control = get(client, url)["Cache-Control"]
+        assert "public" in control and "private" not in control, url
+    client.force_login(officer)
+    for url in [
+        "/l/T03/",
+        "/l/T03/?q=hon",
+        f"/van-ban/{law.slug}/",
+        f"/van-ban/{draft.slug}/?xem-truoc=1",
+        "/l/T03/ap-phich.pdf",
+        "/phap-luat/ap-phich.pdf",
+    ]:
+        response = get(client, url)
+        assert response.status_code == 200, url
+        control = response["Cache-Control"]
+        assert "private" in control and "no-store" in control and "public" not in control, url
+
+
 def test_posters_decode_to_the_point_addresses(client, officer, point_a):
     import pypdfium2
     import zxingcpp
@@ -225,3 +298,45 @@ def test_a_big_library_keeps_the_point_page_small(
     full = get(client, "/l/T03/c/dat-dai/")
     assert full.content.decode().count('class="doc"') == 40
     assert get(client, "/l/T03/c/khong-co/").status_code == 404
+
+
+def cache_keys() -> set[str]:
+    """Every key in the real shared cache (LocMemCache, or Redis with REDIS_URL)."""
+    from django.core.cache import cache
+
+    if settings.REDIS_URL:
+        return {key.decode() for key in cache._cache.get_client(None).scan_iter("*")}
+    return set(cache._cache)
+
+
+def test_made_up_point_codes_make_no_cached_page(client, point_a, law):
+    """``?diem=`` is honoured for a real point only: anything else is ignored (the plain
+    page, from the cache) and adds no key, however many values the street sends."""
+    import secrets
+
+    get(client, f"/van-ban/{law.slug}/")
+    with_point = get(client, f"/van-ban/{law.slug}/?diem=T03").content.decode()
+    assert "Tủ sách pháp luật Thôn 3" in with_point
+    before = cache_keys()
+    for n in range(100):
+        made_up = secrets.token_hex(5) if n % 2 else f"{secrets.token_urlsafe(30)}<>é"
+        response = get(client, f"/van-ban/{law.slug}/", data={"diem": made_up})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Luật Hôn nhân" in html and "Tủ sách pháp luật Thôn 3" not in html
+        assert made_up not in html
+    assert cache_keys() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/l/T03/", "/l/T03/c/hon-nhan-gia-dinh/", "/van-ban/luat-hon-nhan-va-gia-dinh/"],
+)
+def test_a_cached_page_never_carries_the_first_visitors_query(client, point_a, law, path):
+    first = get(client, path, data={"x": "theo-doi-nguoi-dau", "diem": "T03"})
+    assert first.status_code == 200
+    assert "theo-doi-nguoi-dau" not in first.content.decode()
+    later = get(client, path, data={"diem": "T03"}).content.decode()
+    assert "theo-doi-nguoi-dau" not in later
+    # the language link goes back to the page itself, by its path
+    assert f'href="/ngon-ngu/en/?next={path}"' in later

@@ -24,6 +24,7 @@ from pypdf.generic import (
     FloatObject,
     NameObject,
     NumberObject,
+    StreamObject,
     TextStringObject,
 )
 from reportlab.lib.pdfencrypt import StandardEncryption
@@ -405,7 +406,7 @@ def test_an_encrypted_pdf_is_refused(encrypt):
 def scan_layers(request, monkeypatch):
     """Run a JavaScript test with both layers, then with the structural walk alone."""
     if request.param == "walk-only":
-        monkeypatch.setattr(pdfcheck, "_raw_bytes_mention_javascript", lambda data: False)
+        monkeypatch.setattr(pdfcheck, "_raw_bytes_mention", lambda data: set())
     return request.param
 
 
@@ -458,6 +459,148 @@ def test_the_raw_scan_catches_javascript_the_walk_cannot_see(hidden):
 @pytest.mark.parametrize("text", [b"/JSON (x)", b"/JavaScripts 1", b"(JS) Tj", b"/Js 1"])
 def test_the_raw_scan_matches_whole_names_only(text):
     assert not pdfcheck._raw_bytes_mention_javascript(b"<< " + text + b" >>")
+
+
+# ---------------------------------------------------------------- other active content
+
+
+def action(kind: str, **entries) -> DictionaryObject:
+    return DictionaryObject(
+        {NameObject("/S"): NameObject(kind)}
+        | {NameObject(f"/{key}"): value for key, value in entries.items()}
+    )
+
+
+def launch() -> DictionaryObject:
+    return action("/Launch", F=TextStringObject("cmd.exe"))
+
+
+def pdf_outline_item(item_action: DictionaryObject) -> bytes:
+    """An outline (bookmark) entry whose action is ``item_action``."""
+    writer = blank_writer()
+    item = writer.add_outline_item("Điều 1", 0).get_object()
+    item[NameObject("/A")] = writer._add_object(item_action)
+    return pypdf_bytes(writer)
+
+
+def pdf_open_action(open_action: DictionaryObject) -> bytes:
+    writer = blank_writer()
+    writer.root_object[NameObject("/OpenAction")] = writer._add_object(open_action)
+    return pypdf_bytes(writer)
+
+
+def pdf_link(link_action: DictionaryObject) -> bytes:
+    writer = blank_writer()
+    writer.add_annotation(0, link_annotation(link_action))
+    return pypdf_bytes(writer)
+
+
+def pdf_unreferenced(obj: DictionaryObject) -> bytes:
+    """An object in the cross-reference table that nothing points to."""
+    writer = blank_writer()
+    writer._add_object(obj)
+    return pypdf_bytes(writer)
+
+
+def pdf_xfa() -> bytes:
+    writer = blank_writer()
+    xfa = writer._add_object(StreamObject())
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {
+            NameObject("/Fields"): ArrayObject(),
+            NameObject("/XFA"): ArrayObject([TextStringObject("template"), xfa]),
+        }
+    )
+    return pypdf_bytes(writer)
+
+
+def pdf_attachment() -> bytes:
+    writer = blank_writer()
+    writer.add_attachment("ghi-chu.txt", b"not the document")
+    return pypdf_bytes(writer)
+
+
+def pdf_file_attachment_annotation() -> bytes:
+    writer = blank_writer()
+    writer.add_annotation(
+        0,
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/FileAttachment"),
+                NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (72, 700, 90, 720)]),
+                NameObject("/FS"): TextStringObject("virus.exe"),
+            }
+        ),
+    )
+    return pypdf_bytes(writer)
+
+
+def pdf_page_additional_action_go_to() -> bytes:
+    """An /AA that only goes to a page: still an action run by itself, refused."""
+    writer = blank_writer(pages=2)
+    go_to = action("/GoTo", D=ArrayObject([writer.pages[0].indirect_reference, NameObject("/Fit")]))
+    writer.pages[1][NameObject("/AA")] = DictionaryObject({NameObject("/O"): go_to})
+    return pypdf_bytes(writer)
+
+
+ACTIVE_CONTENT = [
+    ("outline item with a script", lambda: pdf_outline_item(js_action()), "javascript"),
+    ("script nothing points to", lambda: pdf_unreferenced(js_action()), "javascript"),
+    ("opening action that launches", lambda: pdf_open_action(launch()), "launch"),
+    ("link that launches", lambda: pdf_link(launch()), "launch"),
+    ("outline item that launches", lambda: pdf_outline_item(launch()), "launch"),
+    (
+        "link to another file",
+        lambda: pdf_link(action("/GoToR", F=TextStringObject("b.pdf"))),
+        "launch",
+    ),
+    ("link that sends the form", lambda: pdf_link(action("/SubmitForm")), "launch"),
+    ("XFA form", pdf_xfa, "xfa"),
+    ("attached file", pdf_attachment, "embedded_file"),
+    ("file attachment annotation", pdf_file_attachment_annotation, "embedded_file"),
+    ("additional action", pdf_page_additional_action_go_to, "auto_action"),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "code"),
+    [(build, code) for _name, build, code in ACTIVE_CONTENT],
+    ids=[name for name, _build, _code in ACTIVE_CONTENT],
+)
+def test_a_pdf_with_active_content_or_files_inside_is_refused(build, code, scan_layers):
+    data = build()
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 1  # a valid PDF otherwise
+    assert code_of(data) == code
+
+
+def test_a_pdf_with_ordinary_bookmarks_links_and_opening_page_passes(scan_layers):
+    writer = blank_writer(pages=3)
+    writer.add_outline_item("Chương I", 0)
+    writer.add_outline_item("Chương II", 2)
+    writer.add_annotation(
+        0, link_annotation(action("/URI", URI=TextStringObject("https://vbpl.vn/")))
+    )
+    go_to = action("/GoTo", D=ArrayObject([writer.pages[0].indirect_reference, NameObject("/Fit")]))
+    writer.root_object[NameObject("/OpenAction")] = go_to
+    assert check_pdf(io.BytesIO(pypdf_bytes(writer))) == 3
+    reportlab = io.BytesIO()
+    pdf = canvas.Canvas(reportlab)
+    pdf.bookmarkPage("p1")
+    pdf.addOutlineEntry("Điều 1", "p1")
+    pdf.drawString(72, 720, "Điều 1")
+    pdf.showPage()
+    pdf.save()
+    assert check_pdf(io.BytesIO(reportlab.getvalue())) == 1
+
+
+@pytest.mark.parametrize(
+    ("hidden", "code"),
+    [(b"/Launch", "launch"), (b"/EmbeddedFile", "embedded_file"), (b"/X#46A []", "xfa")],
+)
+def test_the_raw_scan_catches_other_names_the_walk_cannot_see(hidden, code):
+    data = reportlab_pdf(pages=1) + b"\n99 0 obj\n<< /S " + hidden + b" >>\nendobj\n"
+    assert code_of(data) == code
 
 
 # ---------------------------------------------------------------- properties and API

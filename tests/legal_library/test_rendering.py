@@ -1,6 +1,8 @@
 """Officers' Markdown → safe HTML (legal_library.rendering): formatting, XSS, properties."""
 
+import contextlib
 import re
+import time
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -9,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from legal_library.rendering import MAX_CHARS, plain_text, render_markdown
+from legal_library import rendering
+from legal_library.rendering import MAX_CHARS, TooComplex, plain_text, render_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 REL = 'rel="noopener noreferrer nofollow"'
@@ -229,6 +232,58 @@ def test_a_huge_real_document_renders():
     assert_safe(html)
 
 
+# Each took seconds to minutes in Python-Markdown (50,000 "[": nine minutes).
+PATHOLOGICAL = {
+    "50,000 [": "[" * 50_000,
+    "50,000 ![": "![" * 50_000,
+    "[ on 3,000 lines": "[\n" * 3_000,
+    "30,000 <b>": "<b>" * 30_000,
+    "10,000 <a": "<a " * 10_000,
+    "20,000 [](": "[](" * 20_000,
+    "5,000 [ ": "[ " * 5_000,
+}
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_markdown_is_refused_at_once(text):
+    started = time.monotonic()
+    with pytest.raises(TooComplex):
+        render_markdown(text)
+    assert time.monotonic() - started < 1
+    assert "[" in rendering.render_plain(text) or "&lt;" in rendering.render_plain(text)
+
+
+def test_the_same_signs_spread_over_paragraphs_render():
+    text = "\n\n".join("Điều [1] và <u>2</u> [x](https://vbpl.vn/)" for _ in range(2_000))
+    assert render_markdown(text).count("<u>2</u>") == 2_000
+
+
+def test_a_rendering_past_its_time_is_stopped_and_the_next_one_works():
+    slow = "[ " * 900  # under the limits, a few tenths of a second
+    started = time.monotonic()
+    with pytest.raises(TooComplex):
+        render_markdown(slow, seconds=0.01)
+    assert time.monotonic() - started < 1
+    assert render_markdown("**Điều 1**") == "<p><strong>Điều 1</strong></p>"
+    assert render_markdown(slow).startswith("<p>[ [")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["[", "]", "(", ")", "![", "<b>", "<a ", "*", "_", "`", ">", "\n", " ", "x"]
+        ),
+        max_size=6_000,
+    ).map("".join)
+)
+def test_any_pile_of_signs_renders_or_is_refused_within_the_time(text):
+    started = time.monotonic()
+    with contextlib.suppress(TooComplex):
+        assert_safe(render_markdown(text, seconds=3))
+    assert time.monotonic() - started < 5
+
+
 @pytest.mark.parametrize("nesting", ["- " * 3000 + "x", "1. " * 3000 + "x"])
 def test_absurd_nesting_renders_as_plain_text_instead_of_failing(nesting):
     html = render_markdown(nesting + "\n\nĐiều <b>1</b> <script>alert(1)</script>")
@@ -412,3 +467,9 @@ def test_plain_text_drops_invisible_content():
 @pytest.mark.parametrize("empty", ["", "<p></p>", "<br>", " \n "])
 def test_plain_text_of_nothing_is_empty(empty):
     assert plain_text(empty) == ""
+
+
+def test_where_no_process_can_be_started_it_renders_here(monkeypatch):
+    monkeypatch.setattr(rendering, "_COMMAND", ["/nonexistent/python"])
+    monkeypatch.setattr(rendering, "_worker", rendering._Worker())
+    assert render_markdown("**Điều 1**") == "<p><strong>Điều 1</strong></p>"

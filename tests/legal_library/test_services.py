@@ -113,3 +113,54 @@ def test_bulk_assignment_to_points(point_a, law, land_law):
         services.point_add_documents(point=point_a, documents=[law], pinned=True, actor=None) == 0
     )
     assert point_a.entries.get(document=law).pinned
+
+
+@pytest.mark.parametrize("code", ["t03", "T03", "t03 "])
+def test_point_codes_are_unique_whatever_the_case(point_a, other_village, code):
+    """Another commune's officer cannot open "t03" beside the printed /l/T03/."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        services.point_create(village=other_village, name="Tủ sách lạ", code=code, actor=None)
+    assert "chữ hoa và chữ thường" in " ".join(caught.value.messages)
+    assert list(LibraryPoint.objects.values_list("code", flat=True)) == ["T03"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_renames_codes_that_already_differ_only_in_case(village_a):
+    """Codes made before the constraint: the first point keeps its code, later ones get
+    a suffix, and the migration goes through."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("legal_library", "0003_report_indexes")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("legal_library", "LibraryPoint")
+    for name, code in [
+        ("gốc", "T01-2"),
+        ("chiếm", "t01-2"),
+        ("thứ ba", "T01-2-2"),
+        ("dài", "ABCDEFGHIJKL"),
+        ("dài 2", "abcdefghijkl"),
+    ]:
+        old.objects.create(village_id=village_a.pk, name=name, code=code)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    codes = dict(LibraryPoint.objects.values_list("name", "code"))
+    assert codes == {
+        "gốc": "T01-2",
+        "chiếm": "t01-2-3",  # "t01-2-2" would clash with "T01-2-2"
+        "thứ ba": "T01-2-2",
+        "dài": "ABCDEFGHIJKL",
+        "dài 2": "abcdefghij-2",
+    }
+
+
+def test_text_too_complex_to_render_is_kept_as_plain_paragraphs(client):
+    """From a door other than the admin's form (which refuses it): saved, never stuck."""
+    document = save(title="Văn bản lạ", body="[" * 50_000 + "\n\n<b>Điều 1</b>", published=True)
+    assert document.body_html.startswith("<p>[[[") and "&lt;b&gt;Điều 1" in document.body_html
+    assert "dieu" in document.search_text
+    response = client.get(f"/van-ban/{document.slug}/")
+    assert response.status_code == 200 and "&lt;b&gt;Điều 1" in response.content.decode()
