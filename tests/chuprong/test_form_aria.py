@@ -50,9 +50,9 @@ def _check(client, urls) -> dict[str, list[str]]:
     for url in urls:
         for method in (client.get, client.post):
             response = method(url)
-            if response.status_code in (200, 400) and "html" in response.get("Content-Type", ""):
-                if dangling := _dangling(response.content.decode()):
-                    found[f"{method.__name__.upper()} {url}"] = dangling
+            page = response.status_code in (200, 400) and "html" in response["Content-Type"]
+            if page and (dangling := _dangling(response.content.decode())):
+                found[f"{method.__name__.upper()} {url}"] = dangling
     return found
 
 
@@ -65,15 +65,17 @@ def test_the_check_finds_a_reference_to_nothing():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_hint_and_error_of_the_projects_pages_has_its_id(client, request, objects, persona):
+def test_every_hint_and_error_of_the_projects_pages_has_its_id(client, request, persona):
+    rows = request.getfixturevalue("objects")
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
-    urls = {_url(name, objects) for name in ALL_ROWS if not name.startswith("admin:")}
+    urls = {_url(name, rows) for name in ALL_ROWS if not name.startswith("admin:")}
     assert _check(client, sorted(urls)) == {}
 
 
 @pytest.mark.django_db
-def test_every_hint_and_error_of_the_admins_forms_has_its_id(client, objects):
+@pytest.mark.usefixtures("objects")
+def test_every_hint_and_error_of_the_admins_forms_has_its_id(client):
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     urls = ["/admin/password_change/"]
     for model in admin.site._registry:
@@ -82,4 +84,3 @@ def test_every_hint_and_error_of_the_admins_forms_has_its_id(client, objects):
         if (row := model._default_manager.first()) is not None:
             urls.append(reverse(f"{prefix}_change", args=[row.pk]))
     assert _check(client, urls) == {}
-
