@@ -205,3 +205,10 @@ def test_door_to_door_visits_are_not_web_visits(client, officer):
     with translation.override("vi"):
         assert translation.pgettext("door-to-door", "Visits") == "Lượt hỗ trợ"
         assert translation.gettext("Visits") == "Lượt truy cập"  # the library's counts
+
+
+@pytest.mark.django_db
+def test_the_search_icon_is_named_in_vietnamese(client, officer):
+    client.force_login(officer)
+    page = client.get(reverse("admin:volunteers_campaign_changelist")).content.decode()
+    assert 'alt="Search"' not in page and 'alt="Tìm' in page
