@@ -288,6 +288,7 @@ def test_an_import_reads_text_dates_day_first_and_real_dates_as_they_are(commune
         datetime.date(2024, 12, 31),
     ]
     assert "12/31/2024" in " ".join(rows[3].errors)
+    assert MESSAGES["vi"] in " ".join(rows[3].errors)  # the same words as every form
 
 
 # ------------------------------------------------------------------ labels
