@@ -31,3 +31,21 @@ ALLAUTH_STRINGS = [
     gettext_noop("Be patient, you are sending too many requests."),
     gettext_noop("The email address is not assigned to any user account."),
 ]
+
+# The admin's email addresses (superusers see them): allauth's models and action.
+ALLAUTH_ADMIN_STRINGS = [
+    gettext_noop("Accounts"),
+    gettext_noop("user"),
+    gettext_noop("email address"),
+    gettext_noop("email addresses"),
+    gettext_noop("verified"),
+    gettext_noop("primary"),
+    gettext_noop("created"),
+    gettext_noop("sent"),
+    gettext_noop("key"),
+    gettext_noop("email confirmation"),
+    gettext_noop("email confirmations"),
+    gettext_noop("Marked {email} as verified."),
+    gettext_noop("Failed to mark {email} as verified."),
+    gettext_noop("Mark selected email addresses as verified"),
+]

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Program:
@@ -102,7 +103,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "assistance.visits",
         Program.ASSISTANCE,
-        _("Visits"),
+        pgettext_lazy("door-to-door", "Visits"),
         _("Assistance records dated in the period: one resident helped at one visit."),
     ),
     Indicator(
@@ -271,7 +272,7 @@ TABLES: tuple[Table, ...] = (
             Column("vendors", _("Vendors")),
             Column("cashless", _("Cashless")),
             Column("share", _("Share cashless (%)"), "percent"),
-            Column("visits", _("Visits")),
+            Column("visits", pgettext_lazy("door-to-door", "Visits")),
             Column("residents", _("Residents helped")),
             Column("services", _("Services given")),
             Column("volunteers", _("Active volunteers")),
@@ -321,7 +322,7 @@ TABLES: tuple[Table, ...] = (
         (
             Column("campaign", _("Campaign"), "text"),
             Column("goal", _("Goal (residents)")),
-            Column("visits", _("Visits")),
+            Column("visits", pgettext_lazy("door-to-door", "Visits")),
             Column("residents", _("Residents helped")),
             Column("share", _("Of the goal (%)"), "percent"),
         ),
@@ -333,7 +334,7 @@ TABLES: tuple[Table, ...] = (
         (
             Column("campaign", _("Campaign"), "text"),
             Column("day", _("Day"), "date"),
-            Column("visits", _("Visits")),
+            Column("visits", pgettext_lazy("door-to-door", "Visits")),
         ),
     ),
     Table(
@@ -403,7 +404,7 @@ TABLES: tuple[Table, ...] = (
         (
             Column("volunteer", _("Volunteer"), "text"),
             Column("village", _("Village"), "text"),
-            Column("visits", _("Visits")),
+            Column("visits", pgettext_lazy("door-to-door", "Visits")),
         ),
     ),
 )

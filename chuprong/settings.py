@@ -272,6 +272,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
+# Dates are day-first in both languages (05/12/2026 is 5 December): forms, the
+# admin and its calendar read and write them through chuprong/formats/<lang>/.
+FORMAT_MODULE_PATH = ["chuprong.formats"]
 
 # ------------------------------------------------------------- static files
 STATIC_URL = "/static/"

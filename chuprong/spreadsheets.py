@@ -28,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from chuprong import dates
 from chuprong.text import fold, vn_phone
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -247,25 +248,19 @@ def yes_no(value: str, *, default: bool) -> bool | None:
     return None
 
 
-_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
-
-
 def parse_date(value: str) -> datetime.date | None:
-    """dd/mm/yyyy (or with - or .), yyyy-mm-dd, or an Excel date cell; ValueError if unclear.
+    """A cell's date, day-first (05/12/2026, 05/12/26, 05-12-2026) or ISO, the way a form reads it.
 
-    ``None`` for an empty value.
+    A real date cell arrives as ISO text (``cell_text``) and is taken as it is;
+    ``None`` for an empty value; ValueError for anything else (12/31/2026,
+    31/02/2024), so a month-first date is refused, never guessed.
     """
-    value = value.strip()
-    if not value:
-        return None
-    if match := _DAY_FIRST.fullmatch(value):
-        day, month, year = (int(g) for g in match.groups())
-    elif match := _ISO.fullmatch(value):
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        raise ValueError(value)
-    return datetime.date(year, month, day)  # ValueError for 31/02/2024
+    return dates.parse_date(value)
+
+
+def parse_datetime(value: str) -> datetime.datetime | None:
+    """A cell's date and time, aware: a time without a zone is Viet Nam's (Excel keeps none)."""
+    return dates.parse_datetime(value)
 
 
 # ------------------------------------------------------------------ writing

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.models import Village
@@ -149,7 +150,8 @@ class VendorStatusChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} {self.changed_at:%Y-%m-%d}"
+        # The day in Viet Nam, not in UTC: 23:30 UTC is already the next morning there.
+        return f"{self.get_status_display()} {timezone.localtime(self.changed_at):%d/%m/%Y}"
 
 
 class PaymentAccount(models.Model):

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
     "module",
     [
         "chuprong.text",
+        "chuprong.dates",
+        "chuprong.formats.vi.formats",
+        "chuprong.formats.en.formats",
         "chuprong.charts",
         "market.vietqr",
         "legal_library.rendering",

@@ -151,7 +151,10 @@ def check_rows(rows: list[Row], villages: QuerySet[Village]) -> list[Row]:
             joined_on = shared.parse_date(v["joined_on"])
         except ValueError:
             row.errors.append(
-                _('The date "%(date)s" cannot be read; write it as dd/mm/yyyy.')
+                _(
+                    'The date "%(date)s" cannot be read; write it as day/month/year, '
+                    "for example 05/12/2026."
+                )
                 % {"date": v["joined_on"]}
             )
         if joined_on is not None and joined_on > today:

@@ -355,7 +355,8 @@ def test_csv_tables(csv_rows):
     villages = str(TABLE_BY_KEY["villages"].title)
     assert [villages, "Thôn Hòa Bình", _("Share cashless (%)"), ""] in csv_rows
     days = str(TABLE_BY_KEY["campaign_days"].title)
-    assert [days, "Tháng cao điểm VNeID – 06/11/2026", _("Visits"), "30"] in csv_rows
+    visits = pgettext("door-to-door", "Visits")
+    assert [days, "Tháng cao điểm VNeID – 06/11/2026", visits, "30"] in csv_rows
     services = str(TABLE_BY_KEY["services"].title)
     assert [services, str(Service.PAYMENT_APP.label), _("Done"), "30"] in csv_rows
     trend = str(TABLE_BY_KEY["market_trend"].title)
