@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chuprong.access import permission_required_or_404
+from chuprong.dates import parse_date
 from chuprong.localcache import LocalCopies
 
 from . import counting, selectors, services
@@ -313,20 +314,23 @@ def poster_one(request, code: str):
     return _pdf(render_point_posters([_poster(request, point)]), f"tu-sach-{point.code}.pdf")
 
 
+def _date_param(request, name: str) -> dt.date | None:
+    """A day-first or ISO date from the query (a browser without a date picker sends
+    what the officer typed, 05/12/2026); None when absent or unreadable."""
+    try:
+        return parse_date(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
 @staff_member_required
 @permission_required_or_404("legal_library.view_pointdailycount")
 @require_GET
 def stats(request):
     """Visits per point, reads per document and per category for a chosen period."""
     today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        start = today - dt.timedelta(days=29)
-    try:
-        end = dt.date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        end = today
+    start = _date_param(request, "from") or today - dt.timedelta(days=29)
+    end = _date_param(request, "to") or today
     if end < start:
         start, end = end, start
     period = selectors.Period(start=start, end=end)

@@ -1,9 +1,11 @@
+import datetime as dt
 import gzip
 import re
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils import timezone
 
 from legal_library import services
 from legal_library.models import DocumentDailyCount, LibraryPoint, PointDailyCount
@@ -274,6 +276,27 @@ def test_stats_page(client, officer, point_a, law):
     assert response.status_code == 200
     assert re.search(r"Tủ sách pháp luật Thôn 3.*?<td>1</td>", html, re.S)
     assert "Hôn nhân và gia đình" in html
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("05/11/2026", "20/11/2026"), ("2026-11-05", "2026-11-20"), ("05-11-2026", "20/11/26")],
+)
+def test_stats_period_is_read_day_first(client, officer, start, end):
+    """A browser without a date picker sends what the officer typed: 05/11/2026 is
+    5 November, never ignored, never 11 May."""
+    client.force_login(officer)
+    response = client.get("/phap-luat/thong-ke/", {"from": start, "to": end})
+    assert response.status_code == 200
+    period = response.context["period"]
+    assert (period.start, period.end) == (dt.date(2026, 11, 5), dt.date(2026, 11, 20))
+
+
+def test_stats_period_ignores_a_month_first_date(client, officer):
+    client.force_login(officer)
+    response = client.get("/phap-luat/thong-ke/", {"from": "12/31/2026"})
+    assert response.status_code == 200
+    assert response.context["period"].end == timezone.localdate()
 
 
 def test_point_list_and_home_link(client, point_a):
