@@ -4,12 +4,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.admin import CommuneScopedAdmin
+from chuprong.admin_base import choices, shared
+from chuprong.audit_admin import AuditedAdmin
 
 from .models import Attendance, Topic, TrainingSession
+from .selectors import sessions_for_user
+
+# What an officer may pick in any admin form (chuprong/admin_base.py).
+shared(Topic)
+choices(TrainingSession, sessions_for_user)
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AuditedAdmin):
+    """The province's topics: superusers change them (every change audited)."""
+
     list_display = ["name", "slug", "position", "active"]
     list_editable = ["position", "active"]
     prepopulated_fields = {"slug": ["name"]}

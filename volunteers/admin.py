@@ -2,10 +2,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.admin import CommuneScopedAdmin, VillageScopedAdmin
+from chuprong.admin_base import choices
 from chuprong.audit_admin import AuditedAdmin
-from chuprong.selectors import villages_for_user
 
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
+from .selectors import campaigns_for_user, records_for_user, volunteers_for_user
+
+# What an officer may pick in any admin form (chuprong/admin_base.py).
+choices(Volunteer, volunteers_for_user)
+choices(Campaign, campaigns_for_user)
+choices(AssistanceRecord, records_for_user)
 
 
 @admin.register(Volunteer)
@@ -76,10 +82,3 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "volunteers" and not request.user.is_superuser:
-            kwargs["queryset"] = Volunteer.objects.filter(
-                village__in=villages_for_user(request.user)
-            ).select_related("village")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
