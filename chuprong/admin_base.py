@@ -75,8 +75,42 @@ class ScopedRawIdWidget(widgets.ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value) if visible else ("", "")
 
 
-class ScopedChoices:
-    """The choices of every relation of a ModelAdmin's or an inline's form, scoped."""
+def add_errors(form, errors: dict[str, list[str]]) -> None:
+    """Put a service's errors (field → messages) on the form, under the field when shown."""
+    for field, messages in errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class ProjectForms:
+    """The forms of a ModelAdmin or an inline: the choices of every relation scoped to
+    the user, and ``service_errors`` (the checks of the service that owns the model,
+    field → messages) run when the fields themselves are valid, so an admin save meets
+    the same checks as the program's own pages."""
+
+    def service_errors(self, request, instance, data: dict) -> dict[str, list[str]]:
+        return {}
+
+    def _checked(self, form_class, request):
+        admin_ = self
+
+        class Checked(form_class):
+            def clean(self):
+                data = super().clean()
+                if not self._errors:
+                    add_errors(self, admin_.service_errors(request, self.instance, data))
+                return data
+
+        Checked.__name__ = form_class.__name__
+        return Checked
+
+    def get_form(self, request, obj=None, **kwargs):  # a ModelAdmin's form
+        return self._checked(super().get_form(request, obj, **kwargs), request)
+
+    def get_formset(self, request, obj=None, **kwargs):  # an inline's rows
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = self._checked(formset.form, request)
+        return formset
 
     def _scoped_queryset(self, db_field, request):
         queryset = choices_for(request.user, db_field.related_model)
@@ -109,10 +143,10 @@ class ScopedChoices:
 
 @cache
 def scoped_inline(inline: type[InlineModelAdmin]) -> type[InlineModelAdmin]:
-    """``inline`` with scoped choices (an app's own inline, or a third-party one)."""
-    if issubclass(inline, ScopedChoices):
+    """``inline`` with the project's forms (an app's own inline, or a third-party one)."""
+    if issubclass(inline, ProjectForms):
         return inline
-    return type(inline.__name__, (ScopedChoices, inline), {"__module__": inline.__module__})
+    return type(inline.__name__, (ProjectForms, inline), {"__module__": inline.__module__})
 
 
 class SafeDateChangeList(ChangeList):
@@ -130,7 +164,7 @@ class SafeDateChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
-class ProjectAdmin(ScopedChoices, admin.ModelAdmin):
+class ProjectAdmin(ProjectForms, admin.ModelAdmin):
     """The base of every admin class of the project (and of those re-registered from
     other packages): scoped choices in its form and inlines, safe date filters, and a
     404 where Django would answer 403 (a page one may not open tells nothing)."""

@@ -14,6 +14,11 @@ rows (``test_every_admin_model_of_officers_has_rows`` keeps that list whole).
 Every 200 that is text (HTML, JSON, CSV, JavaScript) is also read for data the
 persona may not see: a resident helped in another village, a vendor's account
 number of another vendor or village, anything of another commune.
+
+What the admin's forms offer and accept (every foreign key and many-to-many of every
+admin form and inline, raw-id labels, the autocomplete view) is the other half of
+this table: ``tests/test_admin_scoping.py`` walks ``admin.site._registry`` and posts
+another commune's record into each of them.
 """
 
 import datetime

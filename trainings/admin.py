@@ -4,9 +4,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.admin import CommuneScopedAdmin
-from chuprong.admin_base import choices, shared
+from chuprong.admin_base import ProjectForms, choices, shared
 from chuprong.audit_admin import AuditedAdmin
 
+from . import services
 from .models import Attendance, Topic, TrainingSession
 from .selectors import sessions_for_user
 
@@ -24,7 +25,7 @@ class TopicAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ProjectForms, admin.TabularInline):
     model = Attendance
     extra = 0
     fields = ["name", "volunteer", "village", "phone", "method", "checked_in_at"]
@@ -33,6 +34,11 @@ class AttendanceInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # attendance is marked on the session's page (QR, sheet, import)
+
+    def service_errors(self, request, instance, data):
+        return services.attendee_errors(
+            session=instance.session, volunteer=data.get("volunteer"), village=data.get("village")
+        )
 
 
 @admin.register(TrainingSession)
@@ -61,6 +67,14 @@ class TrainingSessionAdmin(CommuneScopedAdmin):
         "description",
         "public",
     ]
+
+    def service_errors(self, request, instance, data):
+        return services.session_errors(
+            commune=data["commune"],
+            village=data.get("village"),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+        )
 
     @admin.display(description=_("attendance page"))
     def page(self, obj):

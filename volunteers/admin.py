@@ -5,6 +5,7 @@ from chuprong.admin import CommuneScopedAdmin, VillageScopedAdmin
 from chuprong.admin_base import choices
 from chuprong.audit_admin import AuditedAdmin
 
+from . import services
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
 from .selectors import campaigns_for_user, records_for_user, volunteers_for_user
 
@@ -40,6 +41,14 @@ class CampaignAdmin(CommuneScopedAdmin):
     search_fields = ["name"]
     filter_horizontal = ["villages"]
     date_hierarchy = "starts_on"
+
+    def service_errors(self, request, instance, data):
+        return services.campaign_errors(
+            commune=data["commune"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            villages=data.get("villages", ()),
+        )
 
 
 class ServiceGivenInline(admin.TabularInline):
@@ -82,3 +91,17 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def service_errors(self, request, instance, data):
+        """The checks of a visit logged on the field page (services.assistance_record)."""
+        return services.assistance_record_errors(
+            helped_on=data["helped_on"],
+            village=data["village"],
+            volunteers=data.get("volunteers", ()),
+            campaign=data.get("campaign"),
+            resident_name=data.get("resident_name", ""),
+            resident_birth_year=data.get("resident_birth_year"),
+            resident_phone=data.get("resident_phone", ""),
+            notes=data.get("notes", ""),
+            vendor=instance.vendor,  # read-only here
+        )
