@@ -320,7 +320,7 @@ def test_the_archive_and_its_folder_are_readable_by_their_owner_only(data, tmp_p
 
     opened = tmp_path / "open-before"
     opened.mkdir(mode=0o755)
-    os.chmod(opened, 0o755)
+    os.chmod(opened, 0o755)  # noqa: S103 (a folder that was open before)
     umask = os.umask(0o002)
     try:
         for directory in (tmp_path / "new" / "backups", opened):

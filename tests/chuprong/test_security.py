@@ -376,6 +376,22 @@ def test_failed_sign_ins_to_one_account_are_limited_from_any_address(client, off
     assert _fail(client, "someone-else", address="198.51.100.99").status_code == 200
 
 
+def test_an_accounts_budget_is_the_same_however_its_name_is_typed(client, officer):
+    """The limit is keyed on the account, not on the typed text: its username in any case
+    or spacing, its e-mail address and its phone number share the 5 failures."""
+    officer.phone = "0905123456"
+    officer.save(update_fields=["phone"])
+    spellings = ["CanBo", " canbo ", "canbo@example.invalid", "0905123456", "+84 905 123 456"]
+    for n, login in enumerate(spellings):
+        assert _fail(client, login, address=f"198.51.100.{n}").status_code == 200, login
+    assert _fail(client, "CANBO", address="198.51.100.99").status_code == 429
+    right = {"login": "canbo", "password": "mat-khau-thu-nghiem-2026"}
+    assert client.post("/accounts/login/", right, REMOTE_ADDR="198.51.100.98").status_code == 429
+    # another account, and a name that is nobody's, keep budgets of their own
+    assert _fail(client, "someone-else", address="198.51.100.99").status_code == 200
+    assert _fail(client, "canbo2", address="198.51.100.99").status_code == 200
+
+
 def test_the_counter_lives_in_the_configured_cache(client):
     for n in range(10):
         _fail(client, f"nguoi-{n}")
