@@ -82,6 +82,8 @@ TABLE = {
     "set_language": (To("/"),) * 8,
     # the sign-in page (the project's own view over allauth's); signed in: home
     "account_login": (200,) + (To("/"),) * 7,
+    # allauth's e-mail management is closed: addresses come from officers (user_create)
+    "account_email": (404,) * 8,
     # ---------------------------------------------------------------- market
     # vendor A's page and codes: public to whoever holds its key
     "market:vendor_page": PUBLIC,

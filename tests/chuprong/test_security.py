@@ -620,3 +620,25 @@ def test_a_name_in_an_imported_list_is_shown_escaped_in_the_preview(client, vill
     response = client.post(f"/cho/{market.pk}/nhap/", {"file": upload})
     _assert_escaped(response)
     assert [row.values["full_name"] for row in response.context["rows"]] == [XSS]
+
+
+# ------------------------------------------------------------------------ e-mail addresses
+
+
+def test_nobody_adds_an_email_address_to_use_for_a_password_reset(client, volunteer):
+    """Addresses are set by officers; one added by whoever holds a session would open the
+    account to its owner later (a password reset), so adding is not offered at all."""
+    from allauth.account.models import EmailAddress
+    from django.core import mail
+
+    client.force_login(volunteer)
+    assert client.get("/accounts/email/").status_code == 404
+    added = client.post("/accounts/email/", {"email": "ke-la@example.invalid", "action_add": ""})
+    assert added.status_code == 404
+    assert not EmailAddress.objects.filter(email="ke-la@example.invalid").exists()
+    client.logout()
+    client.post("/accounts/password/reset/", {"email": "ke-la@example.invalid"})
+    assert mail.outbox == []
+    # the address the officer set still resets the password
+    client.post("/accounts/password/reset/", {"email": volunteer.email})
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [volunteer.email]
