@@ -47,7 +47,11 @@ class VillageScopedAdmin(ProjectAdmin):
         filters = super().get_list_filter(request)
         if request.user.is_superuser:
             return filters
-        return [f for f in filters if f not in self.superuser_only_filters]
+        return [
+            f
+            for f in filters
+            if (f[0] if isinstance(f, tuple) else f) not in self.superuser_only_filters
+        ]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

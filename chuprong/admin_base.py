@@ -8,6 +8,7 @@ model, with ``choices(Model, selector)`` in its ``admin.py``; ``shared(...)`` fo
 records every commune uses (banks, topics, documents). A related model nobody declared
 offers nothing to anyone but a superuser (and ``tests/test_admin_scoping.py`` fails).
 
+List filters on relations list the same choices (``ScopedRelatedFilter``).
 A superuser sees everything. A page an officer may not open answers 404, never 403.
 """
 
@@ -17,8 +18,9 @@ from functools import cache
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -149,6 +151,26 @@ def scoped_inline(inline: type[InlineModelAdmin]) -> type[InlineModelAdmin]:
     return type(inline.__name__, (ProjectForms, inline), {"__module__": inline.__module__})
 
 
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A list filter on a relation lists only the records the user may pick (Django's
+    own lists every row of the related table: every commune's campaigns and villages)."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = choices_for(request.user, field.related_model)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+def _is_relation(model, path: str) -> bool:
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return False
+    return bool(field.is_relation)
+
+
 class SafeDateChangeList(ChangeList):
     """A date hierarchy's impossible year is a bad filter, not a server error.
 
@@ -171,6 +193,12 @@ class ProjectAdmin(ProjectForms, admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return SafeDateChangeList
+
+    def get_list_filter(self, request):
+        return [
+            (f, ScopedRelatedFilter) if isinstance(f, str) and _is_relation(self.model, f) else f
+            for f in super().get_list_filter(request)
+        ]
 
     def get_inlines(self, request, obj):
         return [scoped_inline(inline) for inline in super().get_inlines(request, obj)]

@@ -360,3 +360,23 @@ def test_an_admin_save_meets_the_services_checks(client, superuser, world, villa
     record.refresh_from_db()
     assert list(record.volunteers.all()) == [world["mine"]["volunteers.volunteer"]]
     assert record.campaign == campaign
+
+
+def test_no_list_names_another_communes_records(client, officer, world):
+    """Every changelist an officer opens, with its filters on relations (campaign,
+    village, market...), names nothing of another commune."""
+    request = _request(officer)
+    client.force_login(officer)
+    names = [str(obj) for obj in world["theirs"].values()]
+    opened = 0
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_view_or_change_permission(request):
+            continue
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for name in names:
+            assert name not in html, f"{url} names {name!r}"
+        opened += 1
+    assert opened >= 10
