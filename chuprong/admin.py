@@ -1,49 +1,57 @@
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat import admin as beat_admin
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
 
-from . import selectors
+from . import audit, selectors
+from .admin_base import ProjectAdmin, SafeDateChangeList, choices, shared, superusers_only
 from .audit_admin import AuditedAdmin
-from .models import AdoptionReport, Commune, User, Village
+from .models import AdoptionReport, AuditEntry, Commune, User, Village
+
+__all__ = ["CommuneScopedAdmin", "ProjectAdmin", "SafeDateChangeList", "VillageScopedAdmin"]
+
+# What an officer may pick in any admin form (chuprong/admin_base.py); each app
+# declares its own models in its admin.py.
+choices(Commune, selectors.communes_for_user)
+choices(Village, selectors.villages_for_user)
+choices(User, selectors.users_for_user)
+choices(AdoptionReport, selectors.reports_for_user)
+choices(AuditEntry, selectors.audit_entries_for_user)
+shared(ContentType, PeriodicTask, ClockedSchedule, CrontabSchedule, SolarSchedule, IntervalSchedule)
+superusers_only(Group, Permission)
 
 
-class SafeDateChangeList(ChangeList):
-    """A date hierarchy's impossible year is a bad filter, not a server error.
-
-    Django's own turns ``?x__year=99999999999999999999`` (OverflowError) or a year
-    9999 without a month (ValueError) into a 500; here the admin answers as for any
-    other bad filter, with its "?e=1" page.
-    """
-
-    def get_filters(self, request):
-        try:
-            return super().get_filters(request)
-        except (OverflowError, ValueError) as exc:
-            raise IncorrectLookupParameters(exc) from exc
-
-
-class VillageScopedAdmin(admin.ModelAdmin):
+class VillageScopedAdmin(ProjectAdmin):
     """Shows an officer only the rows of the villages they may see.
 
     ``village_path`` is the lookup from the model to its village ("village",
-    "market__village", or "pk" for Village itself). Foreign keys to Village are
-    limited the same way, so an officer cannot file a record elsewhere.
+    "market__village", or "pk" for Village itself). Every choice of its forms is
+    scoped by ``ProjectAdmin``, so an officer cannot file a record elsewhere.
     """
 
     village_path = "village"
     # Filters that would list other communes: shown to superusers only.
     superuser_only_filters = ("commune",)
 
-    def get_changelist(self, request, **kwargs):
-        return SafeDateChangeList
-
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
         if request.user.is_superuser:
             return filters
-        return [f for f in filters if f not in self.superuser_only_filters]
+        return [
+            f
+            for f in filters
+            if (f[0] if isinstance(f, tuple) else f) not in self.superuser_only_filters
+        ]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -52,19 +60,12 @@ class VillageScopedAdmin(admin.ModelAdmin):
         villages = selectors.villages_for_user(request.user)
         return qs.filter(**{f"{self.village_path}__in": villages})
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Village and not request.user.is_superuser:
-            kwargs["queryset"] = selectors.villages_for_user(request.user)
-        if db_field.related_model is Commune and not request.user.is_superuser:
-            kwargs["queryset"] = selectors.communes_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-
-class CommuneScopedAdmin(admin.ModelAdmin):
+class CommuneScopedAdmin(ProjectAdmin):
     """For records that belong to a commune (campaigns, training sessions).
 
-    An officer sees their commune's rows and can pick only their commune and
-    its villages, in foreign keys and many-to-many fields alike.
+    An officer sees their commune's rows; the choices of the forms are scoped by
+    ``ProjectAdmin`` (their commune, its villages, ...).
     """
 
     def get_queryset(self, request):
@@ -73,25 +74,9 @@ class CommuneScopedAdmin(admin.ModelAdmin):
             return qs
         return qs.filter(commune__in=selectors.communes_for_user(request.user))
 
-    def get_changelist(self, request, **kwargs):
-        return SafeDateChangeList
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            if db_field.related_model is Commune:
-                kwargs["queryset"] = selectors.communes_for_user(request.user)
-            elif db_field.related_model is Village:
-                kwargs["queryset"] = selectors.villages_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.related_model is Village and not request.user.is_superuser:
-            kwargs["queryset"] = selectors.villages_for_user(request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ProjectAdmin):
     list_display = ["name", "province", "code", "slug"]
     search_fields = ["name", "province", "code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -111,7 +96,7 @@ class VillageAdmin(VillageScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ProjectAdmin, DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "phone", "commune", "village", "is_staff"]
     list_select_related = ["commune", "village"]
     list_filter = ["groups", "is_staff", "is_active", "commune"]
@@ -127,6 +112,10 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request) & selectors.users_for_user(request.user)
+
     add_fieldsets = (
         (
             None,
@@ -195,3 +184,58 @@ class AdoptionReportAdmin(AuditedAdmin, CommuneScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# ------------------------------------------------------------------ province-wide schedules
+# django-celery-beat's admin, re-registered so that every change is in the audit history
+# (its own admin module is imported before ours: INSTALLED_APPS order). Only superusers
+# change schedules (chuprong.roles.PROVINCE_WIDE_MODELS); officers see them.
+
+
+def _audited_bulk_action(name: str):
+    """One of PeriodicTaskAdmin's bulk actions (an ``update()``), with each task recorded."""
+    base = getattr(beat_admin.PeriodicTaskAdmin, name)
+
+    def action(self, request, queryset):
+        with transaction.atomic():
+            before = {task.pk: audit.snapshot(task) for task in queryset}
+            base(self, request, queryset)
+            for task in PeriodicTask.objects.filter(pk__in=before):
+                audit.record(actor=request.user, obj=task, before=before[task.pk])
+
+    action.__name__ = name
+    return admin.action(description=base.short_description)(action)
+
+
+class PeriodicTaskAdmin(AuditedAdmin, beat_admin.PeriodicTaskAdmin):
+    enable_tasks = _audited_bulk_action("enable_tasks")
+    disable_tasks = _audited_bulk_action("disable_tasks")
+    toggle_tasks = _audited_bulk_action("toggle_tasks")
+
+
+class ClockedScheduleAdmin(AuditedAdmin, beat_admin.ClockedScheduleAdmin):
+    pass
+
+
+class CrontabScheduleAdmin(AuditedAdmin, beat_admin.CrontabScheduleAdmin):
+    pass
+
+
+class SolarScheduleAdmin(AuditedAdmin, beat_admin.SolarScheduleAdmin):
+    pass
+
+
+class IntervalScheduleAdmin(AuditedAdmin, beat_admin.IntervalScheduleAdmin):
+    pass
+
+
+for _model, _admin in [
+    (PeriodicTask, PeriodicTaskAdmin),
+    (ClockedSchedule, ClockedScheduleAdmin),
+    (CrontabSchedule, CrontabScheduleAdmin),
+    (SolarSchedule, SolarScheduleAdmin),
+    (IntervalSchedule, IntervalScheduleAdmin),
+]:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

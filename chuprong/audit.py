@@ -2,7 +2,8 @@
 
 ``record`` (with ``snapshot`` taken before the change) writes an ``AuditEntry``
 for vendors and their accounts, legal documents and library points, volunteers,
-assistance records with their services, and adoption reports. Services call it
+assistance records with their services, adoption reports, and the province-wide
+records (banks, schedules, training topics, library categories). Services call it
 inside their own ``transaction.atomic``, and the admin classes that save models
 themselves call it in the admin's transaction (``chuprong.admin.AuditedAdmin``),
 so a change and its entry are saved together or not at all. Nothing happens in
@@ -84,6 +85,20 @@ AUDITED: dict[str, Audited] = {
         # the frozen figures are the report itself; the heartbeat moves every few seconds
         exclude=frozenset({"data", "heartbeat_at", "scope_key", "requested_at"}),
     ),
+    # Province-wide records (chuprong.roles.PROVINCE_WIDE_MODELS): changed by superusers
+    # in the admin (AuditedAdmin), read by every commune's officers.
+    "market.bank": Audited(commune=None),
+    "trainings.topic": Audited(commune=None),
+    "legal_library.category": Audited(commune=None),
+    "django_celery_beat.periodictask": Audited(
+        commune=None,
+        # moved by the scheduler on every run, not by a person
+        exclude=frozenset({"last_run_at", "total_run_count"}),
+    ),
+    "django_celery_beat.crontabschedule": Audited(commune=None),
+    "django_celery_beat.intervalschedule": Audited(commune=None),
+    "django_celery_beat.clockedschedule": Audited(commune=None),
+    "django_celery_beat.solarschedule": Audited(commune=None),
 }
 
 MASK_KEEP = 4  # characters of a masked value that stay readable
@@ -108,7 +123,9 @@ def _jsonable(value):
         return value.name or ""
     if isinstance(value, str):
         return str(value)  # a choices member counts as its value
-    return value
+    if value is None or isinstance(value, bool | int | float | list | dict):
+        return value
+    return str(value)  # e.g. a schedule's time zone (ZoneInfo)
 
 
 def _fields(model) -> list[models.Field]:

@@ -4,8 +4,8 @@ read-only list of every entry an officer may read (their commune's)."""
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -13,12 +13,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, selectors
+from .admin_base import ProjectAdmin
 from .models import AuditEntry
 
 HISTORY_PAGE_SIZE = 100
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(ProjectAdmin):
     """Admin of an audited model: the "History" page shows the audit history with each
     field's value before → after, and what the admin saves or deletes itself is recorded
     in the admin's transaction.
@@ -74,7 +75,7 @@ class AuditedAdmin(admin.ModelAdmin):
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
+            raise Http404
         paginator = self.get_paginator(
             request, selectors.audit_history(request.user, obj), HISTORY_PAGE_SIZE
         )
@@ -117,7 +118,7 @@ def changes_table(entry: AuditEntry):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ProjectAdmin):
     """Read-only: entries are written by the services, never edited or deleted."""
 
     list_display = ["at", "who", "action", "kind", "object_repr", "fields_changed"]

@@ -426,8 +426,11 @@ def backup_create(
 
     The archive appears under its name only once complete (written beside it,
     then renamed), so a backup interrupted halfway never looks like a good one.
+    The archive holds session keys and password hashes: it is readable by its owner
+    only (0600), in a folder only its owner opens (0700), whatever the umask.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
     now = now or timezone.now()
     final = directory / f"chuprong-{timezone.localtime(now):%Y%m%d-%H%M%S}.tar.gz"
     if final.exists():
@@ -442,7 +445,7 @@ def backup_create(
         partial = work / f"{final.name}.partial"
         files: dict[str, FileEntry] = {}
         with (
-            partial.open("xb") as raw,
+            os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw,
             # No file name in the gzip header (it would be the temporary one).
             gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6) as stream,
             tarfile.open(fileobj=stream, mode="w", format=tarfile.PAX_FORMAT) as tar,

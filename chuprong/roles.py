@@ -17,6 +17,28 @@ class Role(models.TextChoices):
     VENDOR = "vendor", _("Vendor")
 
 
+# Records every commune shares: one change reaches the whole province (a bank's BIN
+# re-points every vendor's code; a switched-off schedule stops every commune's
+# monthly report). Only a superuser changes them, and every change through the admin
+# is in the audit history (chuprong/audit.py). No commune role may carry these
+# permissions (tests/chuprong/test_province_wide.py); a province role, when there is
+# one, gets them with one line: ``Role.PROVINCE: [..., *PROVINCE_WIDE_PERMISSIONS]``.
+PROVINCE_WIDE_MODELS = (
+    "market.bank",
+    "trainings.topic",
+    "legal_library.category",
+    "django_celery_beat.periodictask",
+    "django_celery_beat.crontabschedule",
+    "django_celery_beat.intervalschedule",
+    "django_celery_beat.clockedschedule",
+    "django_celery_beat.solarschedule",
+)
+PROVINCE_WIDE_PERMISSIONS = [
+    f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+    for label in PROVINCE_WIDE_MODELS
+    for action in ("add", "change", "delete")
+]
+
 # "app_label.codename" of every permission a role carries. A permission whose
 # model does not exist yet is skipped, so later apps add their lines here and
 # call sync_roles from a migration.
@@ -26,9 +48,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "chuprong.view_village",
         "chuprong.add_village",
         "chuprong.change_village",
-        "market.view_bank",
-        "market.add_bank",
-        "market.change_bank",
+        "market.view_bank",  # to pick a vendor's bank; the directory is PROVINCE_WIDE
         "market.view_market",
         "market.add_market",
         "market.change_market",
@@ -42,8 +62,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "market.delete_paymentaccount",
         "market.view_vendorstatuschange",
         "legal_library.view_category",
-        "legal_library.add_category",
-        "legal_library.change_category",
         "legal_library.view_document",
         "legal_library.add_document",
         "legal_library.change_document",
@@ -72,8 +90,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "volunteers.change_servicegiven",
         "volunteers.delete_servicegiven",
         "trainings.view_topic",
-        "trainings.add_topic",
-        "trainings.change_topic",
         "trainings.view_trainingsession",
         "trainings.add_trainingsession",
         "trainings.change_trainingsession",
@@ -85,12 +101,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "chuprong.add_adoptionreport",
         # the audit history of their commune (read-only)
         "chuprong.view_auditentry",
-        # when the monthly report and the weekly summary run (django-celery-beat)
+        # when the monthly report and the weekly summary run (django-celery-beat): seen,
+        # not changed (the schedules are the province's: PROVINCE_WIDE)
         "django_celery_beat.view_periodictask",
-        "django_celery_beat.change_periodictask",
         "django_celery_beat.view_crontabschedule",
-        "django_celery_beat.add_crontabschedule",
-        "django_celery_beat.change_crontabschedule",
     ],
     Role.VILLAGE_SECRETARY: [
         "chuprong.view_village",

@@ -55,6 +55,24 @@ def communes_for_user(user: User) -> QuerySet[Commune]:
     return Commune.objects.filter(pk__in=villages_for_user(user).values("commune_id")).distinct()
 
 
+def users_for_user(user: User) -> QuerySet[User]:
+    """The accounts ``user`` may pick or look up (a vendor's or a volunteer's sign-in):
+    every one for a superuser; for a commune officer the accounts of their commune
+    (by commune or by village), never a superuser's; nobody's for anyone else."""
+    from django.db.models import Q
+
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        return User.objects.filter(
+            Q(commune_id=user.commune_id) | Q(village__commune_id=user.commune_id),
+            is_superuser=False,
+        )
+    return User.objects.none()
+
+
 def public_communes() -> QuerySet[Commune]:
     return Commune.objects.annotate(village_count=Count("villages")).order_by("province", "name")
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("market.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="account_login"),
+    path("accounts/email/", views.email_management_closed, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("ngon-ngu/<str:code>/", views.set_language, name="set_language"),
     path("", include("legal_library.urls")),

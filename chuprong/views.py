@@ -3,7 +3,7 @@ import sys
 from allauth.account.views import LoginView as AllauthLoginView
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils import translation
@@ -92,6 +92,13 @@ class LoginView(AllauthLoginView):
         if any(error.code == "too_many_login_attempts" for error in errors):
             response.status_code = 429
         return response
+
+
+def email_management_closed(request, *args, **kwargs):
+    """allauth's "E-mail addresses" page (add, remove, make primary) is not offered: an
+    account's address is set by the officer who makes it (``user_create``, the admin), so
+    nobody adds an address that was never verified and then resets the password with it."""
+    raise Http404
 
 
 RETRY_AFTER_SECONDS = 30

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chuprong.admin import VillageScopedAdmin
+from chuprong.admin_base import choices, shared
 from chuprong.audit_admin import AuditedAdmin
 from chuprong.models import Commune
 
@@ -13,9 +14,15 @@ from . import selectors, services
 from .forms import AddToPointsForm, DocumentAdminForm
 from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
 
+# What an officer may pick in any admin form (chuprong/admin_base.py).
+shared(Category, Document)
+choices(LibraryPoint, selectors.points_for_user)
+
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
+    """The province's categories: superusers change them (every change audited)."""
+
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -6,15 +6,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chuprong.admin import VillageScopedAdmin
+from chuprong.admin_base import choices, shared
 from chuprong.audit_admin import AuditedAdmin
 
 from . import services
 from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
-from .selectors import markets_for_user
+from .selectors import markets_for_user, vendors_for_user
+
+# What an officer may pick in any admin form (chuprong/admin_base.py).
+shared(Bank)
+choices(Market, markets_for_user)
+choices(Vendor, vendors_for_user)
 
 
 @admin.register(Bank)
-class BankAdmin(admin.ModelAdmin):
+class BankAdmin(AuditedAdmin):
+    """The province's bank directory: superusers change it (every change audited)."""
+
     list_display = ["short_name", "bin", "code", "name", "active"]
     list_filter = ["active"]
     search_fields = ["short_name", "bin", "code", "name"]

@@ -14,6 +14,11 @@ rows (``test_every_admin_model_of_officers_has_rows`` keeps that list whole).
 Every 200 that is text (HTML, JSON, CSV, JavaScript) is also read for data the
 persona may not see: a resident helped in another village, a vendor's account
 number of another vendor or village, anything of another commune.
+
+What the admin's forms offer and accept (every foreign key and many-to-many of every
+admin form and inline, raw-id labels, the autocomplete view) is the other half of
+this table: ``tests/test_admin_scoping.py`` walks ``admin.site._registry`` and posts
+another commune's record into each of them.
 """
 
 import datetime
@@ -77,6 +82,8 @@ TABLE = {
     "set_language": (To("/"),) * 8,
     # the sign-in page (the project's own view over allauth's); signed in: home
     "account_login": (200,) + (To("/"),) * 7,
+    # allauth's e-mail management is closed: addresses come from officers (user_create)
+    "account_email": (404,) * 8,
     # ---------------------------------------------------------------- market
     # vendor A's page and codes: public to whoever holds its key
     "market:vendor_page": PUBLIC,
@@ -255,6 +262,37 @@ SHOWN = {
     "admin:chuprong_auditentry_changelist": {"officer": ["Lê Thị Bưởi"]},
 }
 TEXT_TYPES = ("text/html", "application/json", "text/csv", "application/javascript")
+
+# Pages with residents' personal data (names, phones, years of birth): never kept by a
+# browser, a proxy or a shared phone (``Cache-Control: private, no-store``). Every other
+# signed-in page is private at least (chuprong.http.PrivateByDefaultMiddleware).
+PERSONAL_DATA = {
+    "volunteers:visit_new",
+    "volunteers:history",
+    "volunteers:record_list",
+    "volunteers:record_detail",
+    "volunteers:volunteer_list",
+    "volunteers:volunteer_export",
+    "volunteers:volunteer_import",
+    "trainings:skills",
+    "trainings:session_detail",
+    "trainings:sign_in_sheet",
+    "trainings:attendance_xlsx",
+    "trainings:attendance_csv",
+    "trainings:attendance_import",
+    "trainings:certificate",
+    "market:market_detail",
+    "market:market_export",
+    "market:market_import",
+    "market:vendor_posters",
+    "market:vendor_account_add",
+    "admin:chuprong_auditentry_changelist",
+    "admin:chuprong_auditentry_change",
+    "admin:volunteers_assistancerecord_changelist",
+    "admin:volunteers_assistancerecord_change",
+}
+# The same bytes for everyone, signed in or not: may be kept by shared caches.
+SAME_FOR_EVERYONE = {"legal_library:service_worker"}
 
 
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -486,6 +524,11 @@ def test_access(client, request, objects, name):
             assert response["Location"].startswith(SIGN_IN), where
         if expected != 200:
             continue
+        caching = {d.strip().split("=")[0] for d in response.get("Cache-Control", "").split(",")}
+        if name in PERSONAL_DATA:
+            assert {"private", "no-store"} <= caching, f"{where}: Cache-Control {caching}"
+        elif persona != "anonymous" and name not in SAME_FOR_EVERYONE:
+            assert caching & {"private", "no-store"}, f"{where}: Cache-Control {caching}"
         text = _text(response)
         if text is None:
             continue

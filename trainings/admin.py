@@ -4,18 +4,28 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.admin import CommuneScopedAdmin
+from chuprong.admin_base import ProjectForms, choices, shared
+from chuprong.audit_admin import AuditedAdmin
 
+from . import services
 from .models import Attendance, Topic, TrainingSession
+from .selectors import sessions_for_user
+
+# What an officer may pick in any admin form (chuprong/admin_base.py).
+shared(Topic)
+choices(TrainingSession, sessions_for_user)
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AuditedAdmin):
+    """The province's topics: superusers change them (every change audited)."""
+
     list_display = ["name", "slug", "position", "active"]
     list_editable = ["position", "active"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ProjectForms, admin.TabularInline):
     model = Attendance
     extra = 0
     fields = ["name", "volunteer", "village", "phone", "method", "checked_in_at"]
@@ -24,6 +34,11 @@ class AttendanceInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # attendance is marked on the session's page (QR, sheet, import)
+
+    def service_errors(self, request, instance, data):
+        return services.attendee_errors(
+            session=instance.session, volunteer=data.get("volunteer"), village=data.get("village")
+        )
 
 
 @admin.register(TrainingSession)
@@ -52,6 +67,14 @@ class TrainingSessionAdmin(CommuneScopedAdmin):
         "description",
         "public",
     ]
+
+    def service_errors(self, request, instance, data):
+        return services.session_errors(
+            commune=data["commune"],
+            village=data.get("village"),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+        )
 
     @admin.display(description=_("attendance page"))
     def page(self, obj):

@@ -20,6 +20,41 @@ from .models import Attendance, Topic, TrainingSession
 from .selectors import checkin_window
 
 
+def session_errors(
+    *,
+    commune: Commune,
+    village: Village | None,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+) -> dict[str, list[str]]:
+    """What is wrong with a session, by field: ``session_create`` and the admin's form."""
+    errors: dict[str, list[str]] = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = [_("The session must end after it starts.")]
+    if village is not None and village.commune_id != commune.pk:
+        errors["village"] = [_("The village is not in this commune.")]
+    return errors
+
+
+def attendee_errors(
+    *, session: TrainingSession, volunteer: Volunteer | None, village: Village | None
+) -> dict[str, list[str]]:
+    """Who may be on a session's attendance: a volunteer of its branch (its commune, and its
+    village if it has one), a village of its commune. ``attendance_add`` and the admin."""
+    errors: dict[str, list[str]] = {}
+    if volunteer is not None and (
+        volunteer.village.commune_id != session.commune_id
+        or (session.village_id and volunteer.village_id != session.village_id)
+    ):
+        errors["volunteer"] = [
+            _("%(name)s is not a volunteer of this session's branch.")
+            % {"name": volunteer.full_name}
+        ]
+    if village is not None and village.commune_id != session.commune_id:
+        errors["village"] = [_("The village is not in this commune.")]
+    return errors
+
+
 @transaction.atomic
 def session_create(
     *,
@@ -40,10 +75,9 @@ def session_create(
     public: bool = True,
     actor: User | None,
 ) -> TrainingSession:
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": _("The session must end after it starts.")})
-    if village is not None and village.commune_id != commune.pk:
-        raise ValidationError({"village": _("The village is not in this commune.")})
+    errors = session_errors(commune=commune, village=village, starts_at=starts_at, ends_at=ends_at)
+    if errors:
+        raise ValidationError(errors)
     session = TrainingSession(
         commune=commune,
         village=village,
@@ -169,13 +203,9 @@ def attendance_add(
     volunteers = list({v.pk: v for v in volunteers}.values())
     walk_ins = list(walk_ins)
     for volunteer in volunteers:
-        if volunteer.village.commune_id != session.commune_id or (
-            session.village_id and volunteer.village_id != session.village_id
-        ):
-            raise ValidationError(
-                _("%(name)s is not a volunteer of this session's branch.")
-                % {"name": volunteer.full_name}
-            )
+        errors = attendee_errors(session=session, volunteer=volunteer, village=None)
+        if errors:
+            raise ValidationError(errors["volunteer"][0])
     present = set(
         Attendance.objects.filter(session=session, volunteer__in=volunteers).values_list(
             "volunteer_id", flat=True
@@ -199,7 +229,7 @@ def attendance_add(
         name = " ".join(walk_in.name.split())
         if not name:
             raise ValidationError(_("A walk-in needs a name."))
-        if walk_in.village is not None and walk_in.village.commune_id != session.commune_id:
+        if attendee_errors(session=session, volunteer=None, village=walk_in.village):
             raise ValidationError(_("The village is not in this commune."))
         rows.append(
             Attendance(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuprong import imports
-from chuprong.http import XLSX, file_response, int_param, pdf_response, public_url
+from chuprong.http import XLSX, file_response, int_param, pdf_response, private_no_store, public_url
 from chuprong.selectors import villages_for_user
 from market import qr
 from volunteers.selectors import is_manager, volunteer_profile
@@ -34,7 +34,10 @@ def _require_manager(user) -> None:
 def calendar(request):
     """Upcoming public sessions of every commune, soonest first."""
     response = render(request, "trainings/calendar.html", {"sessions": selectors.public_calendar()})
-    patch_cache_control(response, public=True, max_age=300)
+    if request.user.is_authenticated:  # the page then carries their menu and a CSRF token
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=300)
     return response
 
 
@@ -130,6 +133,7 @@ def _detail(request, session, form, status=200):
     )
 
 
+@private_no_store
 @login_required
 @require_GET
 def session_detail(request, pk: int):
@@ -137,6 +141,7 @@ def session_detail(request, pk: int):
     return _detail(request, session, _sheet_form(request, session))
 
 
+@private_no_store
 @login_required
 @require_POST
 def attendance_sheet(request, pk: int):
@@ -165,6 +170,7 @@ def attendance_sheet(request, pk: int):
     return _detail(request, session, form, status=400)
 
 
+@private_no_store
 @login_required
 @require_POST
 def attendance_remove(request, pk: int, attendance_pk: int):
@@ -203,6 +209,7 @@ def checkin_qr(request, pk: int):
     return response
 
 
+@private_no_store
 @login_required
 @require_GET
 def skills(request):
@@ -229,6 +236,7 @@ def skills(request):
     )
 
 
+@private_no_store
 @login_required
 @require_GET
 def sign_in_sheet(request, pk: int):
@@ -238,6 +246,7 @@ def sign_in_sheet(request, pk: int):
     return pdf_response(content, f"danh-sach-diem-danh-{session.pk}.pdf")
 
 
+@private_no_store
 @login_required
 @require_GET
 def attendance_export(request, pk: int, fmt: str):
@@ -250,6 +259,7 @@ def attendance_export(request, pk: int, fmt: str):
     return file_response(content, f"diem-danh-{session.pk}.csv", "text/csv; charset=utf-8")
 
 
+@private_no_store
 @login_required
 @require_GET
 def certificate(request, pk: int):
@@ -262,6 +272,7 @@ def certificate(request, pk: int):
     return pdf_response(content, f"giay-chung-nhan-{attendance.pk}.pdf")
 
 
+@private_no_store
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_import(request, pk: int):

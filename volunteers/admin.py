@@ -2,10 +2,17 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.admin import CommuneScopedAdmin, VillageScopedAdmin
+from chuprong.admin_base import choices
 from chuprong.audit_admin import AuditedAdmin
-from chuprong.selectors import villages_for_user
 
+from . import services
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
+from .selectors import campaigns_for_user, records_for_user, volunteers_for_user
+
+# What an officer may pick in any admin form (chuprong/admin_base.py).
+choices(Volunteer, volunteers_for_user)
+choices(Campaign, campaigns_for_user)
+choices(AssistanceRecord, records_for_user)
 
 
 @admin.register(Volunteer)
@@ -34,6 +41,14 @@ class CampaignAdmin(CommuneScopedAdmin):
     search_fields = ["name"]
     filter_horizontal = ["villages"]
     date_hierarchy = "starts_on"
+
+    def service_errors(self, request, instance, data):
+        return services.campaign_errors(
+            commune=data["commune"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            villages=data.get("villages", ()),
+        )
 
 
 class ServiceGivenInline(admin.TabularInline):
@@ -77,9 +92,16 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "volunteers" and not request.user.is_superuser:
-            kwargs["queryset"] = Volunteer.objects.filter(
-                village__in=villages_for_user(request.user)
-            ).select_related("village")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    def service_errors(self, request, instance, data):
+        """The checks of a visit logged on the field page (services.assistance_record)."""
+        return services.assistance_record_errors(
+            helped_on=data["helped_on"],
+            village=data["village"],
+            volunteers=data.get("volunteers", ()),
+            campaign=data.get("campaign"),
+            resident_name=data.get("resident_name", ""),
+            resident_birth_year=data.get("resident_birth_year"),
+            resident_phone=data.get("resident_phone", ""),
+            notes=data.get("notes", ""),
+            vendor=instance.vendor,  # read-only here
+        )

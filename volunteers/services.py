@@ -76,8 +76,12 @@ def campaign_create(
     villages: Iterable[Village] = (),
     actor: User | None,
 ) -> Campaign:
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The last day is before the first day.")})
+    villages = list(villages)
+    errors = campaign_errors(
+        commune=commune, starts_on=starts_on, ends_on=ends_on, villages=villages
+    )
+    if errors:
+        raise ValidationError(errors)
     campaign = Campaign(
         commune=commune,
         name=name.strip(),
@@ -88,12 +92,25 @@ def campaign_create(
     )
     campaign.full_clean()
     campaign.save()
-    villages = list(villages)
-    if any(v.commune_id != commune.pk for v in villages):
-        raise ValidationError({"villages": _("Every village must be in the campaign's commune.")})
     campaign.villages.set(villages)
     audit_log(actor=actor, obj=campaign, action="add")
     return campaign
+
+
+def campaign_errors(
+    *,
+    commune: Commune,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    villages: Iterable[Village],
+) -> dict[str, list[str]]:
+    """What is wrong with a campaign, by field: ``campaign_create`` and the admin's form."""
+    errors: dict[str, list[str]] = {}
+    if ends_on < starts_on:
+        errors["ends_on"] = [_("The last day is before the first day.")]
+    if any(v.commune_id != commune.pk for v in villages):
+        errors["villages"] = [_("Every village must be in the campaign's commune.")]
+    return errors
 
 
 def _check_record(
@@ -101,7 +118,7 @@ def _check_record(
     helped_on: datetime.date,
     village: Village,
     volunteers: list[Volunteer],
-    services: Mapping[str, str],
+    services: Mapping[str, str] | None,
     campaign: Campaign | None,
     resident_name: str,
     resident_birth_year: int | None,
@@ -114,9 +131,9 @@ def _check_record(
         errors.setdefault(field, []).append(message)
 
     today = timezone.localdate()
-    if not services:
+    if services is not None and not services:
         add("services", _("Tick at least one service the resident was helped with."))
-    for service, outcome in services.items():
+    for service, outcome in (services or {}).items():
         if service not in Service.values or outcome not in Outcome.values:
             add("services", _("Unknown service or outcome."))
             break
@@ -155,6 +172,40 @@ def _check_record(
             add(field, _("Do not write identity-card numbers: the program never keeps them."))
     if vendor is not None and vendor.market.village.commune_id != village.commune_id:
         add("vendor", _("This vendor sells at a market of another commune."))
+    return errors
+
+
+def assistance_record_errors(
+    *,
+    helped_on: datetime.date,
+    village: Village,
+    volunteers: Iterable[Volunteer],
+    campaign: Campaign | None,
+    resident_name: str,
+    resident_birth_year: int | None,
+    resident_phone: str,
+    notes: str,
+    vendor: Vendor | None,
+) -> dict[str, list[str]]:
+    """The checks of ``assistance_record``, by field, for a record corrected elsewhere (the
+    admin): the volunteers and vendor of the commune, the village covered by the campaign,
+    the date inside it, no identity numbers. Its services are checked by their own forms."""
+    errors = _check_record(
+        helped_on=helped_on,
+        village=village,
+        volunteers=list(volunteers),
+        services=None,
+        campaign=campaign,
+        resident_name=resident_name,
+        resident_birth_year=resident_birth_year,
+        notes=notes,
+        vendor=vendor,
+    )
+    try:
+        clean_phone(resident_phone, "resident_phone")
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
     return errors
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chuprong import imports
-from chuprong.http import XLSX, file_response, int_param
+from chuprong.http import XLSX, file_response, int_param, private_no_store
 from chuprong.selectors import villages_for_user
 from trainings.selectors import my_attendances
 
@@ -81,6 +81,7 @@ def _visit_form(request) -> VisitForm:
     )
 
 
+@private_no_store
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request):
@@ -121,6 +122,7 @@ def visit_new(request):
     )
 
 
+@private_no_store
 @login_required
 @require_GET
 def my_history(request):
@@ -129,6 +131,7 @@ def my_history(request):
     return render(request, "volunteers/history.html", {"page": page})
 
 
+@private_no_store
 @login_required
 @require_GET
 def record_list(request):
@@ -161,6 +164,7 @@ def record_list(request):
     )
 
 
+@private_no_store
 @login_required
 @require_GET
 def record_detail(request, pk: int):
@@ -191,6 +195,7 @@ def campaign_detail(request, pk: int):
     )
 
 
+@private_no_store
 @login_required
 @require_GET
 def volunteer_list(request):
@@ -207,6 +212,7 @@ def volunteer_list(request):
     )
 
 
+@private_no_store
 @login_required
 @require_GET
 def volunteer_export(request):
@@ -218,6 +224,7 @@ def volunteer_export(request):
     return file_response(content, "doan-vien.xlsx", XLSX)
 
 
+@private_no_store
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteer_import(request):

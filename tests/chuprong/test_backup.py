@@ -313,6 +313,25 @@ def test_a_backup_restores_every_row_and_every_file_into_an_empty_database(
     assert _target_tables(target) == live
 
 
+def test_the_archive_and_its_folder_are_readable_by_their_owner_only(data, tmp_path):
+    """An archive holds session keys and password hashes: 0600 in a 0700 folder, even
+    with a permissive umask and a folder that was open before."""
+    import stat
+
+    opened = tmp_path / "open-before"
+    opened.mkdir(mode=0o755)
+    os.chmod(opened, 0o755)  # noqa: S103 (a folder that was open before)
+    umask = os.umask(0o002)
+    try:
+        for directory in (tmp_path / "new" / "backups", opened):
+            call_command("backup", output_dir=str(directory), stdout=io.StringIO())
+            (archive,) = directory.glob("chuprong-*.tar.gz")
+            assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+            assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    finally:
+        os.umask(umask)
+
+
 @pytest.mark.parametrize("where", ["start", "middle", "end"])
 def test_a_damaged_archive_is_refused_and_nothing_changes(data, tmp_path, settings, where):
     archive = _backup(tmp_path)

@@ -251,7 +251,7 @@ def services_weekly(today):
     return campaigns_weekly_summary(today=today)
 
 
-def test_schedules_officers_can_edit_are_in_the_database(officer):
+def test_schedules_officers_see_are_in_the_database(officer):
     from django_celery_beat.models import PeriodicTask
 
     from chuprong.celery import app
@@ -267,7 +267,8 @@ def test_schedules_officers_can_edit_are_in_the_database(officer):
     )
     weekly = PeriodicTask.objects.get(task="volunteers.weekly_campaign_summary")
     assert (weekly.crontab.day_of_week, weekly.crontab.hour) == ("1", "7")
-    assert officer.has_perm("django_celery_beat.change_periodictask")
+    assert officer.has_perm("django_celery_beat.view_periodictask")
+    assert not officer.has_perm("django_celery_beat.change_periodictask")  # the province's
     assert "chuprong.sweep_reports" in {e["task"] for e in app.conf.beat_schedule.values()}
 
 

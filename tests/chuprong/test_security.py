@@ -376,6 +376,22 @@ def test_failed_sign_ins_to_one_account_are_limited_from_any_address(client, off
     assert _fail(client, "someone-else", address="198.51.100.99").status_code == 200
 
 
+def test_an_accounts_budget_is_the_same_however_its_name_is_typed(client, officer):
+    """The limit is keyed on the account, not on the typed text: its username in any case
+    or spacing, its e-mail address and its phone number share the 5 failures."""
+    officer.phone = "0905123456"
+    officer.save(update_fields=["phone"])
+    spellings = ["CanBo", " canbo ", "canbo@example.invalid", "0905123456", "+84 905 123 456"]
+    for n, login in enumerate(spellings):
+        assert _fail(client, login, address=f"198.51.100.{n}").status_code == 200, login
+    assert _fail(client, "CANBO", address="198.51.100.99").status_code == 429
+    right = {"login": "canbo", "password": "mat-khau-thu-nghiem-2026"}
+    assert client.post("/accounts/login/", right, REMOTE_ADDR="198.51.100.98").status_code == 429
+    # another account, and a name that is nobody's, keep budgets of their own
+    assert _fail(client, "someone-else", address="198.51.100.99").status_code == 200
+    assert _fail(client, "canbo2", address="198.51.100.99").status_code == 200
+
+
 def test_the_counter_lives_in_the_configured_cache(client):
     for n in range(10):
         _fail(client, f"nguoi-{n}")
@@ -405,7 +421,15 @@ def test_with_redis_the_counter_is_a_redis_key_every_web_host_sees(client, run_d
         " REMOTE_ADDR='203.0.113.77')\n"
         "print(r.status_code)\n"
     )
-    result = run_django(code, {"DJANGO_SETTINGS_MODULE": "tests.settings"})
+    # It reads the test database: the sign-in looks up which account a name means.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("another process shares the test database on PostgreSQL only")
+    db = connection.settings_dict
+    who = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    url = f"postgres://{who}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    result = run_django(code, {"DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": url})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "429"
 
@@ -604,3 +628,25 @@ def test_a_name_in_an_imported_list_is_shown_escaped_in_the_preview(client, vill
     response = client.post(f"/cho/{market.pk}/nhap/", {"file": upload})
     _assert_escaped(response)
     assert [row.values["full_name"] for row in response.context["rows"]] == [XSS]
+
+
+# ------------------------------------------------------------------------ e-mail addresses
+
+
+def test_nobody_adds_an_email_address_to_use_for_a_password_reset(client, volunteer):
+    """Addresses are set by officers; one added by whoever holds a session would open the
+    account to its owner later (a password reset), so adding is not offered at all."""
+    from allauth.account.models import EmailAddress
+    from django.core import mail
+
+    client.force_login(volunteer)
+    assert client.get("/accounts/email/").status_code == 404
+    added = client.post("/accounts/email/", {"email": "ke-la@example.invalid", "action_add": ""})
+    assert added.status_code == 404
+    assert not EmailAddress.objects.filter(email="ke-la@example.invalid").exists()
+    client.logout()
+    client.post("/accounts/password/reset/", {"email": "ke-la@example.invalid"})
+    assert mail.outbox == []
+    # the address the officer set still resets the password
+    client.post("/accounts/password/reset/", {"email": volunteer.email})
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [volunteer.email]
