@@ -1,8 +1,16 @@
+from cron_descriptor import (
+    FormatException,
+    MissingFieldException,
+    Options,
+    WrongArgumentException,
+    get_description,
+)
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import (
@@ -207,10 +215,51 @@ def _audited_bulk_action(name: str):
     return admin.action(description=base.short_description)(action)
 
 
+def crontab_in_words(crontab: CrontabSchedule | None) -> str:
+    """A schedule in the interface's language, 24-hour clock ("Tại 06:00, vào ngày 1 của
+    mỗi tháng"): django-celery-beat's ``human_readable`` is always English."""
+    if crontab is None:
+        return ""
+    options = Options()
+    options.locale_code = "vi_VN" if get_language() == "vi" else "en_US"
+    options.use_24hour_time_format = True
+    expression = " ".join(
+        [
+            crontab.minute,
+            crontab.hour,
+            crontab.day_of_month,
+            crontab.month_of_year,
+            crontab.day_of_week,
+        ]
+    )
+    try:
+        words = get_description(expression, options)
+    except (FormatException, MissingFieldException, WrongArgumentException):
+        return expression
+    return f"{words} ({crontab.timezone})"
+
+
 class PeriodicTaskAdmin(AuditedAdmin, beat_admin.PeriodicTaskAdmin):
     enable_tasks = _audited_bulk_action("enable_tasks")
     disable_tasks = _audited_bulk_action("disable_tasks")
     toggle_tasks = _audited_bulk_action("toggle_tasks")
+
+    @admin.display(description=_("Schedule"))
+    def scheduler(self, obj: PeriodicTask) -> str:
+        return crontab_in_words(obj.crontab) if obj.crontab_id else str(obj.scheduler)
+
+    list_display = ("name", "enabled", "scheduler", "start_time", "last_run_at", "one_off")
+
+    @admin.display(description=_("Schedule in words"))
+    def crontab_translation(self, obj: PeriodicTask) -> str:
+        return crontab_in_words(obj.crontab)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The words the form shows under the chosen crontab (static/js/periodic-task.js).
+        context["readable_crontabs"] = {
+            crontab.pk: crontab_in_words(crontab) for crontab in CrontabSchedule.objects.all()
+        }
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class ClockedScheduleAdmin(AuditedAdmin, beat_admin.ClockedScheduleAdmin):
@@ -218,7 +267,21 @@ class ClockedScheduleAdmin(AuditedAdmin, beat_admin.ClockedScheduleAdmin):
 
 
 class CrontabScheduleAdmin(AuditedAdmin, beat_admin.CrontabScheduleAdmin):
-    pass
+    list_display = ("__str__", "in_words")
+    fields = (
+        "in_words",
+        "minute",
+        "hour",
+        "day_of_month",
+        "month_of_year",
+        "day_of_week",
+        "timezone",
+    )
+    readonly_fields = ("in_words",)
+
+    @admin.display(description=_("Schedule in words"))
+    def in_words(self, obj: CrontabSchedule) -> str:
+        return crontab_in_words(obj)
 
 
 class SolarScheduleAdmin(AuditedAdmin, beat_admin.SolarScheduleAdmin):

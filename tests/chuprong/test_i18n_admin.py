@@ -213,3 +213,27 @@ def test_the_search_icon_is_named_in_vietnamese(client, officer):
     client.force_login(officer)
     page = client.get(reverse("admin:volunteers_campaign_changelist")).content.decode()
     assert 'alt="Search"' not in page and 'alt="Tìm' in page
+
+
+@pytest.mark.django_db
+def test_schedules_are_said_in_vietnamese(client, officer):
+    """django-celery-beat describes a crontab in English ("At 06:00 AM, on day 1 of the
+    month") whatever the language; the project's admin says it in the officer's."""
+    from django_celery_beat.models import PeriodicTask
+
+    client.force_login(officer)
+    monthly = PeriodicTask.objects.get(task="chuprong.monthly_reports")
+    pages = [
+        client.get(reverse("admin:django_celery_beat_crontabschedule_changelist")),
+        client.get(reverse("admin:django_celery_beat_periodictask_changelist")),
+        client.get(reverse("admin:django_celery_beat_periodictask_change", args=[monthly.pk])),
+        client.get(
+            reverse("admin:django_celery_beat_crontabschedule_change", args=[monthly.crontab_id])
+        ),
+    ]
+    for page in pages:
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "Tại 06:00, vào ngày 1 của mỗi tháng" in text
+        assert "At 06:00" not in text and "on day 1 of the month" not in text
+        assert "Human readable" not in text and ">Scheduler<" not in text
