@@ -19,8 +19,22 @@ shared(Category, Document)
 choices(LibraryPoint, selectors.points_for_user)
 
 
+class DeletesStaleCachedPages:
+    """Deleting records that public pages show makes every cached library page stale, so
+    no page still shows or links to them (the page cache is keyed on the library's
+    version)."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.pages_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.pages_changed()
+
+
 @admin.register(Category)
-class CategoryAdmin(AuditedAdmin):
+class CategoryAdmin(DeletesStaleCachedPages, AuditedAdmin):
     """The province's categories: superusers change them (every change audited)."""
 
     list_display = ["name", "slug", "position"]
@@ -39,7 +53,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(AuditedAdmin):
+class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
     form = DocumentAdminForm
     audit_saves = False  # document_save records
     list_display = ["title", "number", "doc_type", "status", "published", "updated_at", "preview"]
@@ -145,7 +159,7 @@ class PointDocumentInline(admin.TabularInline):
 
 
 @admin.register(LibraryPoint)
-class LibraryPointAdmin(AuditedAdmin, VillageScopedAdmin):
+class LibraryPointAdmin(DeletesStaleCachedPages, AuditedAdmin, VillageScopedAdmin):
     audit_rows = {"entries": ("point", "document")}  # the point and its documents, recorded here
     list_display = ["name", "code", "village", "place", "active", "shows_all", "links"]
     list_filter = ["active", ("village", admin.RelatedOnlyFieldListFilter)]

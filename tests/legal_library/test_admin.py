@@ -101,3 +101,61 @@ def test_markdown_too_complex_to_render_is_refused_in_vietnamese(client, officer
     assert response.status_code == 200
     assert "quá phức tạp" in " ".join(response.context["adminform"].form.errors["body"])
     assert not Document.objects.exists()
+
+
+def test_deleting_points_in_the_admin_makes_cached_pages_stale(
+    admin_client, village_a, django_capture_on_commit_callbacks
+):
+    """A deleted point must vanish from every cached library page at once (the page
+    cache is keyed on the library's version), by one delete or by the bulk action."""
+    from django.core.cache import cache
+
+    from legal_library import services
+    from legal_library.models import LibraryPoint
+
+    points = [
+        services.point_create(village=village_a, name=f"Tủ sách {n}", code=code, actor=None)
+        for n, code in enumerate(["T03", "T03-2", "T03-3"])
+    ]
+    client = admin_client  # deleting a point is a superuser's (officers have no delete)
+
+    def version():
+        return cache.get(services.VERSION_KEY, 1)
+
+    before = version()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/legal_library/librarypoint/{points[0].pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not LibraryPoint.objects.filter(pk=points[0].pk).exists()
+    assert version() > before
+
+    before = version()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/legal_library/librarypoint/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [p.pk for p in points[1:]],
+                "post": "yes",
+            },
+        )
+    assert not LibraryPoint.objects.exists()
+    assert version() > before
+
+
+def test_deleting_a_document_in_the_admin_takes_its_cached_page_away(
+    client, admin_client, point_a, law, django_capture_on_commit_callbacks
+):
+    from tests.legal_library.test_pages import get
+
+    assert get(client, f"/van-ban/{law.slug}/").status_code == 200  # now cached
+    assert "Luật Hôn nhân" in get(client, "/l/T03/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/legal_library/document/{law.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert get(client, f"/van-ban/{law.slug}/").status_code == 404
+    assert "Luật Hôn nhân" not in get(client, "/l/T03/").content.decode()
