@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +127,14 @@ class VendorAdmin(AuditedAdmin, VillageScopedAdmin):
         services.after_accounts_changed(
             vendor=form.instance, actor=request.user, accounts_before=before
         )
+
+    def delete_model(self, request, obj):
+        services.vendor_delete(vendor=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for vendor in queryset:
+                services.vendor_delete(vendor=vendor, actor=request.user)
 
     @admin.action(description=_("Make new page links (the old links stop working)"))
     def reissue_links(self, request, queryset):

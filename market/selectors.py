@@ -81,8 +81,9 @@ def vendor_accounts(vendor: Vendor) -> list[PaymentAccount]:
 
 
 def account_for_token(token: str, account_id: int | None) -> PaymentAccount | None:
-    """One account of the vendor with that key (the primary one without an id), 1 query."""
-    accounts = PaymentAccount.objects.select_related("bank").filter(vendor__token=token)
+    """One account of the vendor with that key (the primary one without an id), with its
+    bank and vendor, 1 query."""
+    accounts = PaymentAccount.objects.select_related("bank", "vendor").filter(vendor__token=token)
     if account_id is None:
         return accounts.order_by("-is_primary", "created_at").first()
     return accounts.filter(pk=account_id).first()

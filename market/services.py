@@ -40,11 +40,20 @@ class AccountData:
 
 
 def _forget_images(vendor: Vendor, token: str | None = None) -> None:
-    """After a change of the vendor's codes: drop their images, move the page's cache key."""
+    """After a change of the vendor's codes: move its ``updated_at`` (the page's cache key
+    and the images' stamp), and once committed tell the image cache (``qr.forget``)."""
     Vendor.objects.filter(pk=vendor.pk).update(updated_at=timezone.now())
-    keys = ["primary", *(str(pk) for pk in vendor.accounts.values_list("pk", flat=True))]
-    old = token or vendor.token
-    transaction.on_commit(lambda: qr.forget(old, keys))
+    _forget_images_on_commit(token or vendor.token)
+
+
+def _forget_images_on_commit(token: str) -> None:
+    def forget() -> None:
+        # read after the commit: the stamp the database now has, or none for a key
+        # that opens nothing any more (reissued, or the vendor deleted)
+        updated = Vendor.objects.filter(token=token).values_list("updated_at", flat=True).first()
+        qr.forget(token, None if updated is None else qr.stamp_of(updated))
+
+    transaction.on_commit(forget)
 
 
 def _record_status(vendor: Vendor, status: str, actor: User | None, at) -> None:
@@ -162,6 +171,18 @@ def vendor_reissue_token(*, vendor: Vendor, actor: User | None) -> Vendor:
     _forget_images(vendor, old)
     audit.record(actor=actor, obj=vendor, before=before)
     return vendor
+
+
+@transaction.atomic
+def vendor_delete(*, vendor: Vendor, actor: User | None) -> None:
+    """Delete a vendor and its accounts (kept in the audit history); its page and its
+    images stop answering once committed, in every process."""
+    audit.record_delete(actor=actor, obj=vendor)
+    for account in vendor.accounts.select_related("bank").order_by("pk"):
+        audit.record_delete(actor=actor, obj=account)
+    token = vendor.token
+    vendor.delete()
+    _forget_images_on_commit(token)
 
 
 def validate_account_data(data: AccountData) -> tuple[str, str]:

@@ -103,8 +103,8 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
     amount = request.GET.get("amount")
     purpose = request.GET.get("purpose", "")
     dynamic = amount is not None
-    key = qr.cache_key(token, str(account_id or "primary"), fmt)
-    image = None if dynamic else qr.cached(key)
+    which = str(account_id or "primary")
+    image = None if dynamic else qr.cached(token, which, fmt)
     if image is None:
         account = selectors.account_for_token(token, account_id)
         if account is None:
@@ -117,7 +117,7 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
             return HttpResponseBadRequest(vietqr_error_message(exc), content_type="text/plain")
         image = qr.render(payload, fmt)
         if not dynamic:
-            qr.store(key, image)
+            qr.store(token, which, fmt, image, stamp=qr.stamp_of(account.vendor.updated_at))
     if request.headers.get("If-None-Match") == image.etag:
         response = HttpResponseNotModified()
     else:
