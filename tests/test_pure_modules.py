@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
         "chuprong.text",
         "chuprong.charts",
         "market.vietqr",
+        "market.banking",
         "legal_library.rendering",
         "legal_library.pdfcheck",
     ],
