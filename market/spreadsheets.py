@@ -165,24 +165,22 @@ def check_rows(rows: list[Row], market: Market, *, user: User | None = None) -> 
         if any(v[k] for k in ACCOUNT_KEYS):
             checked = _check_account(row, banks)
             if checked:
-                bank, number = checked
-                key = (bank.bin, number.upper())
-                if key in seen_accounts:
-                    row.errors.append(
-                        _("This account is also on row %(row)s.") % {"row": seen_accounts[key]}
-                    )
-                seen_accounts.setdefault(key, row.number)
-                accounts.append((row, vendor, bank, number))
+                accounts.append((row, vendor, *checked))
         if v["village"] and fold(v["village"]) in villages:
             v["village"] = villages[fold(v["village"])].code
         v["status"] = _status(v["status"]) or v["status"]
     holders = selectors.account_holders([(b.bin, n) for _r, _v, b, n in accounts], user=user)
     for row, vendor, bank, number in accounts:
-        others = [
-            h
-            for h in holders.get((bank.bin, number.upper()), [])
-            if vendor is None or h.vendor_id != vendor.pk
-        ]
+        key = (bank.bin, number.upper())
+        held = holders.get(key, [])
+        if vendor is not None and any(h.vendor_id == vendor.pk for h in held):
+            continue  # the vendor has it already (shared, maybe, with a reason): nothing to add
+        if key in seen_accounts:
+            row.errors.append(
+                _("This account is also on row %(row)s.") % {"row": seen_accounts[key]}
+            )
+        seen_accounts.setdefault(key, row.number)
+        others = [h for h in held if vendor is None or h.vendor_id != vendor.pk]
         if others:
             row.errors.append(
                 services.held_elsewhere_message(others[0], commune_id=market.village.commune_id)

@@ -47,6 +47,23 @@ def test_the_export_imported_again_changes_nothing(market_a, vendor_a, officer):
     assert AuditEntry.objects.count() == entries
 
 
+def test_an_account_shared_with_a_reason_does_not_stop_the_export_coming_back(
+    market_a, vendor_a, vcb, officer
+):
+    """Two vendors an officer let share one account: both already hold it."""
+    husband = services.vendor_register(
+        market=market_a, full_name="Trần Văn Bưởi", stall="A13", actor=None
+    )
+    services.account_add(
+        vendor=husband,
+        data=AccountData(bank=vcb, account_number="1023456789", holder_name="Lê Thị Bưởi"),
+        actor=officer,
+        override_reason="Vợ chồng bán chung một quầy đôi",
+    )
+    _rows, result = _import(market_a, _export(market_a), officer)
+    assert (result.created, result.accounts) == (0, 0)
+
+
 def test_a_vendor_deleted_then_imported_from_the_export_has_both_accounts_back(
     market_a, vendor_a, officer
 ):
