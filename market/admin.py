@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,7 @@ from chuprong.admin import VillageScopedAdmin
 from chuprong.admin_base import choices, shared
 from chuprong.audit_admin import AuditedAdmin
 
-from . import services
+from . import banking, services
 from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
 from .selectors import markets_for_user, vendors_for_user
 
@@ -43,6 +45,18 @@ class MarketAdmin(VillageScopedAdmin):
 
 
 class PaymentAccountForm(forms.ModelForm):
+    # longer than the stored 19: spaces, dashes and dots are dropped (clean_account_number)
+    account_number = forms.CharField(label=_("account or card number"), max_length=40)
+    override_reason = forms.CharField(
+        label=_("Reason for a shared account"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Only when another vendor already holds this account: why it is this "
+            "vendor's too (kept in the vendor's history)."
+        ),
+    )
+
     class Meta:
         model = PaymentAccount
         fields = [
@@ -52,10 +66,48 @@ class PaymentAccountForm(forms.ModelForm):
             "label",
             "is_primary",
             "holder_confirmed",
+            "override_reason",
         ]
+
+    def __init__(self, *args, actor=None, vendor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor, self.vendor = actor, vendor
+
+    def clean_account_number(self) -> str:
+        return banking.clean_account_number(self.cleaned_data["account_number"])
 
     def clean_holder_name(self) -> str:
         return services.bank_style_name(self.cleaned_data["holder_name"])
+
+    def clean(self):
+        """An account another vendor holds is refused here, where the officer sees it,
+        unless a reason is given (``services.check_account_holder``, which
+        ``after_accounts_changed`` runs again on save)."""
+        data = super().clean()
+        bank, number = data.get("bank"), data.get("account_number")
+        new_or_moved = self.instance.pk is None or {"bank", "account_number"} & set(
+            self.changed_data
+        )
+        vendor = self.vendor
+        if (
+            bank
+            and number
+            and new_or_moved
+            and not data.get("DELETE")
+            and vendor is not None
+            and vendor.market_id
+        ):
+            try:
+                services.check_account_holder(
+                    vendor=vendor,
+                    bank=bank,
+                    account_number=number,
+                    actor=self.actor,
+                    override_reason=data.get("override_reason", ""),
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
 
 
 class PaymentAccountInline(admin.TabularInline):
@@ -128,12 +180,33 @@ class VendorAdmin(AuditedAdmin, VillageScopedAdmin):
             actor=request.user,
         )
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, PaymentAccountInline):
+            kwargs["form_kwargs"] = {"actor": request.user, "vendor": obj}
+        return kwargs
+
     def save_related(self, request, form, formsets, change):
         before = services.accounts_snapshot(vendor=form.instance)
         super().save_related(request, form, formsets, change)
+        reasons = {
+            account_form.instance.pk: account_form.cleaned_data.get("override_reason", "")
+            for formset in formsets
+            if formset.model is PaymentAccount
+            for account_form in formset.forms
+            if account_form.instance.pk and account_form.cleaned_data
+        }
         services.after_accounts_changed(
-            vendor=form.instance, actor=request.user, accounts_before=before
+            vendor=form.instance, actor=request.user, accounts_before=before, reasons=reasons
         )
+
+    def delete_model(self, request, obj):
+        services.vendor_delete(vendor=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for vendor in queryset:
+                services.vendor_delete(vendor=vendor, actor=request.user)
 
     @admin.action(description=_("Make new page links (the old links stop working)"))
     def reissue_links(self, request, queryset):

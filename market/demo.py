@@ -1,6 +1,11 @@
 """Demo markets and vendors for the embedded default (idempotent: matched by market name and stall).
 
-Account numbers are made up; they build valid VietQR codes but belong to nobody.
+The account numbers are fictional on purpose. They must never be a public
+example's (shared/VIETQR.md's reference payloads, a bank's sample code, a
+README example): such a number may be a real person's account, and a printed
+demo poster would send them money. Every demo number starts with six zeros,
+which no bank or wallet issues (wallet accounts are phone numbers, and no phone
+number starts 000); they still make valid VietQR codes. A test holds this.
 """
 
 from django.db import transaction
@@ -14,21 +19,23 @@ MARKETS = [
     ("T01", "Trung tâm thương mại xã Chư Prông", "Đường Hùng Vương, Thôn 1"),
     ("T03", "Chợ tạm Thôn 3", "Sân văn hóa Thôn 3"),
 ]
+# What every demo account number looks like (see above): six zeros, then digits.
+FICTIONAL_ACCOUNT = r"000000\d{4}"
 # market index, stall, name, goods, status, [(bin, account, label)]
 VENDORS = [
-    (0, "A01", "Nguyễn Thị Hồng", "Rau củ quả", "cashless", [("970436", "1023456789", "")]),
+    (0, "A01", "Nguyễn Thị Hồng", "Rau củ quả", "cashless", [("970436", "0000001001", "")]),
     (
         0,
         "A02",
         "Rơ Mah H'Bia",
         "Cà phê, hồ tiêu",
         "cashless",
-        [("970405", "5300205123456", ""), ("971025", "0912345678", "MoMo")],
+        [("970405", "0000002001", ""), ("971025", "0000002002", "MoMo")],
     ),
-    (0, "A03", "Trần Văn Đức", "Thịt heo", "onboarding", [("970422", "0352350917", "")]),
+    (0, "A03", "Trần Văn Đức", "Thịt heo", "onboarding", [("970422", "0000003001", "")]),
     (0, "B01", "Kpă Thị Lan", "Vải thổ cẩm", "not_yet", []),
-    (1, "01", "Lê Thị Bưởi", "Trái cây", "cashless", [("970415", "0011001932418", "")]),
-    (1, "02", "Đặng Văn Ước", "Cá đồng", "cashless", [("970418", "V3CASLRPR13MT76", "")]),
+    (1, "01", "Lê Thị Bưởi", "Trái cây", "cashless", [("970415", "0000004001", "")]),
+    (1, "02", "Đặng Văn Ước", "Cá đồng", "cashless", [("970418", "0000005001", "")]),
     (1, "03", "Siu Thị Nga", "Bánh, kẹo", "onboarding", []),
 ]
 

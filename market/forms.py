@@ -1,10 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chuprong.forms import SpreadsheetForm
 
 from . import vietqr
 from .models import Bank
+from .services import HELD_ELSEWHERE
 from .vietqr_messages import vietqr_error_message
 
 
@@ -71,6 +73,30 @@ class AccountForm(forms.Form):
     holder_confirmed = forms.BooleanField(
         label=_("I have confirmed the holder name with the vendor"), required=False
     )
+    override_reason = forms.CharField(
+        label=_("Reason for a shared account"),
+        max_length=150,
+        required=False,
+        widget=forms.HiddenInput,  # offered once the account turns out to be another's
+        help_text=_(
+            "Only when another vendor already holds this account: why it is this "
+            "vendor's too (kept in the vendor's history)."
+        ),
+    )
+
+    NOT_DATA = ("photo", "override_reason")  # fields that are not the account's
+
+    def add_service_errors(self, exc: ValidationError, *, may_confirm: bool) -> None:
+        """Show a service's ValidationError on its fields; an account another vendor
+        holds brings out the reason box for those who may confirm it."""
+        shared = "override_reason" in exc.error_dict or any(
+            e.code == HELD_ELSEWHERE for e in exc.error_dict.get("account_number", [])
+        )
+        if shared and may_confirm:
+            self.fields["override_reason"].widget = forms.Textarea(attrs={"rows": 2})
+        for field, errors in exc.error_dict.items():
+            visible = field in self.fields and (field != "override_reason" or may_confirm)
+            self.add_error(field if visible else None, errors)
 
 
 class ImportForm(SpreadsheetForm):

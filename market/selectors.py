@@ -1,14 +1,19 @@
 """Reads of the cashless market: who sees which market and vendor, adoption figures."""
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Upper
 from django.http import Http404
 
 from chuprong.models import User
 from chuprong.selectors import villages_for_user
+from chuprong.text import fold
 
-from .models import Market, PaymentAccount, Vendor
+from . import banking
+from .models import Bank, Market, PaymentAccount, Vendor
 from .posters import Poster
 
 
@@ -81,11 +86,108 @@ def vendor_accounts(vendor: Vendor) -> list[PaymentAccount]:
 
 
 def account_for_token(token: str, account_id: int | None) -> PaymentAccount | None:
-    """One account of the vendor with that key (the primary one without an id), 1 query."""
-    accounts = PaymentAccount.objects.select_related("bank").filter(vendor__token=token)
+    """One account of the vendor with that key (the primary one without an id), with its
+    bank and vendor, 1 query."""
+    accounts = PaymentAccount.objects.select_related("bank", "vendor").filter(vendor__token=token)
     if account_id is None:
         return accounts.order_by("-is_primary", "created_at").first()
     return accounts.filter(pk=account_id).first()
+
+
+# ------------------------------------------------------------------ banks and accounts
+
+
+@dataclass
+class BankIndex:
+    """The active banks by BIN and by every name they go by (``banking.bank_keys``)."""
+
+    by_bin: dict[str, Bank] = field(default_factory=dict)
+    by_name: dict[str, list[Bank]] = field(default_factory=lambda: defaultdict(list))
+
+    def resolve(self, text: str) -> list[Bank]:
+        """The banks ``text`` may mean (``banking.resolve_bank``): one, several or none."""
+        return banking.resolve_bank(text, by_bin=self.by_bin, by_name=self.by_name)
+
+
+def bank_index() -> BankIndex:
+    """Every active bank, to be found by BIN, code, short or full name, in any case and
+    with or without diacritics: "970436", "VCB", "vietcombank", "Ngân hàng TMCP Ngoại
+    thương Việt Nam" and "Vietcombank (970436)" all find Vietcombank (1 query)."""
+    index = BankIndex()
+    for bank in Bank.objects.filter(active=True).order_by("bin"):
+        index.by_bin[bank.bin] = bank
+        for key in banking.bank_keys(code=bank.code, short_name=bank.short_name, name=bank.name):
+            if bank not in index.by_name[key]:
+                index.by_name[key].append(bank)
+    return index
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A vendor who holds an account, and whether the asking user may see them."""
+
+    vendor_id: int
+    vendor_name: str
+    market_name: str
+    commune_id: int
+    visible: bool
+
+
+def account_holders(
+    pairs: Iterable[tuple[str, str]], *, user: User | None
+) -> dict[tuple[str, str], list[Holder]]:
+    """The vendors holding each (BIN, account number), account numbers compared in
+    any case; ``visible`` by ``user``'s scope (None: the system sees all). 2 queries."""
+    wanted = {(bin_, number.upper()) for bin_, number in pairs}
+    if not wanted:
+        return {}
+    accounts = list(
+        PaymentAccount.objects.annotate(number=Upper("account_number"))
+        .filter(number__in={n for _b, n in wanted}, bank__bin__in={b for b, _n in wanted})
+        .select_related("bank", "vendor__market__village")
+        .order_by("pk")
+    )
+    accounts = [a for a in accounts if (a.bank.bin, a.number) in wanted]
+    ids = {a.vendor_id for a in accounts}
+    if user is None:
+        visible = ids
+    else:
+        visible = set(vendors_for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+    found: dict[tuple[str, str], list[Holder]] = defaultdict(list)
+    for account in accounts:
+        vendor = account.vendor
+        found[(account.bank.bin, account.number)].append(
+            Holder(
+                vendor_id=vendor.pk,
+                vendor_name=str(vendor),
+                market_name=vendor.market.name,
+                commune_id=vendor.market.village.commune_id,
+                visible=vendor.pk in visible,
+            )
+        )
+    return found
+
+
+def holders_of(
+    bin_: str, number: str, *, user: User | None, except_vendor_id: int | None = None
+) -> list[Holder]:
+    """The other vendors holding this account (``account_holders`` of one account)."""
+    holders = account_holders([(bin_, number)], user=user).get((bin_, number.upper()), [])
+    return [h for h in holders if h.vendor_id != except_vendor_id]
+
+
+def vendor_identity(full_name: str, stall: str) -> tuple[str, str]:
+    """How a spreadsheet row names its vendor in a market: by stall when it has one
+    (a stall has one vendor), else by name; several rows of one vendor are its accounts."""
+    return ("stall", fold(stall)) if stall.strip() else ("name", fold(full_name))
+
+
+def market_vendors_by_identity(market: Market) -> dict[tuple[str, str], list[Vendor]]:
+    """The market's vendors by ``vendor_identity`` (1 query; a name may have several)."""
+    found: dict[tuple[str, str], list[Vendor]] = defaultdict(list)
+    for vendor in market.vendors.order_by("pk"):
+        found[vendor_identity(vendor.full_name, vendor.stall)].append(vendor)
+    return found
 
 
 def market_vendors(market: Market) -> QuerySet[Vendor]:

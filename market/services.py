@@ -13,7 +13,7 @@ from chuprong.audit import audit_log
 from chuprong.models import User, Village
 from chuprong.text import strip_diacritics
 
-from . import qr, vietqr
+from . import banking, qr, selectors, vietqr
 from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
 from .vietqr_messages import vietqr_error_message
 
@@ -40,11 +40,20 @@ class AccountData:
 
 
 def _forget_images(vendor: Vendor, token: str | None = None) -> None:
-    """After a change of the vendor's codes: drop their images, move the page's cache key."""
+    """After a change of the vendor's codes: move its ``updated_at`` (the page's cache key
+    and the images' stamp), and once committed tell the image cache (``qr.forget``)."""
     Vendor.objects.filter(pk=vendor.pk).update(updated_at=timezone.now())
-    keys = ["primary", *(str(pk) for pk in vendor.accounts.values_list("pk", flat=True))]
-    old = token or vendor.token
-    transaction.on_commit(lambda: qr.forget(old, keys))
+    _forget_images_on_commit(token or vendor.token)
+
+
+def _forget_images_on_commit(token: str) -> None:
+    def forget() -> None:
+        # read after the commit: the stamp the database now has, or none for a key
+        # that opens nothing any more (reissued, or the vendor deleted)
+        updated = Vendor.objects.filter(token=token).values_list("updated_at", flat=True).first()
+        qr.forget(token, None if updated is None else qr.stamp_of(updated))
+
+    transaction.on_commit(forget)
 
 
 def _record_status(vendor: Vendor, status: str, actor: User | None, at) -> None:
@@ -164,10 +173,24 @@ def vendor_reissue_token(*, vendor: Vendor, actor: User | None) -> Vendor:
     return vendor
 
 
+@transaction.atomic
+def vendor_delete(*, vendor: Vendor, actor: User | None) -> None:
+    """Delete a vendor and its accounts (kept in the audit history); its page and its
+    images stop answering once committed, in every process."""
+    audit.record_delete(actor=actor, obj=vendor)
+    for account in vendor.accounts.select_related("bank").order_by("pk"):
+        audit.record_delete(actor=actor, obj=account)
+    token = vendor.token
+    vendor.delete()
+    _forget_images_on_commit(token)
+
+
 def validate_account_data(data: AccountData) -> tuple[str, str]:
-    """The account number and holder name as stored, or a ValidationError in Vietnamese."""
+    """The account number and holder name as stored, or a ValidationError in Vietnamese.
+
+    Spaces, dashes and dots people group the digits with are dropped first."""
     try:
-        number = vietqr.validate_account(data.account_number.strip())
+        number = vietqr.validate_account(banking.clean_account_number(data.account_number))
         vietqr.validate_bin(data.bank.bin)
     except vietqr.VietQRError as exc:
         raise ValidationError({"account_number": vietqr_error_message(exc)}) from exc
@@ -177,14 +200,118 @@ def validate_account_data(data: AccountData) -> tuple[str, str]:
     return number, holder
 
 
+# ------------------------------------------------------------------ one account, one person
+
+REASON_MIN_CHARS = 15
+HELD_ELSEWHERE = "held_elsewhere"  # the code of the error: an officer may confirm it
+
+
+def may_confirm_shared_account(actor: User | None) -> bool:
+    """Who may save an account another vendor already holds, with a written reason:
+    commune officers (who may change accounts), never volunteers, vendors or the system."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and actor.has_perm("market.change_paymentaccount")
+    )
+
+
+def held_elsewhere_message(holder: selectors.Holder, *, commune_id: int | None) -> str:
+    """Who already holds the account, as far as the person asking may know: the vendor
+    by name in their scope, else only "a vendor in another commune" (or village)."""
+    if holder.visible:
+        return _(
+            "This account number is already held by another vendor, %(vendor)s (%(market)s): "
+            "a code made with it would pay that person."
+        ) % {"vendor": holder.vendor_name, "market": holder.market_name}
+    if holder.commune_id != commune_id:
+        return _(
+            "This account number is already held by a vendor in another commune: "
+            "a code made with it would pay that person."
+        )
+    return _(
+        "This account number is already held by a vendor in another village: "
+        "a code made with it would pay that person."
+    )
+
+
+def check_account_holder(
+    *,
+    vendor: Vendor,
+    bank: Bank,
+    account_number: str,
+    actor: User | None,
+    override_reason: str = "",
+) -> str:
+    """Refuse an account another vendor holds (a photo of a neighbour's code makes a
+    poster that pays the neighbour), unless an officer confirms it with a reason.
+
+    Returns "" when nobody else holds it, the audit note when it was confirmed;
+    raises a ValidationError (code ``HELD_ELSEWHERE`` on ``account_number``) otherwise.
+    """
+    holders = selectors.holders_of(bank.bin, account_number, user=actor, except_vendor_id=vendor.pk)
+    if not holders:
+        return ""
+    commune_id = vendor.market.village.commune_id
+    message = held_elsewhere_message(holders[0], commune_id=commune_id)
+    reason = " ".join(override_reason.split())
+    if not reason:
+        errors = [ValidationError(message, code=HELD_ELSEWHERE)]
+        if may_confirm_shared_account(actor):
+            errors.append(
+                ValidationError(
+                    _(
+                        "If it truly is this vendor's account too, write why in “Reason "
+                        "for a shared account” (at least %(count)s characters) and save "
+                        "again: the reason is kept in the vendor's history."
+                    )
+                    % {"count": REASON_MIN_CHARS},
+                    code=HELD_ELSEWHERE,
+                )
+            )
+        raise ValidationError({"account_number": errors})
+    if not may_confirm_shared_account(actor):
+        raise ValidationError(
+            {
+                "account_number": ValidationError(message, code=HELD_ELSEWHERE),
+                "override_reason": _(
+                    "Only a commune officer may save an account another vendor holds."
+                ),
+            }
+        )
+    if len(reason) < REASON_MIN_CHARS:
+        raise ValidationError(
+            {
+                "account_number": ValidationError(message, code=HELD_ELSEWHERE),
+                "override_reason": _("Write a reason of at least %(count)s characters.")
+                % {"count": REASON_MIN_CHARS},
+            }
+        )
+    return _("Account also held by another vendor, confirmed: %(reason)s") % {"reason": reason}
+
+
 @transaction.atomic
-def account_add(*, vendor: Vendor, data: AccountData, actor: User | None) -> PaymentAccount:
-    """Add a payment account; the first one, or one marked primary, becomes the primary."""
+def account_add(
+    *, vendor: Vendor, data: AccountData, actor: User | None, override_reason: str = ""
+) -> PaymentAccount:
+    """Add a payment account; the first one, or one marked primary, becomes the primary.
+
+    An account another vendor holds is refused unless an officer gives
+    ``override_reason`` (``check_account_holder``), which the history keeps."""
     number, holder = validate_account_data(data)
-    if PaymentAccount.objects.filter(vendor=vendor, bank=data.bank, account_number=number).exists():
+    if PaymentAccount.objects.filter(
+        vendor=vendor, bank=data.bank, account_number__iexact=number
+    ).exists():
         raise ValidationError(
             {"account_number": _("This vendor already has this account at this bank.")}
         )
+    note = check_account_holder(
+        vendor=vendor,
+        bank=data.bank,
+        account_number=number,
+        actor=actor,
+        override_reason=override_reason,
+    )
     accounts_before = accounts_snapshot(vendor=vendor)
     has_primary = any(values["is_primary"] for _name, values in accounts_before.values())
     primary = data.is_primary or not has_primary
@@ -200,7 +327,7 @@ def account_add(*, vendor: Vendor, data: AccountData, actor: User | None) -> Pay
         holder_confirmed=data.holder_confirmed,
     )
     _forget_images(vendor)
-    record_accounts(vendor=vendor, before=accounts_before, actor=actor)
+    record_accounts(vendor=vendor, before=accounts_before, actor=actor, notes={account.pk: note})
     return account
 
 
@@ -209,31 +336,71 @@ def accounts_snapshot(*, vendor: Vendor) -> dict:
     return audit.rows_snapshot(vendor.accounts.select_related("bank").order_by("pk"))
 
 
-def record_accounts(*, vendor: Vendor, before: dict, actor: User | None) -> None:
+def record_accounts(
+    *, vendor: Vendor, before: dict, actor: User | None, notes: dict[int, str] | None = None
+) -> None:
     """Record in the vendor's history the accounts added, changed or removed since
-    ``before`` (``accounts_snapshot``)."""
+    ``before`` (``accounts_snapshot``); ``notes``: account id → the note of its entry
+    (an officer's reason for a shared account)."""
     queryset = vendor.accounts.select_related("bank").order_by("pk")
-    audit.record_rows(actor=actor, before=before, queryset=queryset)
+    entries = audit.record_rows(actor=actor, before=before, queryset=queryset)
+    notes = {str(pk): note for pk, note in (notes or {}).items() if note}
+    for entry in entries:
+        if entry.object_id in notes:
+            entry.note = notes[entry.object_id][:200]
+            entry.save(update_fields=["note"])
+
+
+def _changed_accounts(vendor: Vendor, before: dict) -> list[PaymentAccount]:
+    """The vendor's accounts that are new, or whose bank or number changed, since ``before``."""
+    changed = []
+    for account in vendor.accounts.select_related("bank").order_by("pk"):
+        was = before.get(account.pk)
+        if was is None or (was[1]["bank"], was[1]["account_number"]) != (
+            account.bank_id,
+            account.account_number,
+        ):
+            changed.append(account)
+    return changed
 
 
 def after_accounts_changed(
-    *, vendor: Vendor, actor: User | None, accounts_before: dict | None = None
+    *,
+    vendor: Vendor,
+    actor: User | None,
+    accounts_before: dict | None = None,
+    reasons: dict[int, str] | None = None,
 ) -> None:
     """Keep one primary account and drop cached images after accounts were edited elsewhere
     (the admin's inline forms); record the changes since ``accounts_before``
-    (``accounts_snapshot`` taken before the edit) in the vendor's history."""
+    (``accounts_snapshot`` taken before the edit) in the vendor's history.
+
+    An added or changed account another vendor holds is refused as ``account_add``
+    refuses it, unless ``reasons`` (account id → an officer's written reason) has one.
+    """
+    notes = {}
+    if accounts_before is not None:
+        for account in _changed_accounts(vendor, accounts_before):
+            notes[account.pk] = check_account_holder(
+                vendor=vendor,
+                bank=account.bank,
+                account_number=account.account_number,
+                actor=actor,
+                override_reason=(reasons or {}).get(account.pk, ""),
+            )
     accounts = list(vendor.accounts.order_by("-is_primary", "created_at"))
     if accounts and not accounts[0].is_primary:
         PaymentAccount.objects.filter(pk=accounts[0].pk).update(is_primary=True)
     _forget_images(vendor)
     if accounts_before is not None:
-        record_accounts(vendor=vendor, before=accounts_before, actor=actor)
+        record_accounts(vendor=vendor, before=accounts_before, actor=actor, notes=notes)
 
 
 @dataclass(frozen=True)
 class ImportResult:
     created: int
     skipped: int
+    accounts: int = 0  # accounts added, to new vendors and to those already there
 
 
 @transaction.atomic
@@ -242,8 +409,11 @@ def vendor_import(
 ) -> ImportResult:
     """Register the vendors of checked spreadsheet rows (``spreadsheets.check_rows``).
 
-    All rows or none: with any row in error nothing is saved, unless the officer
-    chose ``only_clean``, and then exactly the clean rows are saved.
+    Rows of one vendor (``selectors.vendor_identity``: the stall, else the name) are
+    that vendor's accounts; a vendor already in the market gets the accounts it does
+    not have yet, and nothing of it is changed or removed, so importing the market's
+    own export changes nothing. All rows or none: with any row in error nothing is
+    saved, unless the officer chose ``only_clean``, and then exactly the clean rows are.
     """
     bad = [row for row in rows if not row.ok]
     if bad and not only_clean:
@@ -252,42 +422,56 @@ def vendor_import(
         )
     villages = {v.code: v for v in market.village.commune.villages.all()}
     banks = {b.bin: b for b in Bank.objects.filter(bin__in={r.values["bank"] for r in rows})}
-    created = 0
+    vendors = {
+        key: found[0]
+        for key, found in selectors.market_vendors_by_identity(market).items()
+        if len(found) == 1
+    }
+    created = added = 0
     for row in rows:
         if not row.ok:
             continue
         v = row.values
-        accounts = []
-        if v["account_number"]:
-            accounts.append(
-                AccountData(
+        key = selectors.vendor_identity(v["full_name"], v["stall"])
+        vendor = vendors.get(key)
+        if vendor is None:
+            vendor = vendors[key] = vendor_register(
+                market=market,
+                full_name=v["full_name"],
+                stall=v["stall"],
+                goods=v["goods"],
+                phone=v["phone"],
+                village=villages.get(v["village"]),
+                status=v["status"],
+                onboarded_by=v["onboarded_by"],
+                notes=v["notes"],
+                actor=actor,
+            )
+            created += 1
+        if (
+            v["account_number"]
+            and not vendor.accounts.filter(
+                bank=banks[v["bank"]], account_number__iexact=v["account_number"]
+            ).exists()
+        ):
+            account_add(
+                vendor=vendor,
+                data=AccountData(
                     bank=banks[v["bank"]],
                     account_number=v["account_number"],
                     holder_name=v["holder_name"],
                     label=v["label"],
-                )
+                ),
+                actor=actor,
             )
-        vendor_register(
-            market=market,
-            full_name=v["full_name"],
-            stall=v["stall"],
-            goods=v["goods"],
-            phone=v["phone"],
-            village=villages.get(v["village"]),
-            status=v["status"],
-            onboarded_by=v["onboarded_by"],
-            notes=v["notes"],
-            accounts=accounts,
-            actor=actor,
-        )
-        created += 1
+            added += 1
     audit_log(
         actor=actor,
         obj=market,
         action="change",
-        message=f"imported {created} vendors, skipped {len(bad)}",
+        message=f"imported {created} vendors and {added} accounts, skipped {len(bad)}",
     )
-    return ImportResult(created=created, skipped=len(bad))
+    return ImportResult(created=created, skipped=len(bad), accounts=added)
 
 
 @transaction.atomic

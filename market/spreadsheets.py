@@ -3,12 +3,18 @@
 The export and the import share one column layout, so an officer can export
 a market, fill in rows and import them back. Headers are matched without
 case or diacritics ("ho va ten" = "Họ và tên"), in Vietnamese or English.
+The export writes one row per account; the import reads several rows of one
+vendor (the same stall, or the same name without a stall) as that vendor's
+accounts, and knows the vendors already in the market, so importing a market's
+own export adds nothing. Account numbers may be written with spaces, dashes or
+dots; a bank by its BIN, code, short or full name (``selectors.bank_index``).
 """
 
 import openpyxl
 from django.utils.translation import gettext as _
 
 from chuprong import spreadsheets as shared
+from chuprong.models import User
 from chuprong.spreadsheets import (  # re-exported: the market's views and tests use them here
     MAX_BYTES,
     MAX_ROWS,
@@ -22,8 +28,8 @@ from chuprong.spreadsheets import (  # re-exported: the market's views and tests
 )
 from chuprong.text import fold
 
-from . import vietqr
-from .models import Bank, Market, Vendor
+from . import banking, selectors, services, vietqr
+from .models import Market, Vendor
 from .vietqr_messages import vietqr_error_message
 
 __all__ = [
@@ -72,22 +78,78 @@ def _status(value: str) -> str | None:
     return None
 
 
-def check_rows(rows: list[Row], market: Market) -> list[Row]:
-    """Fill each row's errors (in the active language); nothing is written."""
-    banks = {}
-    for bank in Bank.objects.filter(active=True):
-        for name in (bank.bin, bank.short_name, bank.code):
-            banks.setdefault(fold(name), bank)
+def _check_vendor(row: Row, market_vendors: dict, seen: dict) -> Vendor | None:
+    """Which vendor the row is of: one already in the market, or None for a new one
+    (several rows of one new vendor: the first row's); errors go on the row."""
+    v = row.values
+    key = selectors.vendor_identity(v["full_name"], v["stall"])
+    first = seen.setdefault(key, (row.number, fold(v["full_name"])))
+    if key[0] == "stall" and first[1] != fold(v["full_name"]):
+        row.errors.append(
+            _("Stall %(stall)s is also on row %(row)s.") % {"stall": v["stall"], "row": first[0]}
+        )
+        return None
+    found = market_vendors.get(key, [])
+    if len(found) > 1:
+        row.errors.append(
+            _(
+                "Several vendors of this market are called %(name)s and have no stall: "
+                "write the stall number."
+            )
+            % {"name": v["full_name"]}
+        )
+        return None
+    if found and key[0] == "stall" and fold(found[0].full_name) != fold(v["full_name"]):
+        row.errors.append(
+            _("Stall %(stall)s already has a vendor in this market.") % {"stall": v["stall"]}
+        )
+        return None
+    return found[0] if found else None
+
+
+def _check_account(row: Row, banks: selectors.BankIndex):
+    """(bank, account number) of the row, normalized, or None with errors on the row."""
+    v = row.values
+    found = banks.resolve(v["bank"])
+    bank = found[0] if len(found) == 1 else None
+    if len(found) > 1:
+        row.errors.append(
+            _('Several banks go by "%(bank)s"; write its BIN: %(choices)s.')
+            % {"bank": v["bank"], "choices": ", ".join(str(b) for b in found)}
+        )
+    elif bank is None:
+        row.errors.append(
+            _('Unknown bank "%(bank)s"; write its BIN or short name.') % {"bank": v["bank"]}
+        )
+    try:
+        number = vietqr.validate_account(banking.clean_account_number(v["account_number"]))
+    except vietqr.VietQRError as exc:
+        row.errors.append(vietqr_error_message(exc))
+        number = None
+    if not v["holder_name"]:
+        row.errors.append(_("The account holder name is empty."))
+    if bank and number:
+        v["bank"], v["account_number"] = bank.bin, number
+        return bank, number
+    return None
+
+
+def check_rows(rows: list[Row], market: Market, *, user: User | None = None) -> list[Row]:
+    """Fill each row's errors (in the active language); nothing is written.
+
+    ``user``: the officer importing; an account another vendor holds is an error that
+    names that vendor only if ``user`` may see them (an import never confirms one:
+    that is done in the vendor's admin page, with a written reason).
+    """
+    banks = selectors.bank_index()
     villages = {}
     for village in market.village.commune.villages.all():
         villages[fold(village.code)] = village
         villages[fold(village.name)] = village
-    existing_stalls = {
-        fold(s) for s in market.vendors.exclude(stall="").values_list("stall", flat=True)
-    }
-    seen_stalls: dict[str, int] = {}
+    market_vendors = selectors.market_vendors_by_identity(market)
+    seen_vendors: dict[tuple[str, str], tuple[int, str]] = {}
     seen_accounts: dict[tuple[str, str], int] = {}
-    seen_vendors: dict[tuple[str, str], int] = {}
+    accounts = []  # (row, vendor already in the market or None, bank, number)
     for row in rows:
         v = row.values
         if not v["full_name"]:
@@ -99,51 +161,30 @@ def check_rows(rows: list[Row], market: Market) -> list[Row]:
                 _('Unknown status "%(status)s"; use one of: %(choices)s.')
                 % {"status": v["status"], "choices": ", ".join(str(s.label) for s in Vendor.Status)}
             )
-        stall = fold(v["stall"])
-        if stall:
-            if stall in existing_stalls:
-                row.errors.append(
-                    _("Stall %(stall)s already has a vendor in this market.")
-                    % {"stall": v["stall"]}
-                )
-            elif stall in seen_stalls:
-                row.errors.append(
-                    _("Stall %(stall)s is also on row %(row)s.")
-                    % {"stall": v["stall"], "row": seen_stalls[stall]}
-                )
-            else:
-                seen_stalls[stall] = row.number
-        vendor_key = (fold(v["full_name"]), stall)
-        if v["full_name"] and vendor_key in seen_vendors:
-            row.errors.append(
-                _("This vendor is also on row %(row)s.") % {"row": seen_vendors[vendor_key]}
-            )
-        seen_vendors.setdefault(vendor_key, row.number)
+        vendor = _check_vendor(row, market_vendors, seen_vendors) if v["full_name"] else None
         if any(v[k] for k in ACCOUNT_KEYS):
-            bank = banks.get(fold(v["bank"]))
-            if bank is None:
-                row.errors.append(
-                    _('Unknown bank "%(bank)s"; write its BIN or short name.') % {"bank": v["bank"]}
-                )
-            try:
-                number = vietqr.validate_account(v["account_number"])
-            except vietqr.VietQRError as exc:
-                row.errors.append(vietqr_error_message(exc))
-                number = None
-            if not v["holder_name"]:
-                row.errors.append(_("The account holder name is empty."))
-            if bank and number:
-                key = (bank.bin, number)
-                if key in seen_accounts:
-                    row.errors.append(
-                        _("This account is also on row %(row)s.") % {"row": seen_accounts[key]}
-                    )
-                seen_accounts.setdefault(key, row.number)
-                v["bank"] = bank.bin
-                v["account_number"] = number
+            checked = _check_account(row, banks)
+            if checked:
+                accounts.append((row, vendor, *checked))
         if v["village"] and fold(v["village"]) in villages:
             v["village"] = villages[fold(v["village"])].code
         v["status"] = _status(v["status"]) or v["status"]
+    holders = selectors.account_holders([(b.bin, n) for _r, _v, b, n in accounts], user=user)
+    for row, vendor, bank, number in accounts:
+        key = (bank.bin, number.upper())
+        held = holders.get(key, [])
+        if vendor is not None and any(h.vendor_id == vendor.pk for h in held):
+            continue  # the vendor has it already (shared, maybe, with a reason): nothing to add
+        if key in seen_accounts:
+            row.errors.append(
+                _("This account is also on row %(row)s.") % {"row": seen_accounts[key]}
+            )
+        seen_accounts.setdefault(key, row.number)
+        others = [h for h in held if vendor is None or h.vendor_id != vendor.pk]
+        if others:
+            row.errors.append(
+                services.held_elsewhere_message(others[0], commune_id=market.village.commune_id)
+            )
     return rows
 
 
@@ -171,7 +212,7 @@ def export_vendors(market: Market, vendors) -> bytes:
                     sheet,
                     [
                         *base,
-                        account.bank.short_name,
+                        str(account.bank),  # "Vietcombank (970436)": one bank, always
                         account.account_number,
                         account.holder_name,
                         account.label,

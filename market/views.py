@@ -103,8 +103,8 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
     amount = request.GET.get("amount")
     purpose = request.GET.get("purpose", "")
     dynamic = amount is not None
-    key = qr.cache_key(token, str(account_id or "primary"), fmt)
-    image = None if dynamic else qr.cached(key)
+    which = str(account_id or "primary")
+    image = None if dynamic else qr.cached(token, which, fmt)
     if image is None:
         account = selectors.account_for_token(token, account_id)
         if account is None:
@@ -117,7 +117,7 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
             return HttpResponseBadRequest(vietqr_error_message(exc), content_type="text/plain")
         image = qr.render(payload, fmt)
         if not dynamic:
-            qr.store(key, image)
+            qr.store(token, which, fmt, image, stamp=qr.stamp_of(account.vendor.updated_at))
     if request.headers.get("If-None-Match") == image.etag:
         response = HttpResponseNotModified()
     else:
@@ -242,10 +242,9 @@ def market_import(request, pk: int):
         result = services.vendor_import(
             market=market, rows=rows, only_clean=only_clean, actor=request.user
         )
-        return _("%(created)s vendors saved, %(skipped)s rows skipped.") % {
-            "created": result.created,
-            "skipped": result.skipped,
-        }
+        return _(
+            "%(created)s new vendors and %(accounts)s accounts saved, %(skipped)s rows skipped."
+        ) % {"created": result.created, "accounts": result.accounts, "skipped": result.skipped}
 
     flow = imports.ImportFlow(
         key=f"market-import-{market.pk}",
@@ -261,7 +260,7 @@ def market_import(request, pk: int):
         },
         max_bytes=spreadsheets.MAX_BYTES,
         read=spreadsheets.read_rows,
-        check=lambda rows: spreadsheets.check_rows(rows, market),
+        check=lambda rows: spreadsheets.check_rows(rows, market, user=request.user),
         save=save,
         done_url=reverse("market:market_detail", args=[market.pk]),
     )
@@ -284,14 +283,18 @@ def vendor_account_add(request, pk: int):
         )
     form = AccountForm(request.POST or None)
     if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "photo"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in AccountForm.NOT_DATA}
         try:
             services.account_add(
-                vendor=vendor, data=services.AccountData(**data), actor=request.user
+                vendor=vendor,
+                data=services.AccountData(**data),
+                actor=request.user,
+                override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form.add_service_errors(
+                exc, may_confirm=services.may_confirm_shared_account(request.user)
+            )
         else:
             messages.success(request, _("The account has been added."))
             return redirect("market:market_detail", pk=vendor.market_id)

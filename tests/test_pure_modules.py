@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
         "chuprong.formats.en.formats",
         "chuprong.charts",
         "market.vietqr",
+        "market.banking",
         "legal_library.rendering",
         "legal_library.pdfcheck",
     ],
