@@ -190,7 +190,7 @@ def assistance_record_errors(
     """The checks of ``assistance_record``, by field, for a record corrected elsewhere (the
     admin): the volunteers and vendor of the commune, the village covered by the campaign,
     the date inside it, no identity numbers. Its services are checked by their own forms."""
-    errors = _check_record(
+    errors, _phone = _check_record_and_phone(
         helped_on=helped_on,
         village=village,
         volunteers=list(volunteers),
@@ -198,15 +198,22 @@ def assistance_record_errors(
         campaign=campaign,
         resident_name=resident_name,
         resident_birth_year=resident_birth_year,
+        resident_phone=resident_phone,
         notes=notes,
         vendor=vendor,
     )
+    return errors
+
+
+def _check_record_and_phone(*, resident_phone: str, **record) -> tuple[dict, str]:
+    """``_check_record``'s errors with the phone's, and the phone as it is kept."""
+    errors = _check_record(**record)
     try:
-        clean_phone(resident_phone, "resident_phone")
+        resident_phone = clean_phone(resident_phone, "resident_phone")
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
-    return errors
+    return errors, resident_phone
 
 
 @transaction.atomic
@@ -234,7 +241,7 @@ def assistance_record(
     volunteers = list(volunteers)
     resident_name = " ".join(resident_name.split())
     notes = notes.strip()
-    errors = _check_record(
+    errors, resident_phone = _check_record_and_phone(
         helped_on=helped_on,
         village=village,
         volunteers=volunteers,
@@ -242,14 +249,10 @@ def assistance_record(
         campaign=campaign,
         resident_name=resident_name,
         resident_birth_year=resident_birth_year,
+        resident_phone=resident_phone,
         notes=notes,
         vendor=vendor,
     )
-    try:
-        resident_phone = clean_phone(resident_phone, "resident_phone")
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     record = AssistanceRecord.objects.create(
