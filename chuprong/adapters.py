@@ -2,14 +2,13 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email, filter_users_by_username
 from django.contrib.sites.shortcuts import get_current_site
 
+from .models import User
 from .text import vn_phone
 
 
 def account_for_login(login: str):
     """The one account a typed sign-in name means (username in any case, e-mail address,
     phone number in any spelling), or None when it means none or several."""
-    from .models import User
-
     login = " ".join(login.split())
     if not login:
         return None
