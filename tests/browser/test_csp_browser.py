@@ -5,19 +5,16 @@ and the scripts they have (the library's service worker, the report's progress b
 import datetime
 
 import pytest
-from django.apps import apps
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from chuprong import services as chuprong_services
 from chuprong.demo import OFFICER_USERNAME, demo_load
 from chuprong.models import AdoptionReport
-from chuprong.roles import sync_roles
 from legal_library.demo import demo_load as library_demo_load
-from legal_library.models import Category, Document
-from market.bank_directory import load_bank_directory
+from legal_library.models import Document
 from market.demo import demo_load as market_demo_load
 from market.models import Vendor
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, restore_migration_data
 from tests.factories import UserFactory
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
@@ -36,11 +33,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture
 def portal(live_server):
-    # Transactional tests empty every table afterwards: put back what migrations load.
-    sync_roles(apps)
-    load_bank_directory(apps)
-    for slug, name in [("hon-nhan-gia-dinh", "Hôn nhân và gia đình"), ("dat-dai", "Đất đai")]:
-        Category.objects.get_or_create(slug=slug, defaults={"name": name})
+    restore_migration_data()  # whatever transactional test emptied the tables before
     commune = demo_load(officer_password=PASSWORD).commune
     library_demo_load(commune)
     market_demo_load(commune)

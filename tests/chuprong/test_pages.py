@@ -138,3 +138,19 @@ def test_the_language_link_never_redirects_elsewhere(client, commune):
         response = client.get("/ngon-ngu/en/", {"next": target})
         assert response["Location"] == "/"
     assert "django_language" not in client.get("/ngon-ngu/xx/").cookies
+
+
+def test_a_refused_form_says_so_at_its_top_with_links_to_the_fields(client, officer):
+    """On a phone the fields in error may be screens below: the form opens with a summary
+    (visible without scrolling) whose links lead to each field in error."""
+    client.force_login(officer)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "", "password1": "a", "password2": "b"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    summary = html.index('id="form-errors"')
+    assert summary < html.index('name="oldpassword"')
+    assert "Chưa lưu: hãy sửa những chỗ báo đỏ bên dưới." in html
+    assert 'href="#id_oldpassword"' in html[summary:]
