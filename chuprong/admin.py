@@ -1,3 +1,6 @@
+import calendar
+import re
+
 from cron_descriptor import (
     FormatException,
     MissingFieldException,
@@ -236,7 +239,46 @@ def crontab_in_words(crontab: CrontabSchedule | None) -> str:
         words = get_description(expression, options)
     except (FormatException, MissingFieldException, WrongArgumentException):
         return expression
+    if options.locale_code == "vi_VN":  # cron-descriptor names days and months in English
+        words = _VIETNAMESE_NAMES.sub(lambda m: _VIETNAMESE[m.group(0)], words)
     return f"{words} ({crontab.timezone})"
+
+
+_VIETNAMESE = {
+    **dict(
+        zip(
+            calendar.day_name,
+            ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"],
+            strict=True,
+        )
+    ),
+    **{calendar.month_name[n]: f"tháng {n}" for n in range(1, 13)},
+}
+_VIETNAMESE_NAMES = re.compile(r"\b(" + "|".join(_VIETNAMESE) + r")\b")
+
+
+_READ_ONLY = {"task": "task_name"}
+
+
+@admin.display(description=_("Task"))
+def _task_name(admin_, obj: PeriodicTask) -> str:
+    return obj.task
+
+
+class PeriodicTaskInline(beat_admin.PeriodicTaskInline):
+    """The tasks of a schedule, with the task's column named in the officer's language."""
+
+    fields = ("name", "task_name", "args", "kwargs")
+    readonly_fields = fields
+    task_name = _task_name
+
+
+class _TaskNameFilter(admin.AllValuesFieldListFilter):
+    """django-celery-beat's task field is named "Task Name" in English only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("task")
 
 
 class PeriodicTaskAdmin(AuditedAdmin, beat_admin.PeriodicTaskAdmin):
@@ -249,6 +291,29 @@ class PeriodicTaskAdmin(AuditedAdmin, beat_admin.PeriodicTaskAdmin):
         return crontab_in_words(obj.crontab) if obj.crontab_id else str(obj.scheduler)
 
     list_display = ("name", "enabled", "scheduler", "start_time", "last_run_at", "one_off")
+    list_filter = ["enabled", "one_off", ("task", _TaskNameFilter), "start_time", "last_run_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "task" in form.base_fields:
+            form.base_fields["task"].label = _("Task")
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        """For one who only reads (an officer), the task as ``task_name``: a read-only
+        model field is labelled with its verbose name, English only here."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (title, {**options, "fields": [_READ_ONLY.get(f, f) for f in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    task_name = _task_name
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *_READ_ONLY.values())
 
     @admin.display(description=_("Schedule in words"))
     def crontab_translation(self, obj: PeriodicTask) -> str:
@@ -263,10 +328,11 @@ class PeriodicTaskAdmin(AuditedAdmin, beat_admin.PeriodicTaskAdmin):
 
 
 class ClockedScheduleAdmin(AuditedAdmin, beat_admin.ClockedScheduleAdmin):
-    pass
+    inlines = [PeriodicTaskInline]
 
 
 class CrontabScheduleAdmin(AuditedAdmin, beat_admin.CrontabScheduleAdmin):
+    inlines = [PeriodicTaskInline]
     list_display = ("__str__", "in_words")
     fields = (
         "in_words",
@@ -285,11 +351,11 @@ class CrontabScheduleAdmin(AuditedAdmin, beat_admin.CrontabScheduleAdmin):
 
 
 class SolarScheduleAdmin(AuditedAdmin, beat_admin.SolarScheduleAdmin):
-    pass
+    inlines = [PeriodicTaskInline]
 
 
 class IntervalScheduleAdmin(AuditedAdmin, beat_admin.IntervalScheduleAdmin):
-    pass
+    inlines = [PeriodicTaskInline]
 
 
 for _model, _admin in [

@@ -237,3 +237,8 @@ def test_schedules_are_said_in_vietnamese(client, officer):
         assert "Tại 06:00, vào ngày 1 của mỗi tháng" in text
         assert "At 06:00" not in text and "on day 1 of the month" not in text
         assert "Human readable" not in text and ">Scheduler<" not in text
+        assert "Task Name" not in text and "Monday" not in text
+    weekly = PeriodicTask.objects.get(task="volunteers.weekly_campaign_summary")
+    text = client.get(reverse("admin:django_celery_beat_periodictask_changelist")).content
+    assert "Tại 07:00, chỉ trên thứ Hai" in text.decode()
+    assert weekly.crontab.day_of_week == "1"
