@@ -13,10 +13,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 pytestmark = pytest.mark.packaging
 
@@ -179,3 +183,28 @@ def test_an_install_of_the_wheel_alone_serves_the_portal(wheel, tmp_path):
         "fonts": True,
         "banks": True,
     }
+
+
+def test_constraints_pin_every_declared_dependency_within_its_range():
+    """constraints.txt is what CI installs: it names every dependency, inside pyproject's range."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = [Requirement(r) for r in project["dependencies"]]
+    declared += [Requirement(r) for r in project["optional-dependencies"]["dev"]]
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = Version(version)
+    build_tools = {"setuptools", "wheel"}  # pip freeze leaves them out; venv and build provide
+    unpinned = [
+        r.name
+        for r in declared
+        if r.name not in build_tools and canonicalize_name(r.name) not in pins
+    ]
+    assert unpinned == [], "run `make constraints`"
+    outside = [
+        f"{r.name}=={pins[canonicalize_name(r.name)]} (wants {r.specifier})"
+        for r in declared
+        if r.name not in build_tools and pins[canonicalize_name(r.name)] not in r.specifier
+    ]
+    assert outside == [], "run `make constraints`"
