@@ -60,10 +60,11 @@ makemessages: install
 demo: install
 	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-officer
 
-## Set up and serve the embedded default on http://127.0.0.1:8000/
+## Set up and serve the embedded default on http://$(HOST):$(PORT)/ (127.0.0.1:8000 unless
+## given: make run HOST=0.0.0.0 PORT=8102).
 run: install .env messages
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-officer
+	$(DEV_ENV) $(BIN)/python manage.py load_demo --with-officer --address $(HOST):$(PORT)
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite. With DATABASE_URL / REDIS_URL set it runs against those servers.
