@@ -74,6 +74,7 @@ test: install-dev .env messages
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install-dev
