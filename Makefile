@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The embedded default: SQLite, local-memory cache, Celery tasks in-process.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test install install-dev constraints messages makemessages lint format demo bench bench-reports bench-load clean backup restore
+.PHONY: run test install install-dev constraints mypy messages makemessages lint format demo bench bench-reports bench-load clean backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -75,7 +75,12 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/vulture
+	$(BIN)/djlint --lint .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+## mypy with django-stubs on the packages pyproject's [tool.mypy] files lists (not yet in lint).
+mypy: install-dev
+	$(DEV_ENV) $(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff check --fix .
