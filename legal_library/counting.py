@@ -50,7 +50,7 @@ def countable(request) -> bool:
 
 
 def _redis():
-    global _client
+    global _client  # noqa: PLW0603 - one client per process, made on first use
     if _client is None:
         _client = redis.Redis.from_url(
             settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5
@@ -64,9 +64,10 @@ def record(kind: str, object_id: int, *, day: dt.date | None = None) -> None:
     if settings.REDIS_URL:
         try:
             _redis().hincrby(KEY, f"{kind}:{day.isoformat()}:{object_id}", 1)
-            return
         except redis.RedisError:
             pass  # Redis is down: count straight into the database instead
+        else:
+            return
     add_counts({(kind, day, object_id): 1})
 
 

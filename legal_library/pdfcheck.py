@@ -99,7 +99,7 @@ def check_pdf(stream: BinaryIO, *, size: int | None = None) -> int:
         stream.seek(0)
 
 
-def _check(stream: BinaryIO, size: int | None) -> int:
+def _check(stream: BinaryIO, size: int | None) -> int:  # noqa: C901, PLR0912 - to split (issue 12)
     if size is None:
         stream.seek(0, os.SEEK_END)
         size = stream.tell()

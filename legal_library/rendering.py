@@ -119,7 +119,7 @@ _SPAN = re.compile(r"[1-9][0-9]{0,3}")
 _START = re.compile(r"-?[0-9]{1,9}")
 
 
-def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:  # noqa: ARG001 - nh3 passes the tag
     if attribute == "id":
         return value if value.startswith(ID_PREFIX) else ID_PREFIX + value
     if attribute == "href" and value.startswith("#") and not value.startswith("#" + ID_PREFIX):
@@ -349,13 +349,13 @@ class _TextExtractor(HTMLParser):
         self.parts: list[str] = []
         self._hidden = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
         if tag in _INVISIBLE_TAGS:
             self._hidden += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append(" ")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
         if tag in _BLOCK_TAGS:
             self.parts.append(" ")
 

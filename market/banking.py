@@ -23,11 +23,6 @@ def clean_account_number(text: str) -> str:
     return _SEPARATORS.sub("", text or "")
 
 
-def same_account(a: str, b: str) -> bool:
-    """Whether two stored account numbers are the same account (letters in any case)."""
-    return a.upper() == b.upper()
-
-
 def name_key(text: str) -> str:
     """A bank's name as compared: its folded words run together, so case, diacritics,
     spaces and punctuation do not count ("MB Bank" = "MBBank", "Ngân hàng TMCP Sài

@@ -35,7 +35,7 @@ def read_vietqr(upload: BinaryIO, *, size: int | None = None) -> vietqr.VietQR:
     try:
         with Image.open(upload, formats=PHOTO_FORMATS) as image:
             if image.width * image.height > MAX_PIXELS:
-                raise QRImageError("too_large")
+                raise QRImageError("too_large")  # noqa: TRY301 - inside, so the image is closed
             image.load()
             picture = ImageOps.exif_transpose(image).convert("L")
     except QRImageError:

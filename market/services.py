@@ -134,8 +134,8 @@ def vendor_update(
         raise TypeError(f"unknown vendor fields: {sorted(unknown)}")
     before = audit.snapshot(vendor)
     changed = []
-    for name, value in fields.items():
-        value = value.strip() if isinstance(value, str) else value
+    for name, given in fields.items():
+        value = given.strip() if isinstance(given, str) else given
         if getattr(vendor, name) != value:
             setattr(vendor, name, value)
             changed.append(name)

@@ -148,27 +148,40 @@ def check_rows(rows: list[Row], market: Market, *, user: User | None = None) -> 
         villages[fold(village.name)] = village
     market_vendors = selectors.market_vendors_by_identity(market)
     seen_vendors: dict[tuple[str, str], tuple[int, str]] = {}
-    seen_accounts: dict[tuple[str, str], int] = {}
     accounts = []  # (row, vendor already in the market or None, bank, number)
     for row in rows:
         v = row.values
-        if not v["full_name"]:
-            row.errors.append(_("The full name is empty."))
-        if v["village"] and fold(v["village"]) not in villages:
-            row.errors.append(_('Unknown village "%(village)s".') % {"village": v["village"]})
-        if _status(v["status"]) is None:
-            row.errors.append(
-                _('Unknown status "%(status)s"; use one of: %(choices)s.')
-                % {"status": v["status"], "choices": ", ".join(str(s.label) for s in Vendor.Status)}
-            )
+        _check_vendor_fields(row, villages)
         vendor = _check_vendor(row, market_vendors, seen_vendors) if v["full_name"] else None
         if any(v[k] for k in ACCOUNT_KEYS):
             checked = _check_account(row, banks)
             if checked:
                 accounts.append((row, vendor, *checked))
-        if v["village"] and fold(v["village"]) in villages:
-            v["village"] = villages[fold(v["village"])].code
-        v["status"] = _status(v["status"]) or v["status"]
+    _check_holders(accounts, market, user=user)
+    return rows
+
+
+def _check_vendor_fields(row: Row, villages: dict) -> None:
+    """The vendor's own cells: a name, a known village and status (normalized in place)."""
+    v = row.values
+    if not v["full_name"]:
+        row.errors.append(_("The full name is empty."))
+    village = villages.get(fold(v["village"])) if v["village"] else None
+    if v["village"] and village is None:
+        row.errors.append(_('Unknown village "%(village)s".') % {"village": v["village"]})
+    if _status(v["status"]) is None:
+        row.errors.append(
+            _('Unknown status "%(status)s"; use one of: %(choices)s.')
+            % {"status": v["status"], "choices": ", ".join(str(s.label) for s in Vendor.Status)}
+        )
+    if village is not None:
+        v["village"] = village.code
+    v["status"] = _status(v["status"]) or v["status"]
+
+
+def _check_holders(accounts: list, market: Market, *, user: User | None) -> None:
+    """An account twice in the file, or held by another vendor, is an error on its row."""
+    seen_accounts: dict[tuple[str, str], int] = {}
     holders = selectors.account_holders([(b.bin, n) for _r, _v, b, n in accounts], user=user)
     for row, vendor, bank, number in accounts:
         key = (bank.bin, number.upper())
@@ -185,7 +198,6 @@ def check_rows(rows: list[Row], market: Market, *, user: User | None = None) -> 
             row.errors.append(
                 services.held_elsewhere_message(others[0], commune_id=market.village.commune_id)
             )
-    return rows
 
 
 def export_vendors(market: Market, vendors) -> bytes:

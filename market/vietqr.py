@@ -355,7 +355,7 @@ def _not_vietqr(reason: str) -> VietQRError:
     )
 
 
-def parse(payload: str, *, check_crc: bool = True) -> VietQR:
+def parse(payload: str, *, check_crc: bool = True) -> VietQR:  # noqa: C901, PLR0912, PLR0915 - to split (issue 12)
     """Read a VietQR payload, checking its structure, values and (unless told not to) CRC.
 
     Objects may come in any order between 00 (first) and 63 (last); the CRC is

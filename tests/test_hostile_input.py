@@ -650,7 +650,7 @@ HOSTILE_SPREADSHEETS = [
     ("random.xlsx", lambda: bytes(range(256)) * 16, None),
     ("image.xlsx", _png, "The file could not be read as an XLSX spreadsheet. Is it damaged?"),
     ("random.csv", lambda: b"\xff\xfe\x00\x81" * 512, None),
-    ("nul.csv", lambda: "Họ và tên\nA\x00B\n".encode(), "The file is not a CSV text file."),
+    ("nul.csv", "Họ và tên\nA\x00B\n".encode, "The file is not a CSV text file."),
     ("big.csv", lambda: b"Ho va ten\n" + b"A" * (3 * 1024 * 1024), "The file is larger than 2 MB."),
     ("list.exe", lambda: b"MZ" + bytes(100), "Upload an .xlsx or a .csv file."),
 ]

@@ -15,7 +15,6 @@ the session with its commune and topics, and volunteers with their village, alre
 fetched (see ``selectors.session_for_user``, ``selectors.roster``).
 """
 
-import datetime
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,11 +53,6 @@ SMALLEST_SCALE = 0.4
 
 
 # ------------------------------------------------------------------ shared
-
-
-def format_datetime(value: datetime.datetime) -> str:
-    """``value`` in the project's time zone as "dd/mm/yyyy HH:MM"."""
-    return timezone.localtime(value, timezone.get_default_timezone()).strftime(DATETIME_FORMAT)
 
 
 def session_time(session: TrainingSession) -> str:

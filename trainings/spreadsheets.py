@@ -64,7 +64,7 @@ def _scope(session: TrainingSession):
     return volunteers.filter(village__commune_id=session.commune_id)
 
 
-def check_attendance_rows(rows: list[Row], session: TrainingSession) -> list[Row]:
+def check_attendance_rows(rows: list[Row], session: TrainingSession) -> list[Row]:  # noqa: C901, PLR0912, PLR0915 - to split (issue 12)
     """Match each row to a volunteer or keep it as a walk-in; fill errors; nothing is written.
 
     Three queries, however many rows: the commune's villages, the volunteers
@@ -243,7 +243,7 @@ def export_attendance_xlsx(session: TrainingSession, attendances: Iterable[Atten
     return shared.xlsx_bytes(book)
 
 
-def export_attendance_csv(session: TrainingSession, attendances: Iterable[Attendance]) -> bytes:
+def export_attendance_csv(attendances: Iterable[Attendance]) -> bytes:
     """Who attended, one row each (CSV in UTF-8 with a byte-order mark, for Excel)."""
     rows = [[*row[:5], f"{row[5]:%d/%m/%Y %H:%M}", row[6]] for row in _table(attendances)]
     return shared.write_csv([_headers(), *rows])

@@ -255,7 +255,7 @@ def attendance_export(request, pk: int, fmt: str):
     if fmt == "xlsx":
         content = spreadsheets.export_attendance_xlsx(session, attendances)
         return file_response(content, f"diem-danh-{session.pk}.xlsx", XLSX)
-    content = spreadsheets.export_attendance_csv(session, attendances)
+    content = spreadsheets.export_attendance_csv(attendances)
     return file_response(content, f"diem-danh-{session.pk}.csv", "text/csv; charset=utf-8")
 
 

@@ -73,13 +73,6 @@ def campaign_list(user: User) -> QuerySet[Campaign]:
     return campaigns_for_user(user).annotate(helped=Count("records"))
 
 
-def volunteer_for_user(user: User, pk: int) -> Volunteer:
-    volunteer = volunteers_for_user(user).filter(pk=pk).first()
-    if volunteer is None:
-        raise Http404
-    return volunteer
-
-
 def selectable_volunteers(user: User) -> QuerySet[Volunteer]:
     """Whom a user may name as having helped: their branch, or the villages they manage."""
     profile = volunteer_profile(user)

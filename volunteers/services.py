@@ -113,7 +113,7 @@ def campaign_errors(
     return errors
 
 
-def _check_record(
+def _check_record(  # noqa: C901, PLR0912 - to split (issue 12)
     *,
     helped_on: datetime.date,
     village: Village,

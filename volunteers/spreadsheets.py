@@ -82,7 +82,7 @@ def _village_index(villages: Iterable[Village]) -> dict[str, list[Village]]:
     return index
 
 
-def check_rows(rows: list[Row], villages: QuerySet[Village]) -> list[Row]:
+def check_rows(rows: list[Row], villages: QuerySet[Village]) -> list[Row]:  # noqa: C901, PLR0912, PLR0915 - to split (issue 12)
     """Fill each row's errors (in the active language) and ``cleaned``; nothing is written.
 
     ``villages`` are those the officer may import into. Three queries, however

@@ -360,15 +360,17 @@ def _wrong_checksum(members):
             manifest = json.loads(data)
             pdf = next(n for n in manifest["files"] if n.endswith(".pdf"))
             manifest["files"][pdf]["sha256"] = "0" * 64
-            data = json.dumps(manifest).encode()
+            yield member, json.dumps(manifest).encode()
+            continue
         yield member, data
 
 
 def _changed_file(members):
     for member, data in members:
         if member.name.startswith("media/") and member.name.endswith(".csv"):
-            data = data.replace(b"1", b"7") + b"\n"
-        yield member, data
+            yield member, data.replace(b"1", b"7") + b"\n"
+        else:
+            yield member, data
 
 
 def _missing_file(members):

@@ -1,3 +1,7 @@
+import subprocess
+from io import StringIO
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -34,3 +38,25 @@ def test_demo_officer_only_with_debug(settings):
     assert not User.objects.exists()
     call_command("load_demo")
     assert Village.objects.count() == 32
+
+
+def test_make_run_prints_the_address_it_serves(settings):
+    """`make run PORT=8102` hands the same HOST:PORT to the demo loader and to runserver."""
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(
+        ["make", "-n", "-B", "run", "HOST=0.0.0.0", "PORT=8102"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "load_demo --with-officer --address 0.0.0.0:8102" in plan
+    assert "runserver 0.0.0.0:8102" in plan
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", "--with-officer", "--address", "0.0.0.0:8102", stdout=out)
+    printed = out.getvalue()
+    assert "http://0.0.0.0:8102/accounts/login/" in printed
+    assert "http://0.0.0.0:8102/admin/" in printed
+    assert ":8000" not in printed

@@ -111,8 +111,8 @@ def _untranslated_phrases() -> set[str]:
                     shown = translation.gettext(entry.msgid)
                 if shown != entry.msgid:
                     continue
-                for part in re.split(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}|<[^>]+>", entry.msgid):
-                    part = part.strip(" .:,;()“”\"'-")
+                for piece in re.split(r"%\(\w+\)[sdr]|%[sd]|\{\w*\}|<[^>]+>", entry.msgid):
+                    part = piece.strip(" .:,;()“”\"'-")
                     if len(part.split()) >= 2:
                         phrases.add(part)
     return phrases

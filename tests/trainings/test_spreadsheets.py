@@ -293,7 +293,7 @@ def test_the_xlsx_export_has_the_session_then_the_table(session_a, attended):
 
 
 def test_the_csv_export_is_utf8_with_a_bom_and_local_times(session_a, attended):
-    content = spreadsheets.export_attendance_csv(session_a, attended)
+    content = spreadsheets.export_attendance_csv(attended)
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == [
@@ -320,7 +320,7 @@ def test_the_csv_export_is_utf8_with_a_bom_and_local_times(session_a, attended):
 
 def test_the_export_reads_back_as_an_import_of_the_same_people(session_a, attended, commune):
     """Its table (after the session block) is the import's layout: another session takes it."""
-    content = spreadsheets.export_attendance_csv(session_a, attended)
+    content = spreadsheets.export_attendance_csv(attended)
     other = TrainingSessionFactory(commune=commune)
     rows = spreadsheets.check_attendance_rows(spreadsheets.read_rows(content, "x.csv"), other)
     assert [r.ok for r in rows] == [True, True, True]

@@ -22,8 +22,13 @@ class Command(BaseCommand):
                 f"'{VOLUNTEER_USERNAME}' (only with DEBUG=1)."
             ),
         )
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="host:port the portal is served on, for the sign-in address printed.",
+        )
 
-    def handle(self, *args, with_officer: bool, **options):
+    def handle(self, *args, with_officer: bool, address: str, **options):
         if with_officer and not settings.DEBUG:
             raise CommandError(
                 "The demo officer has a published password: it is created only with DEBUG=1."
@@ -44,8 +49,8 @@ class Command(BaseCommand):
         )
         if result.officer:
             self.stdout.write(
-                "Sign in at http://127.0.0.1:8000/accounts/login/ "
+                f"Sign in at http://{address}/accounts/login/ "
                 f"as '{OFFICER_USERNAME}' with password '{DEMO_PASSWORD}' "
-                "(admin: http://127.0.0.1:8000/admin/); "
+                f"(admin: http://{address}/admin/); "
                 f"as volunteer '{VOLUNTEER_USERNAME}' with the same password."
             )

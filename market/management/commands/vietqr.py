@@ -39,7 +39,7 @@ class Command(BaseCommand):
         decode = actions.add_parser("decode", help="Print the fields of a payload as JSON.")
         decode.add_argument("payload", help="The payload text, quoted.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *_args: Any, **options: Any) -> None:
         if options["action"] == "encode":
             self._encode(options)
         else:
