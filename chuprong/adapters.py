@@ -2,8 +2,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email, filter_users_by_username
 from django.contrib.sites.shortcuts import get_current_site
 
+from kit.text import vn_phone
+
 from .models import User
-from .text import vn_phone
 
 
 def account_for_login(login: str):

@@ -11,8 +11,3 @@ class ChuprongConfig(AppConfig):
     def ready(self) -> None:
         # Make the Celery app current so @shared_task binds to it in every process.
         from . import celery  # noqa: F401
-
-        # Integer ``__in`` lookups ignore numbers out of range (chuprong/lookups.py).
-        from .lookups import register
-
-        register()

@@ -62,9 +62,9 @@ from chuprong.indicators import (
     Table,
     Unit,
 )
-from chuprong.pdf import BOLD, REGULAR, register_fonts
-from chuprong.spreadsheets import sheet_title, xlsx_append, xlsx_cell
-from chuprong.spreadsheets import write_csv as csv_bytes
+from kit.pdf import BOLD, REGULAR, register_fonts
+from kit.spreadsheets import sheet_title, xlsx_append, xlsx_cell
+from kit.spreadsheets import write_csv as csv_bytes
 from trainings.models import TrainingSession
 from volunteers.models import Service
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kit.http import int_param
+
 from . import charts, selectors, services
 from .forms import ReportRequestForm
-from .http import int_param
 from .indicators import CHECKS, PROGRAM_NAMES, TABLE_BY_KEY, Program, for_program
 from .models import AdoptionReport
 from .report_files import cell_text

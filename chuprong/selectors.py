@@ -9,10 +9,11 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from kit.text import fold
+
 from .indicators import Indicator, for_program
 from .models import AdoptionReport, Commune, User, Village
 from .roles import Role
-from .text import fold
 
 
 def user_has_role(user: User, role: Role) -> bool:

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
+from kit.text import slugify
+
 from . import audit
 from .models import AdoptionReport, Commune, User, Village
 from .roles import STAFF_ROLES, Role
-from .text import slugify
 
 logger = logging.getLogger(__name__)
 

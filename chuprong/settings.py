@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_celery_beat",
+    "kit",
     "chuprong",
     "trainings",
     "volunteers",
@@ -90,17 +91,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "chuprong.csp.CSPMiddleware",
+    "kit.csp.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "chuprong.middleware.VietnameseFirstLocaleMiddleware",
-    "chuprong.middleware.RequestGuardMiddleware",
+    "kit.middleware.VietnameseFirstLocaleMiddleware",
+    "kit.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # a signed-in visitor's page that says nothing of caching: "private, no-store"
-    "chuprong.http.PrivateByDefaultMiddleware",
+    "kit.http.PrivateByDefaultMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -165,9 +166,9 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
-            # RedisCache that keeps pages working while Redis is down (chuprong/cache.py):
+            # RedisCache that keeps pages working while Redis is down (kit/cache.py):
             # short timeouts, then this process leaves Redis alone for retry_after seconds.
-            "BACKEND": "chuprong.cache.ResilientRedisCache",
+            "BACKEND": "kit.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chuprong",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5},
@@ -275,8 +276,8 @@ USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 # Dates are day-first in both languages (05/12/2026 is 5 December): forms, the
-# admin and its calendar read and write them through chuprong/formats/<lang>/.
-FORMAT_MODULE_PATH = ["chuprong.formats"]
+# admin and its calendar read and write them through kit/formats/<lang>/.
+FORMAT_MODULE_PATH = ["kit.formats"]
 
 # ------------------------------------------------------------- static files
 STATIC_URL = "/static/"

@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QueryS
 
 from chuprong.models import User
 from chuprong.selectors import villages_for_user
-from chuprong.text import words
+from kit.text import words
 
 from .models import (
     Category,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from chuprong import audit
 from chuprong.models import Commune, User, Village
-from chuprong.text import slugify, words
+from kit.text import slugify, words
 
 from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
 from .rendering import TooComplex, plain_text, render_markdown, render_plain

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from chuprong.models import User
 from chuprong.selectors import villages_for_user
-from chuprong.text import fold
+from kit.text import fold
 
 from . import banking
 from .models import Bank, Market, PaymentAccount, Vendor

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from chuprong import audit
 from chuprong.audit import audit_log
 from chuprong.models import User, Village
-from chuprong.text import strip_diacritics
+from kit.text import strip_diacritics
 
 from . import banking, qr, selectors, vietqr
 from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange

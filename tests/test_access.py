@@ -265,7 +265,7 @@ TEXT_TYPES = ("text/html", "application/json", "text/csv", "application/javascri
 
 # Pages with residents' personal data (names, phones, years of birth): never kept by a
 # browser, a proxy or a shared phone (``Cache-Control: private, no-store``). Every other
-# signed-in page is private at least (chuprong.http.PrivateByDefaultMiddleware).
+# signed-in page is private at least (kit.http.PrivateByDefaultMiddleware).
 PERSONAL_DATA = {
     "volunteers:visit_new",
     "volunteers:history",

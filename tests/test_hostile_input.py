@@ -538,7 +538,7 @@ def test_an_import_confirmation_that_was_never_previewed_saves_nothing(
 
 
 def test_ids_too_large_for_any_column_are_invalid_choices(client, officer, world, volunteer_a):
-    """``ModelMultipleChoiceField`` with id 10**30 was a 500 on SQLite (chuprong/lookups.py)."""
+    """``ModelMultipleChoiceField`` with id 10**30 was a 500 on SQLite (kit/lookups.py)."""
     client.force_login(officer)
     huge = "9" * 30
     before = counts(Document, Attendance)

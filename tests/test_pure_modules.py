@@ -13,10 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize(
     "module",
     [
-        "chuprong.text",
-        "chuprong.dates",
-        "chuprong.formats.vi.formats",
-        "chuprong.formats.en.formats",
+        "kit.text",
+        "kit.dates",
+        "kit.formats.vi.formats",
+        "kit.formats.en.formats",
         "chuprong.charts",
         "market.vietqr",
         "market.banking",

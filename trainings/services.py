@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from chuprong.audit import audit_log
 from chuprong.models import Commune, User, Village
-from chuprong.spreadsheets import Row
+from kit.forms import clean_phone
+from kit.spreadsheets import Row
 from volunteers.models import Volunteer
-from volunteers.services import clean_phone
 
 from .models import Attendance, Topic, TrainingSession
 from .selectors import checkin_window

@@ -16,23 +16,15 @@ from chuprong import audit
 from chuprong.audit import audit_log
 from chuprong.models import Commune, User, Village
 from chuprong.roles import Role
-from chuprong.spreadsheets import ImportResult, Row
-from chuprong.text import has_id_number, vn_phone
+from kit.forms import clean_phone
+from kit.spreadsheets import ImportResult, Row
+from kit.text import has_id_number
 from market.models import Vendor
 from market.services import vendor_update
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
 
 OLDEST_BIRTH_YEAR = 1900
-
-
-def clean_phone(value: str, field: str) -> str:
-    phone = vn_phone(value or "")
-    if phone is None:
-        raise ValidationError(
-            {field: _("Write a Vietnamese phone number of 10 digits, e.g. 0912345678.")}
-        )
-    return phone
 
 
 @transaction.atomic

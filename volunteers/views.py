@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chuprong import imports
-from chuprong.http import XLSX, file_response, int_param, private_no_store
 from chuprong.selectors import villages_for_user
+from kit import imports
+from kit.http import XLSX, file_response, int_param, private_no_store
 from trainings.selectors import my_attendances
 
 from . import selectors, services, spreadsheets

@@ -17,7 +17,7 @@ from django.utils import timezone
 from chuprong import selectors
 from chuprong.models import AdoptionReport, AuditEntry
 from chuprong.services import report_fail, report_generate, report_request
-from chuprong.spreadsheets import Row
+from kit.spreadsheets import Row
 from legal_library import services as library
 from legal_library.models import Category, Document
 from market import services as market

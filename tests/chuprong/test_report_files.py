@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from chuprong.indicators import CHECKS, INDICATORS, PROGRAM_NAMES, TABLE_BY_KEY, TABLES
 from chuprong.report_files import cell_text, cell_value, write_csv, write_pdf, write_xlsx
-from chuprong.spreadsheets import sheet_title
+from kit.spreadsheets import sheet_title
 from trainings.models import TrainingSession
 from volunteers.models import Service
 

@@ -11,7 +11,7 @@ import time
 import pytest
 from django.core.cache.backends.redis import RedisCache
 
-from chuprong.cache import ResilientRedisCache
+from kit.cache import ResilientRedisCache
 
 from .conftest import app_env, django_json, wait_until
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from chuprong.models import Village
-from chuprong.spreadsheets import SpreadsheetError
+from kit.spreadsheets import SpreadsheetError
 from tests.volunteers.factories import VolunteerFactory
 from volunteers import services, spreadsheets
 from volunteers.models import Volunteer

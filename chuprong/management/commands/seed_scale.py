@@ -47,7 +47,7 @@ from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
 from chuprong.models import Commune, User, Village
-from chuprong.text import words
+from kit.text import words
 from legal_library.models import (
     Category,
     Document,

@@ -3,7 +3,7 @@
 Built on reportlab's canvas. Nothing here touches the database or Django: callers
 pass plain text, already translated.
 
-- ``register_fonts`` makes the DejaVu fonts shipped in ``chuprong/fonts`` available
+- ``register_fonts`` makes the DejaVu fonts shipped in ``kit/fonts`` available
   under the names ``DejaVuSans`` and ``DejaVuSans-Bold``. They carry every Vietnamese
   letter (ễ, ượ, Đ); reportlab's built-in Helvetica does not.
 - ``draw_qr`` draws a QR code as vector squares, so it stays sharp at any print size.

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chuprong.text import fold, has_id_number, mask_phone, slugify, strip_diacritics, vn_phone
+from kit.text import fold, has_id_number, mask_phone, slugify, strip_diacritics, vn_phone
 
 VIETNAMESE = (
     "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
@@ -43,7 +43,7 @@ def test_slugs_are_url_safe_and_bounded(text, max_length):
 
 
 def test_words_for_search():
-    from chuprong.text import words
+    from kit.text import words
 
     assert words("Số 52/2014/QH13: Hôn-nhân!") == ["so", "52", "2014", "qh13", "hon", "nhan"]
     assert words("!!! ...") == []

@@ -3,7 +3,7 @@ day-first input and short formats. Django's ``vi`` module sets no input formats,
 these forms would read Django's default, month-first ``%m/%d/%Y``.
 """
 
-from chuprong.dates import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, TIME_INPUT_FORMATS
+from kit.dates import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, TIME_INPUT_FORMATS
 
 __all__ = [
     "DATETIME_INPUT_FORMATS",

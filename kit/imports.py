@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .forms import SpreadsheetForm
+from kit.forms import SpreadsheetForm
+
 from .spreadsheets import Row, SpreadsheetError
 
 

@@ -3,7 +3,7 @@ English still means 05/12/2026 = 5 December. Django's ``en`` module is month-fir
 (``m/d/Y``, ``%m/%d/%Y``), so every date setting is given here.
 """
 
-from chuprong.dates import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, TIME_INPUT_FORMATS
+from kit.dates import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, TIME_INPUT_FORMATS
 
 __all__ = [
     "DATETIME_FORMAT",

@@ -7,7 +7,7 @@ a month-first date is never read: ``12/31/2026`` is refused, not guessed. ISO
 a real date cell of a spreadsheet becomes.
 
 The lists below are the project's format modules' input formats
-(``chuprong/formats/<language>/formats.py``), so forms, the admin (its
+(``kit/formats/<language>/formats.py``), so forms, the admin (its
 calendar writes the first one), and spreadsheet imports (``parse_date``,
 ``parse_datetime``) read the same dates.
 """

@@ -28,8 +28,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from chuprong import dates
-from chuprong.text import fold, vn_phone
+from kit import dates
+from kit.text import fold, vn_phone
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000

@@ -26,9 +26,9 @@ from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chuprong import dates
-from chuprong import spreadsheets as shared
 from chuprong.models import Village
+from kit import dates
+from kit import spreadsheets as shared
 from market.models import VendorStatusChange
 from tests.factories import UserFactory
 from tests.market.factories import MarketFactory, VendorFactory
