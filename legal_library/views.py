@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from chuprong.access import permission_required_or_404
+from core.access import permission_required_or_404
 from kit.dates import parse_date
 from kit.localcache import LocalCopies
 

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuprong import audit
-from chuprong.audit import audit_log
-from chuprong.models import User, Village
+from core import audit
+from core.audit import audit_log
+from core.models import User, Village
 from kit.text import strip_diacritics
 
 from . import banking, qr, selectors, vietqr

@@ -13,7 +13,7 @@ dots; a bank by its BIN, code, short or full name (``selectors.bank_index``).
 import openpyxl
 from django.utils.translation import gettext as _
 
-from chuprong.models import User
+from core.models import User
 from kit import spreadsheets as shared
 from kit.spreadsheets import (  # re-exported: the market's views and tests use them here
     MAX_BYTES,

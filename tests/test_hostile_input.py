@@ -26,9 +26,9 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
-from chuprong.models import AdoptionReport
 from legal_library.models import Document
 from market.models import PaymentAccount, Vendor
+from reports.models import AdoptionReport
 from trainings.models import Attendance
 from volunteers.models import AssistanceRecord, ServiceGiven, Volunteer
 
@@ -199,7 +199,7 @@ QUERY_PAGES = [
     ("officer", "/admin/market/vendor/", ["q", "market__id__exact", "p"]),
     ("officer", "/admin/volunteers/assistancerecord/", ["q", "helped_on__gte", "helped_on__year"]),
     ("officer", "/admin/trainings/trainingsession/", ["starts_at__year", "starts_at__month"]),
-    ("officer", "/admin/chuprong/adoptionreport/", ["period_start__year", "period_start__day"]),
+    ("officer", "/admin/reports/adoptionreport/", ["period_start__year", "period_start__day"]),
 ]
 
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
         "kit.dates",
         "kit.formats.vi.formats",
         "kit.formats.en.formats",
-        "chuprong.charts",
+        "reports.charts",
         "market.vietqr",
         "market.banking",
         "legal_library.rendering",

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from chuprong.models import Commune, Village
+from core.models import Commune, Village
 from volunteers.models import Volunteer
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from chuprong.audit import audit_log
-from chuprong.models import Commune, User, Village
+from core.audit import audit_log
+from core.models import Commune, User, Village
 from kit.forms import clean_phone
 from kit.spreadsheets import Row
 from volunteers.models import Volunteer

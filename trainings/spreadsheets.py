@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from chuprong.models import Village
+from core.models import Village
 from kit import spreadsheets as shared
 from kit.spreadsheets import MAX_BYTES, Row, SpreadsheetError
 from kit.text import fold

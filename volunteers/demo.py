@@ -10,9 +10,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from chuprong import services as core_services
-from chuprong.models import Commune, User
-from chuprong.roles import Role
+from core import services as core_services
+from core.models import Commune, User
+from core.roles import Role
 from trainings import services as training_services
 from trainings.models import Topic, TrainingSession
 

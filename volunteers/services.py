@@ -12,10 +12,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chuprong import audit
-from chuprong.audit import audit_log
-from chuprong.models import Commune, User, Village
-from chuprong.roles import Role
+from core import audit
+from core.audit import audit_log
+from core.models import Commune, User, Village
+from core.roles import Role
 from kit.forms import clean_phone
 from kit.spreadsheets import ImportResult, Row
 from kit.text import has_id_number

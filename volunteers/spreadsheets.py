@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chuprong.models import Village
+from core.models import Village
 from kit import spreadsheets as shared
 from kit.spreadsheets import MAX_BYTES, Row, SpreadsheetError
 from kit.text import fold

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chuprong.selectors import villages_for_user
+from core.selectors import villages_for_user
 from kit import imports
 from kit.http import XLSX, file_response, int_param, private_no_store
 from trainings.selectors import my_attendances

@@ -8,15 +8,15 @@ import pytest
 from django.apps import apps
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from chuprong import services as chuprong_services
-from chuprong.demo import OFFICER_USERNAME, demo_load
-from chuprong.models import AdoptionReport
-from chuprong.roles import sync_roles
+from core.demo import OFFICER_USERNAME, demo_load
+from core.roles import sync_roles
 from legal_library.demo import demo_load as library_demo_load
 from legal_library.models import Category, Document
 from market.bank_directory import load_bank_directory
 from market.demo import demo_load as market_demo_load
 from market.models import Vendor
+from reports import services as report_services
+from reports.models import AdoptionReport
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import UserFactory
 from volunteers.demo import VOLUNTEER_USERNAME
@@ -45,7 +45,7 @@ def portal(live_server):
     library_demo_load(commune)
     market_demo_load(commune)
     volunteers_demo_load(commune, volunteer_password=PASSWORD)
-    report = chuprong_services.report_request(
+    report = report_services.report_request(
         commune=commune,
         period_kind="month",
         start=datetime.date(2026, 10, 1),

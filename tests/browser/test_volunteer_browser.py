@@ -7,8 +7,8 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from chuprong.demo import demo_load
-from chuprong.roles import sync_roles
+from core.demo import demo_load
+from core.roles import sync_roles
 from tests.browser.conftest import DESKTOP, PHONE
 from trainings import services as training_services
 from trainings.models import Attendance

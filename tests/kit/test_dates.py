@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chuprong.models import Village
+from core.models import Village
 from kit import dates
 from kit import spreadsheets as shared
 from market.models import VendorStatusChange
@@ -105,7 +105,19 @@ def _project_forms():
     """Every form class defined in an app's ``forms`` module."""
     found = []
     for config in apps.get_app_configs():
-        if not config.name.startswith(("chuprong", "market", "volunteers", "trainings", "legal")):
+        if not config.name.startswith(
+            (
+                "kit",
+                "core",
+                "reports",
+                "portal",
+                "ops",
+                "market",
+                "volunteers",
+                "trainings",
+                "legal",
+            )
+        ):
             continue
         try:
             module = importlib.import_module(f"{config.name}.forms")
@@ -161,7 +173,7 @@ def test_every_date_field_of_every_form_reads_day_first(language):
         # the walk reaches the phone pages, the reports, the admin and celery-beat's admin
         assert {
             "volunteers.forms.VisitForm.helped_on",
-            "chuprong.forms.ReportRequestForm.start",
+            "reports.forms.ReportRequestForm.start",
             "admin volunteers.Campaign.starts_on",
             "admin legal_library.Document.effective_on",
             "admin trainings.TrainingSession.starts_at",

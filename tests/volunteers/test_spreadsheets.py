@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from chuprong.models import Village
+from core.models import Village
 from kit.spreadsheets import SpreadsheetError
 from tests.volunteers.factories import VolunteerFactory
 from volunteers import services, spreadsheets
