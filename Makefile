@@ -59,6 +59,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -2,11 +2,12 @@ import sys
 
 from allauth.account.views import LoginView as AllauthLoginView
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -15,7 +16,8 @@ from django.views.decorators.http import require_GET
 from core import selectors
 from core.models import Commune
 from legal_library.selectors import public_points
-from trainings.selectors import public_calendar
+from trainings.selectors import my_attendances, public_calendar
+from volunteers import selectors as volunteering
 
 from . import selectors as health
 
@@ -121,3 +123,32 @@ def server_error(request):
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def volunteer_home(request):
+    """The volunteer's start page: today's count, "log a visit", campaigns, trainings.
+
+    It shows two programs (volunteers and trainings), so it lives here, where the
+    programs are composed; neither program imports the other for it.
+    """
+    user = request.user
+    if not volunteering.can_record(user):
+        raise Http404
+    today = timezone.localdate()
+    campaigns = [
+        volunteering.campaign_progress(c) for c in volunteering.open_campaigns(user, today)
+    ]
+    return render(
+        request,
+        "portal/volunteer_home.html",
+        {
+            "profile": volunteering.volunteer_profile(user),
+            "today_count": volunteering.today_count(user),
+            "recent": volunteering.my_records(user)[:5],
+            "campaigns": campaigns,
+            "attendances": my_attendances(user)[:10],
+            "manager": volunteering.is_manager(user),
+        },
+    )

@@ -114,7 +114,7 @@ TABLE = {
     # an admin-styled page: the admin's sign-in for anyone but staff
     "legal_library:stats": (ADMIN_SIGN_IN,) * 6 + (200, 200),
     # ---------------------------------------------------------------- volunteers
-    "volunteers:home": MEMBER,
+    "volunteer_home": MEMBER,
     "volunteers:visit_new": MEMBER,
     "volunteers:history": MEMBER,
     "volunteers:record_list": MANAGER,

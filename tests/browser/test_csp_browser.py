@@ -19,6 +19,7 @@ from reports import services as report_services
 from reports.models import AdoptionReport
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import UserFactory
+from trainings.demo import demo_load as trainings_demo_load
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
 
@@ -45,6 +46,7 @@ def portal(live_server):
     library_demo_load(commune)
     market_demo_load(commune)
     volunteers_demo_load(commune, volunteer_password=PASSWORD)
+    trainings_demo_load(commune)
     report = report_services.report_request(
         commune=commune,
         period_kind="month",

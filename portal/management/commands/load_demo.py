@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.demo import OFFICER_USERNAME, demo_load
 from legal_library.demo import demo_load as library_demo_load
 from market.demo import demo_load as market_demo_load
+from trainings.demo import demo_load as trainings_demo_load
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         volunteers = volunteers_demo_load(
             result.commune, volunteer_password=DEMO_PASSWORD if with_officer else None
         )
+        trainings_demo_load(result.commune)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {result.commune} ({result.commune.province}), "
