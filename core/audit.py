@@ -14,6 +14,7 @@ that the other programs (trainings, campaigns, markets) still use.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -60,58 +61,31 @@ class Audited:
     masked: frozenset[str] = frozenset()
 
 
-AUDITED: dict[str, Audited] = {
-    "market.vendor": Audited(
-        commune="market__village__commune",
-        exclude=frozenset({"created_at", "updated_at"}),
-        masked=frozenset({"token"}),
-    ),
-    "market.paymentaccount": Audited(owner="vendor", exclude=frozenset({"created_at"})),
-    "legal_library.document": Audited(
-        commune=None,
-        # derived from the text on every save, or moved by every save
-        exclude=frozenset({"body_html", "search_text", "created_at", "updated_at"}),
-        m2m=("categories",),
-    ),
-    "legal_library.librarypoint": Audited(commune="village__commune"),
-    "legal_library.pointdocument": Audited(owner="point"),
-    "volunteers.volunteer": Audited(commune="village__commune"),
-    "volunteers.assistancerecord": Audited(
-        commune="village__commune", exclude=frozenset({"created_at"}), m2m=("volunteers",)
-    ),
-    "volunteers.servicegiven": Audited(owner="record"),
-    "reports.adoptionreport": Audited(
-        commune="commune",
-        # the frozen figures are the report itself; the heartbeat moves every few seconds
-        exclude=frozenset({"data", "heartbeat_at", "scope_key", "requested_at"}),
-    ),
-    # Province-wide records (core.roles.PROVINCE_WIDE_MODELS): changed by superusers
-    # in the admin (AuditedAdmin), read by every commune's officers.
-    "market.bank": Audited(commune=None),
-    "trainings.topic": Audited(commune=None),
-    "legal_library.category": Audited(commune=None),
-    "django_celery_beat.periodictask": Audited(
-        commune=None,
-        # moved by the scheduler on every run, not by a person
-        exclude=frozenset({"last_run_at", "total_run_count"}),
-    ),
-    "django_celery_beat.crontabschedule": Audited(commune=None),
-    "django_celery_beat.intervalschedule": Audited(commune=None),
-    "django_celery_beat.clockedschedule": Audited(commune=None),
-    "django_celery_beat.solarschedule": Audited(commune=None),
-}
+@functools.cache
+def audited_models() -> dict[str, Audited]:
+    """How each audited model is audited, from every app's AppConfig (``audited``)."""
+    from django.apps import apps as registry
+
+    return {
+        label: Audited(**spec)
+        for config in registry.get_app_configs()
+        for label, spec in getattr(config, "audited", {}).items()
+    }
+
 
 MASK_KEEP = 4  # characters of a masked value that stay readable
 EMPTY = (None, "", [])
 
 
 def spec_of(model) -> Audited:
-    return AUDITED[model._meta.label_lower]
+    return audited_models()[model._meta.label_lower]
 
 
 def shared_models() -> list[str]:
     """Labels of audited models that belong to no commune (every commune sees them)."""
-    return [label for label, spec in AUDITED.items() if spec.commune is None and not spec.owner]
+    return [
+        label for label, spec in audited_models().items() if spec.commune is None and not spec.owner
+    ]
 
 
 def _jsonable(value):

@@ -17,114 +17,84 @@ class Role(models.TextChoices):
     VENDOR = "vendor", _("Vendor")
 
 
-# Records every commune shares: one change reaches the whole province (a bank's BIN
-# re-points every vendor's code; a switched-off schedule stops every commune's
-# monthly report). Only a superuser changes them, and every change through the admin
-# is in the audit history (core/audit.py). No commune role may carry these
+# Each app's AppConfig declares what it adds (``role_permissions``,
+# ``province_wide_models``); this module collects them from every installed app, so
+# a new app edits nothing here.
+#
+# Province-wide records every commune shares: one change reaches the whole province
+# (a bank's BIN re-points every vendor's code; a switched-off schedule stops every
+# commune's monthly report). Only a superuser changes them, and every change through
+# the admin is in the audit history (core/audit.py). No commune role may carry these
 # permissions (tests/core/test_province_wide.py); a province role, when there is
-# one, gets them with one line: ``Role.PROVINCE: [..., *PROVINCE_WIDE_PERMISSIONS]``.
-PROVINCE_WIDE_MODELS = (
-    "market.bank",
-    "trainings.topic",
-    "legal_library.category",
-    "django_celery_beat.periodictask",
-    "django_celery_beat.crontabschedule",
-    "django_celery_beat.intervalschedule",
-    "django_celery_beat.clockedschedule",
-    "django_celery_beat.solarschedule",
-)
-PROVINCE_WIDE_PERMISSIONS = [
-    f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
-    for label in PROVINCE_WIDE_MODELS
-    for action in ("add", "change", "delete")
-]
+# one, gets them with ``PROVINCE_WIDE_PERMISSIONS``.
 
-# "app_label.codename" of every permission a role carries. A permission whose
-# model does not exist yet is skipped, so later apps add their lines here and
-# call sync_roles from a migration.
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.COMMUNE_OFFICER: [
-        "chuprong.view_commune",
-        "chuprong.view_village",
-        "chuprong.add_village",
-        "chuprong.change_village",
-        "market.view_bank",  # to pick a vendor's bank; the directory is PROVINCE_WIDE
-        "market.view_market",
-        "market.add_market",
-        "market.change_market",
-        "market.view_vendor",
-        "market.add_vendor",
-        "market.change_vendor",
-        "market.delete_vendor",
-        "market.view_paymentaccount",
-        "market.add_paymentaccount",
-        "market.change_paymentaccount",
-        "market.delete_paymentaccount",
-        "market.view_vendorstatuschange",
-        "legal_library.view_category",
-        "legal_library.view_document",
-        "legal_library.add_document",
-        "legal_library.change_document",
-        "legal_library.view_documentrevision",
-        "legal_library.view_librarypoint",
-        "legal_library.add_librarypoint",
-        "legal_library.change_librarypoint",
-        "legal_library.view_pointdocument",
-        "legal_library.add_pointdocument",
-        "legal_library.change_pointdocument",
-        "legal_library.delete_pointdocument",
-        "legal_library.view_pointdailycount",
-        "legal_library.view_documentdailycount",
-        "volunteers.view_volunteer",
-        "volunteers.add_volunteer",
-        "volunteers.change_volunteer",
-        "volunteers.view_campaign",
-        "volunteers.add_campaign",
-        "volunteers.change_campaign",
-        "volunteers.view_assistancerecord",
-        "volunteers.add_assistancerecord",
-        "volunteers.change_assistancerecord",
-        "volunteers.delete_assistancerecord",
-        "volunteers.view_servicegiven",
-        "volunteers.add_servicegiven",
-        "volunteers.change_servicegiven",
-        "volunteers.delete_servicegiven",
-        "trainings.view_topic",
-        "trainings.view_trainingsession",
-        "trainings.add_trainingsession",
-        "trainings.change_trainingsession",
-        "trainings.view_attendance",
-        "trainings.add_attendance",
-        "trainings.change_attendance",
-        "trainings.delete_attendance",
-        "reports.view_adoptionreport",
-        "reports.add_adoptionreport",
-        # the audit history of their commune (read-only)
-        "chuprong.view_auditentry",
-        # when the monthly report and the weekly summary run (django-celery-beat): seen,
-        # not changed (the schedules are the province's: PROVINCE_WIDE)
-        "django_celery_beat.view_periodictask",
-        "django_celery_beat.view_crontabschedule",
-    ],
-    Role.VILLAGE_SECRETARY: [
-        "chuprong.view_village",
-        "market.view_market",
-        "market.view_vendor",
-        "market.view_paymentaccount",
-        "legal_library.view_librarypoint",
-        "legal_library.view_document",
-        "volunteers.view_volunteer",
-        "volunteers.view_campaign",
-        "volunteers.view_assistancerecord",
-        "trainings.view_trainingsession",
-        "trainings.view_attendance",
-        "trainings.add_attendance",
-    ],
-    # A volunteer's own records are theirs by the selectors' rules; this
-    # permission only shows them the way in (menu) without a query.
-    Role.VOLUNTEER: ["volunteers.add_assistancerecord"],
-    Role.VENDOR: [],
-}
+
+def _declared(attribute: str) -> list:
+    from django.apps import apps as registry
+
+    return [
+        getattr(config, attribute)
+        for config in registry.get_app_configs()
+        if getattr(config, attribute, None)
+    ]
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """ "app_label.codename" of every permission a role carries, from every app's
+    AppConfig (a permission whose model does not exist yet is skipped by sync_roles)."""
+    table: dict[str, list[str]] = {role: [] for role in Role}
+    for declared in _declared("role_permissions"):
+        for role, names in declared.items():
+            table[role].extend(names)
+    return table
+
+
+def province_wide_models() -> tuple[str, ...]:
+    return tuple(label for declared in _declared("province_wide_models") for label in declared)
+
+
+def province_wide_permissions() -> list[str]:
+    return [
+        f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+        for label in province_wide_models()
+        for action in ("add", "change", "delete")
+    ]
+
+
+class _Lazy:
+    """A module constant read from the AppConfigs on first use (apps are loaded then)."""
+
+    def __init__(self, make):
+        self._make = make
+
+    def _value(self):
+        return self._make()
+
+    def __iter__(self):
+        return iter(self._value())
+
+    def __len__(self):
+        return len(self._value())
+
+    def __getitem__(self, key):
+        return self._value()[key]
+
+    def __contains__(self, item):
+        return item in self._value()
+
+    def items(self):
+        return self._value().items()
+
+    def values(self):
+        return self._value().values()
+
+    def keys(self):
+        return self._value().keys()
+
+
+ROLE_PERMISSIONS = _Lazy(role_permissions)
+PROVINCE_WIDE_MODELS = _Lazy(province_wide_models)
+PROVINCE_WIDE_PERMISSIONS = _Lazy(province_wide_permissions)
 
 # Roles whose members use the Django admin.
 STAFF_ROLES = frozenset({Role.COMMUNE_OFFICER})
@@ -149,7 +119,7 @@ def sync_roles(apps) -> None:
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in role_permissions().items():
         group, _created = Group.objects.get_or_create(name=role)
         wanted = models.Q(pk__in=[])
         for name in names:

@@ -24,7 +24,7 @@ def _registered() -> dict[str, str]:
     return {
         name: task.__module__
         for name, task in current_app.tasks.items()
-        if not name.startswith("celery.")
+        if not name.startswith("celery.") and not task.__module__.startswith("tests.")
     }
 
 

@@ -136,3 +136,18 @@ def test_secretary_and_volunteer_cannot_use_the_admin(client, secretary_a, volun
     for user in (secretary_a, volunteer):
         client.force_login(user)
         assert client.get("/admin/").status_code == 302
+
+
+def test_each_app_declares_the_permissions_and_audited_models_of_its_own_models():
+    """Apps declare what they add in their AppConfig; the core only collects them."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        own = {config.label} | ({"django_celery_beat"} if config.label == "chuprong" else set())
+        for names in getattr(config, "role_permissions", {}).values():
+            assert {name.split(".")[0] for name in names} <= own, config.label
+        for label in [
+            *getattr(config, "audited", {}),
+            *getattr(config, "province_wide_models", ()),
+        ]:
+            assert label.split(".")[0] in own, (config.label, label)
