@@ -9,8 +9,7 @@ themselves call it in the admin's transaction (``core.admin.AuditedAdmin``),
 so a change and its entry are saved together or not at all. Nothing happens in
 ``save()`` or signals: a bulk ``update()`` outside the services is not recorded.
 
-``audit_log`` is the older, lighter record (the admin's ``LogEntry``, no values)
-that the other programs (trainings, campaigns, markets) still use.
+There is one trail: the admin's own ``LogEntry`` is not written by the services.
 """
 
 import datetime as dt
@@ -18,26 +17,9 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
-
-_FLAGS = {"add": ADDITION, "change": CHANGE, "delete": DELETION}
-
-
-def audit_log(*, actor, obj: models.Model, action: str, message: str = "") -> None:
-    """Record ``action`` ("add", "change", "delete") on ``obj`` by ``actor`` (if a person)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return
-    LogEntry.objects.log_actions(
-        user_id=actor.pk,
-        queryset=[obj],
-        action_flag=_FLAGS[action],
-        change_message=message,
-        single_object=True,
-    )
-
 
 # ------------------------------------------------------------------ what is audited
 

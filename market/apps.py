@@ -42,5 +42,6 @@ class MarketConfig(AppConfig):
             masked=frozenset({"token"}),
         ),
         "market.paymentaccount": dict(owner="vendor", exclude=frozenset({"created_at"})),
+        "market.market": dict(commune="village__commune"),
         "market.bank": dict(commune=None),
     }

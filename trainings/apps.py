@@ -31,5 +31,11 @@ class TrainingsConfig(AppConfig):
     province_wide_models = ("trainings.topic",)
     # The audit trail's rules for this app's models (core/audit.py: Audited's fields).
     audited = {
+        "trainings.trainingsession": dict(
+            commune="commune",
+            exclude=frozenset({"created_at"}),
+            m2m=("topics",),
+            masked=frozenset({"checkin_code"}),
+        ),
         "trainings.topic": dict(commune=None),
     }

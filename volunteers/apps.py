@@ -43,4 +43,7 @@ class VolunteersConfig(AppConfig):
             commune="village__commune", exclude=frozenset({"created_at"}), m2m=("volunteers",)
         ),
         "volunteers.servicegiven": dict(owner="record"),
+        "volunteers.campaign": dict(
+            commune="commune", exclude=frozenset({"created_at"}), m2m=("villages",)
+        ),
     }

@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.audit import audit_log
 from core.models import Commune, User, Village
 from core.roles import Role
 from kit.forms import clean_phone
@@ -85,7 +84,7 @@ def campaign_create(
     campaign.full_clean()
     campaign.save()
     campaign.villages.set(villages)
-    audit_log(actor=actor, obj=campaign, action="add")
+    audit.record(actor=actor, obj=campaign, before=None)
     return campaign
 
 
