@@ -208,7 +208,10 @@ def main() -> None:
         sys.exit("bench/reports.py measures PostgreSQL: set DATABASE_URL=postgres://...")
     communes = Commune.objects.filter(province=PROVINCE).order_by("pk")
     if not communes.exists():
-        sys.exit("No synthetic province here: run `manage.py seed_scale` first.")
+        sys.exit(
+            "No synthetic province here: run `make bench-reports` (or `DJANGO_SETTINGS_MODULE="
+            "bench.settings manage.py seed_scale`) first."
+        )
     commune = communes[len(communes) // 2]
     today = timezone.localdate()
     start, end = reporting.previous_month(today)

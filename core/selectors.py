@@ -52,8 +52,6 @@ def users_for_user(user: User) -> QuerySet[User]:
     """The accounts ``user`` may pick or look up (a vendor's or a volunteer's sign-in):
     every one for a superuser; for a commune officer the accounts of their commune
     (by commune or by village), never a superuser's; nobody's for anyone else."""
-    from django.db.models import Q
-
     if not user.is_authenticated or not user.is_active:
         return User.objects.none()
     if user.is_superuser:

@@ -22,6 +22,7 @@ from market.models import Vendor
 from market.services import vendor_update
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
+from .selectors import campaign_progress, campaigns_open_between
 
 OLDEST_BIRTH_YEAR = 1900
 
@@ -325,8 +326,6 @@ def campaigns_weekly_summary(*, today: datetime.date | None = None) -> int:
     helped against the goal, the week's visits per day and per village. Sent
     once per campaign and ISO week, even if the task is delivered twice.
     """
-    from .selectors import campaign_progress, campaigns_open_between
-
     today = today or timezone.localdate()
     week = today.isocalendar()
     messages = []
