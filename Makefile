@@ -77,6 +77,7 @@ lint: install-dev
 	$(BIN)/vulture
 	$(BIN)/djlint --lint .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 ## mypy with django-stubs on the packages pyproject's [tool.mypy] files lists (not yet in lint).
 mypy: install-dev
@@ -102,7 +103,7 @@ SEED_SCALE ?= 1
 bench-reports: install
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "Set DATABASE_URL to a PostgreSQL database"; exit 2;; esac
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py seed_scale --scale $(SEED_SCALE) --if-missing
+	DEBUG=1 DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py seed_scale --scale $(SEED_SCALE) --if-missing
 	$(BIN)/python bench/reports.py
 
 ## The public pages under load (PostgreSQL, Redis, gunicorn, wrk: apt-get install wrk):

@@ -39,7 +39,7 @@ def fresh_database(url: str) -> None:
 def build_library() -> tuple[str, str]:
     from django.core.management import call_command
 
-    from chuprong.demo import demo_load
+    from core.demo import demo_load
     from legal_library import services
     from legal_library.models import Category, Document
 

@@ -55,7 +55,7 @@ def build_commune() -> dict[str, str]:
 
 
 def _build_commune() -> dict[str, str]:
-    from chuprong.demo import demo_load
+    from core.demo import demo_load
     from legal_library import services as library
     from legal_library.demo import demo_load as library_demo_load
     from legal_library.models import Category, Document

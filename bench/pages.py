@@ -54,7 +54,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from chuprong.demo import demo_load
+    from core.demo import demo_load
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -58,7 +58,7 @@ def main() -> None:
         setup_django(env)
         from django.core.management import call_command
 
-        from chuprong.demo import demo_load
+        from core.demo import demo_load
         from market import qr
         from market.demo import demo_load as market_demo_load
         from market.models import Vendor

@@ -9,7 +9,7 @@ Runs on the synthetic province of ``manage.py seed_scale`` in PostgreSQL:
 province is not there yet; ``SEED_SCALE=0.1`` seeds a tenth of it.)
 
 Prints, for one commune's monthly report and for the whole province's:
-the median time of ``chuprong.reporting.compute`` (what the Celery task runs)
+the median time of ``reports.reporting.compute`` (what the Celery task runs)
 and of the same aggregations written by hand in SQL, in the same run, and
 their ratio (the goal: at most 2×). Then the peak Python memory of writing
 the province's XLSX (write-only mode), against writing one commune's: the
@@ -33,7 +33,7 @@ os.environ.setdefault("DEBUG", "1")
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 
-# The aggregations of chuprong/reporting.py, one statement per ORM query, written
+# The aggregations of reports/reporting.py, one statement per ORM query, written
 # by hand. %(scope)s is replaced by the village filter of the scope.
 SQL = [
     # market: vendors per market, markets, first cashless per vendor (trend, before, period)
@@ -199,15 +199,19 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from chuprong import report_files, reporting
-    from chuprong.management.commands.seed_scale import PROVINCE
-    from chuprong.models import Commune
+    from bench.management.commands.seed_scale import PROVINCE
+    from core.models import Commune
+    from reports import files as report_files
+    from reports import reporting
 
     if connection.vendor != "postgresql":
         sys.exit("bench/reports.py measures PostgreSQL: set DATABASE_URL=postgres://...")
     communes = Commune.objects.filter(province=PROVINCE).order_by("pk")
     if not communes.exists():
-        sys.exit("No synthetic province here: run `manage.py seed_scale` first.")
+        sys.exit(
+            "No synthetic province here: run `make bench-reports` (or `DJANGO_SETTINGS_MODULE="
+            "bench.settings manage.py seed_scale`) first."
+        )
     commune = communes[len(communes) // 2]
     today = timezone.localdate()
     start, end = reporting.previous_month(today)

@@ -1,7 +1,10 @@
-"""The Django project of the Chư Prông portal, and what every app shares.
+"""The configuration of the Chư Prông portal: settings, URLs, Celery, WSGI/ASGI.
 
-Importing this package has no side effects (pure modules such as
-``chuprong.text`` stay free of Django); the Celery app is loaded by
-``ChuprongConfig.ready()`` and found by ``celery -A chuprong`` in
-``chuprong/celery.py``.
+The code lives in the apps beside it (ARCHITECTURE.md, "The map of the house").
+Importing the package loads the Celery app (``chuprong/celery.py``), so
+``@shared_task`` binds to it in every process and ``celery -A chuprong`` finds it.
 """
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

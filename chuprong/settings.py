@@ -81,26 +81,30 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_celery_beat",
-    "chuprong",
+    "kit",
+    "core",  # app label "chuprong": tables, migrations and AUTH_USER_MODEL keep the name
     "trainings",
     "volunteers",
     "market",
     "legal_library",
+    "reports",
+    "ops",
+    "portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "chuprong.csp.CSPMiddleware",
+    "kit.csp.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "chuprong.middleware.VietnameseFirstLocaleMiddleware",
-    "chuprong.middleware.RequestGuardMiddleware",
+    "kit.middleware.VietnameseFirstLocaleMiddleware",
+    "kit.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # a signed-in visitor's page that says nothing of caching: "private, no-store"
-    "chuprong.http.PrivateByDefaultMiddleware",
+    "kit.http.PrivateByDefaultMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -165,9 +169,9 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
-            # RedisCache that keeps pages working while Redis is down (chuprong/cache.py):
+            # RedisCache that keeps pages working while Redis is down (kit/cache.py):
             # short timeouts, then this process leaves Redis alone for retry_after seconds.
-            "BACKEND": "chuprong.cache.ResilientRedisCache",
+            "BACKEND": "kit.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chuprong",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5},
@@ -220,9 +224,6 @@ CELERY_BEAT_SCHEDULE["reports-sweep"] = {
 REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=1500)
 REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=1800)
 REPORT_RETRY_BACKOFF = env.int("REPORT_RETRY_BACKOFF", default=30)
-# Test-only, 0 (off) everywhere else: a pause after each step of a report, so
-# tests/failures/ can kill a worker in the middle of one.
-REPORT_TEST_STEP_SECONDS = env.float("REPORT_TEST_STEP_SECONDS", default=0)
 if not REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < 3600:
     raise ImproperlyConfigured(
         "Report time limits must satisfy REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < 3600 s."
@@ -248,7 +249,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "chuprong.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -256,7 +257,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Chư Prông] "
-ACCOUNT_USER_DISPLAY = "chuprong.adapters.user_display"
+ACCOUNT_USER_DISPLAY = "core.adapters.user_display"
 # Failed sign-ins are limited per client address and per account; the counters
 # live in the cache, so several web hosts must share it (Redis in production).
 ACCOUNT_RATE_LIMITS = {
@@ -275,8 +276,8 @@ USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 # Dates are day-first in both languages (05/12/2026 is 5 December): forms, the
-# admin and its calendar read and write them through chuprong/formats/<lang>/.
-FORMAT_MODULE_PATH = ["chuprong.formats"]
+# admin and its calendar read and write them through kit/formats/<lang>/.
+FORMAT_MODULE_PATH = ["kit.formats"]
 
 # ------------------------------------------------------------- static files
 STATIC_URL = "/static/"
@@ -300,7 +301,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Content Security Policy (django-csp) on every response: no inline script or
 # style, nothing from another site, no plugins, no framing. Scripts live in
 # static/js/, styles in static/css/site.css; the dashboard's inline SVG charts
-# use presentation attributes only (chuprong/charts.py).
+# use presentation attributes only (reports/charts.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -5,16 +5,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chuprong.admin import VillageScopedAdmin
-from chuprong.admin_base import choices, shared
-from chuprong.audit_admin import AuditedAdmin
-from chuprong.models import Commune
+from core.admin import VillageScopedAdmin
+from core.admin_base import choices, shared
+from core.audit_admin import AuditedAdmin
+from core.models import Commune
 
 from . import selectors, services
 from .forms import AddToPointsForm, DocumentAdminForm
 from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
 
-# What an officer may pick in any admin form (chuprong/admin_base.py).
+# What an officer may pick in any admin form (core/admin_base.py).
 shared(Category, Document)
 choices(LibraryPoint, selectors.points_for_user)
 

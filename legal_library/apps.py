@@ -1,7 +1,48 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import Role
+
 
 class LegalLibraryConfig(AppConfig):
     name = "legal_library"
     verbose_name = _("Legal library")
+
+    # "app_label.codename" of the permissions each role gets for this app's models
+    # (core/roles.py collects them from every AppConfig: sync_roles).
+    role_permissions = {
+        Role.COMMUNE_OFFICER: [
+            "legal_library.view_category",
+            "legal_library.view_document",
+            "legal_library.add_document",
+            "legal_library.change_document",
+            "legal_library.view_documentrevision",
+            "legal_library.view_librarypoint",
+            "legal_library.add_librarypoint",
+            "legal_library.change_librarypoint",
+            "legal_library.view_pointdocument",
+            "legal_library.add_pointdocument",
+            "legal_library.change_pointdocument",
+            "legal_library.delete_pointdocument",
+            "legal_library.view_pointdailycount",
+            "legal_library.view_documentdailycount",
+        ],
+        Role.VILLAGE_SECRETARY: [
+            "legal_library.view_librarypoint",
+            "legal_library.view_document",
+        ],
+    }
+    # Records every commune shares: only a superuser changes them (core/roles.py).
+    province_wide_models = ("legal_library.category",)
+    # The audit trail's rules for this app's models (core/audit.py: Audited's fields).
+    audited = {
+        "legal_library.document": dict(
+            commune=None,
+            # derived from the text on every save, or moved by every save
+            exclude=frozenset({"body_html", "search_text", "created_at", "updated_at"}),
+            m2m=("categories",),
+        ),
+        "legal_library.librarypoint": dict(commune="village__commune"),
+        "legal_library.pointdocument": dict(owner="point"),
+        "legal_library.category": dict(commune=None),
+    }

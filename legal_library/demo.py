@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from chuprong.models import Commune
+from core.models import Commune
 
 from . import services
 from .models import Category, Document, LibraryPoint

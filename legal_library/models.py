@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from chuprong.models import Village
+from core.models import Village
 
 # What may be in a point's code in an address (/l/<code>/, ?diem=<code>): anything else
 # is refused before any lookup. A stored code is 2 to 12 of these (the validator below).

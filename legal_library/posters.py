@@ -23,7 +23,7 @@ from reportlab.lib.colors import black
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from chuprong.pdf import BOLD, REGULAR, TextBlock, draw_qr, register_fonts, text_block
+from kit.pdf import BOLD, REGULAR, TextBlock, draw_qr, register_fonts, text_block
 
 QR_MAX = 76
 """Side of the code's square, quiet zone included, in % of the page width, at most."""

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 
-from chuprong.models import User
-from chuprong.selectors import villages_for_user
-from chuprong.text import words
+from core.models import User
+from core.selectors import villages_for_user
+from kit.text import words
 
 from .models import (
     Category,

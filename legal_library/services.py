@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from chuprong import audit
-from chuprong.models import Commune, User, Village
-from chuprong.text import slugify, words
+from core import audit
+from core.models import Commune, User, Village
+from kit.text import slugify, words
 
 from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
 from .rendering import TooComplex, plain_text, render_markdown, render_plain

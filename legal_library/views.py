@@ -27,9 +27,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from chuprong.access import permission_required_or_404
-from chuprong.dates import parse_date
-from chuprong.localcache import LocalCopies
+from core.access import permission_required_or_404
+from kit.dates import parse_date
+from kit.localcache import LocalCopies
 
 from . import counting, selectors, services
 from .models import POINT_CODE

@@ -7,15 +7,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chuprong.admin import VillageScopedAdmin
-from chuprong.admin_base import choices, shared
-from chuprong.audit_admin import AuditedAdmin
+from core.admin import VillageScopedAdmin
+from core.admin_base import choices, shared
+from core.audit_admin import AuditedAdmin
 
 from . import banking, services
 from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
 from .selectors import markets_for_user, vendors_for_user
 
-# What an officer may pick in any admin form (chuprong/admin_base.py).
+# What an officer may pick in any admin form (core/admin_base.py).
 shared(Bank)
 choices(Market, markets_for_user)
 choices(Vendor, vendors_for_user)

@@ -1,7 +1,47 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import Role
+
 
 class MarketConfig(AppConfig):
     name = "market"
     verbose_name = _("Cashless market")
+
+    # "app_label.codename" of the permissions each role gets for this app's models
+    # (core/roles.py collects them from every AppConfig: sync_roles).
+    role_permissions = {
+        Role.COMMUNE_OFFICER: [
+            "market.view_bank",  # to pick a vendor's bank; the directory is PROVINCE_WIDE
+            "market.view_market",
+            "market.add_market",
+            "market.change_market",
+            "market.view_vendor",
+            "market.add_vendor",
+            "market.change_vendor",
+            "market.delete_vendor",
+            "market.view_paymentaccount",
+            "market.add_paymentaccount",
+            "market.change_paymentaccount",
+            "market.delete_paymentaccount",
+            "market.view_vendorstatuschange",
+        ],
+        Role.VILLAGE_SECRETARY: [
+            "market.view_market",
+            "market.view_vendor",
+            "market.view_paymentaccount",
+        ],
+    }
+    # Records every commune shares: only a superuser changes them (core/roles.py).
+    province_wide_models = ("market.bank",)
+    # The audit trail's rules for this app's models (core/audit.py: Audited's fields).
+    audited = {
+        "market.vendor": dict(
+            commune="market__village__commune",
+            exclude=frozenset({"created_at", "updated_at"}),
+            masked=frozenset({"token"}),
+        ),
+        "market.paymentaccount": dict(owner="vendor", exclude=frozenset({"created_at"})),
+        "market.market": dict(commune="village__commune"),
+        "market.bank": dict(commune=None),
+    }

@@ -9,7 +9,7 @@ into what the VietQR codec and the bank directory know.
 import re
 from collections.abc import Iterable
 
-from chuprong.text import words
+from kit.text import words
 
 # spaces (also non-breaking ones), hyphens and dashes, dots: how digits are grouped
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.]+")

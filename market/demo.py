@@ -10,7 +10,7 @@ number starts 000); they still make valid VietQR codes. A test holds this.
 
 from django.db import transaction
 
-from chuprong.models import Commune
+from core.models import Commune
 
 from . import services
 from .models import Bank, Market, Vendor

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from chuprong.forms import SpreadsheetForm
+from kit.forms import SpreadsheetForm
 
 from . import vietqr
 from .models import Bank

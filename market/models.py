@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chuprong.models import Village
+from core.models import Village
 
 from . import vietqr
 

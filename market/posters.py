@@ -19,7 +19,7 @@ from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.pdfgen.canvas import Canvas
 
-from chuprong.pdf import BOLD, REGULAR, TextBlock, draw_qr, register_fonts, runs_block, text_block
+from kit.pdf import BOLD, REGULAR, TextBlock, draw_qr, register_fonts, runs_block, text_block
 
 GREY = Color(0.3, 0.3, 0.3)
 LIGHT_GREY = Color(0.7, 0.7, 0.7)

@@ -18,17 +18,14 @@ change cannot bring the old image back.
 """
 
 import hashlib
-import io
-from dataclasses import dataclass
 
-import qrcode
-import qrcode.image.svg
 from django.core.cache import cache
-from qrcode.image.pil import PilImage
 
-from chuprong.localcache import LocalCopies
+from kit.localcache import LocalCopies
+from kit.qr import FORMATS, QRImage, render
 
-FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+__all__ = ["FORMATS", "QRImage", "render"]
+
 CACHE_SECONDS = 60 * 60 * 24 * 30
 # How long a stamp is trusted without the database: it bounds what a lost write
 # (an eviction, a race of two changes) can cost, and each process's memory cache
@@ -38,34 +35,6 @@ LOCAL_SECONDS = 300
 REVOKED = "revoked"  # the stamp of a key that no longer opens anything
 
 _local = LocalCopies(max_entries=512, seconds=LOCAL_SECONDS)
-
-
-@dataclass(frozen=True)
-class QRImage:
-    content: bytes
-    content_type: str
-    etag: str
-
-
-def _qr(payload: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
-    code.add_data(payload)
-    code.make(fit=True)
-    return code
-
-
-def render(payload: str, fmt: str) -> QRImage:
-    """The QR code of ``payload`` as a PNG (1-bit, ~1 KB) or an SVG path."""
-    buffer = io.BytesIO()
-    if fmt == "png":
-        _qr(payload).make_image(image_factory=PilImage).save(buffer, optimize=True)
-    elif fmt == "svg":
-        _qr(payload).make_image(image_factory=qrcode.image.svg.SvgPathFillImage).save(buffer)
-    else:
-        raise ValueError(fmt)
-    content = buffer.getvalue()
-    etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
-    return QRImage(content=content, content_type=FORMATS[fmt], etag=etag)
 
 
 def image_key(token: str, account: str, fmt: str) -> str:

@@ -8,9 +8,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.http import Http404
 
-from chuprong.models import User
-from chuprong.selectors import villages_for_user
-from chuprong.text import fold
+from core.models import User
+from core.selectors import villages_for_user
+from kit.text import fold
 
 from . import banking
 from .models import Bank, Market, PaymentAccount, Vendor

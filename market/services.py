@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuprong import audit
-from chuprong.audit import audit_log
-from chuprong.models import User, Village
-from chuprong.text import strip_diacritics
+from core import audit
+from core.models import User, Village
+from kit.text import strip_diacritics
 
 from . import banking, qr, selectors, vietqr
 from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
@@ -66,7 +65,7 @@ def market_create(*, village: Village, name: str, address: str = "", actor: User
     market = Market(village=village, name=name.strip(), address=address.strip())
     market.full_clean()
     market.save()
-    audit_log(actor=actor, obj=market, action="add")
+    audit.record(actor=actor, obj=market, before=None)
     return market
 
 
@@ -465,12 +464,13 @@ def vendor_import(
                 actor=actor,
             )
             added += 1
-    audit_log(
-        actor=actor,
-        obj=market,
-        action="change",
-        message=f"imported {created} vendors and {added} accounts, skipped {len(bad)}",
-    )
+    if created or added or bad:  # an import that changed nothing leaves no entry
+        audit.record(
+            actor=actor,
+            obj=market,
+            before=audit.snapshot(market),
+            note=f"imported {created} vendors and {added} accounts, skipped {len(bad)}",
+        )
     return ImportResult(created=created, skipped=len(bad), accounts=added)
 
 

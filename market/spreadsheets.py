@@ -13,9 +13,9 @@ dots; a bank by its BIN, code, short or full name (``selectors.bank_index``).
 import openpyxl
 from django.utils.translation import gettext as _
 
-from chuprong import spreadsheets as shared
-from chuprong.models import User
-from chuprong.spreadsheets import (  # re-exported: the market's views and tests use them here
+from core.models import User
+from kit import spreadsheets as shared
+from kit.spreadsheets import (  # re-exported: the market's views and tests use them here
     MAX_BYTES,
     MAX_ROWS,
     MAX_UNZIPPED,
@@ -26,7 +26,7 @@ from chuprong.spreadsheets import (  # re-exported: the market's views and tests
     xlsx_append,
     xlsx_bytes,
 )
-from chuprong.text import fold
+from kit.text import fold
 
 from . import banking, selectors, services, vietqr
 from .models import Market, Vendor

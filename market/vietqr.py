@@ -1,6 +1,6 @@
 """The VietQR codec: build and parse NAPAS bank-transfer QR payloads.
 
-Pure Python (no Django import; only ``chuprong.text``, which is pure too), so
+Pure Python (no Django import; only ``kit.text``, which is pure too), so
 it can be unit- and property-tested on its own. The format is summarised in
 ``shared/VIETQR.md``: EMVCo merchant-presented mode, data objects of
 ``ID`` (2 digits) + ``LEN`` (2 digits) + ``VALUE``, a NAPAS template in object
@@ -13,7 +13,7 @@ Every failure raises :class:`VietQRError` with a stable ``code`` (listed in
 import re
 from dataclasses import dataclass, field
 
-from chuprong.text import strip_diacritics
+from kit.text import strip_diacritics
 
 SERVICE_ACCOUNT = "QRIBFTTA"
 SERVICE_CARD = "QRIBFTTC"

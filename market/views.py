@@ -14,8 +14,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chuprong import imports
-from chuprong.access import permission_required_or_404
+from core.access import permission_required_or_404
+from kit import imports
 
 from . import posters, qr, selectors, services, spreadsheets
 from .forms import AccountForm, AmountRequestForm, ImportForm

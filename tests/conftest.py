@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chuprong.roles import Role
+from core.roles import Role
 from tests.factories import CommuneFactory, UserFactory, VillageFactory
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,8 +3,8 @@
 import factory
 from django.contrib.auth.models import Group
 
-from chuprong.models import Commune, User, Village
-from chuprong.roles import STAFF_ROLES
+from core.models import Commune, User, Village
+from core.roles import STAFF_ROLES
 
 TEST_PASSWORD = "mat-khau-thu-nghiem-2026"
 

@@ -7,7 +7,7 @@ are in PDF points, origin at the bottom left, as pypdfium2 gives characters.
 import unicodedata
 from dataclasses import dataclass
 
-from chuprong.pdf import qr_matrix
+from kit.pdf import qr_matrix
 
 SCALE = 2  # 144 dpi
 

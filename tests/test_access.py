@@ -30,12 +30,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from chuprong import audit
-from chuprong.services import report_generate, report_request
+from core import audit
 from legal_library import services as library_services
 from legal_library.models import Category, Document, PointDailyCount
 from market.models import Bank
 from market.services import AccountData, market_create, vendor_register
+from reports.services import report_generate, report_request
 from tests.trainings.factories import AttendanceFactory
 from tests.volunteers.factories import AssistanceRecordFactory, VolunteerFactory
 from trainings.models import Topic
@@ -114,7 +114,7 @@ TABLE = {
     # an admin-styled page: the admin's sign-in for anyone but staff
     "legal_library:stats": (ADMIN_SIGN_IN,) * 6 + (200, 200),
     # ---------------------------------------------------------------- volunteers
-    "volunteers:home": MEMBER,
+    "volunteer_home": MEMBER,
     "volunteers:visit_new": MEMBER,
     "volunteers:history": MEMBER,
     "volunteers:record_list": MANAGER,
@@ -165,7 +165,7 @@ ALLAUTH_TABLE = {
 ADMIN_MODELS = {
     "chuprong_commune": ADMIN_OBJECT,
     "chuprong_village": ADMIN_OBJECT,
-    "chuprong_adoptionreport": ADMIN_OBJECT,
+    "reports_adoptionreport": ADMIN_OBJECT,
     "chuprong_auditentry": ADMIN_OBJECT,  # read-only history of changes
     "market_bank": ADMIN,
     "market_market": ADMIN_OBJECT,
@@ -265,7 +265,7 @@ TEXT_TYPES = ("text/html", "application/json", "text/csv", "application/javascri
 
 # Pages with residents' personal data (names, phones, years of birth): never kept by a
 # browser, a proxy or a shared phone (``Cache-Control: private, no-store``). Every other
-# signed-in page is private at least (chuprong.http.PrivateByDefaultMiddleware).
+# signed-in page is private at least (kit.http.PrivateByDefaultMiddleware).
 PERSONAL_DATA = {
     "volunteers:visit_new",
     "volunteers:history",
@@ -421,7 +421,7 @@ def objects(
     report_generate(report_id=report.pk)
     periodic = PeriodicTask.objects.first() or PeriodicTask.objects.create(
         name="thử",
-        task="chuprong.tasks.monthly_reports",
+        task="reports.tasks.monthly_reports",
         interval=None,
         crontab=CrontabSchedule.objects.create(),
     )
@@ -462,7 +462,7 @@ def objects(
         "admin": {
             "chuprong_commune": commune,
             "chuprong_village": village_a,
-            "chuprong_adoptionreport": report,
+            "reports_adoptionreport": report,
             "chuprong_auditentry": audit.record(actor=officer, obj=vendor_a_stall, before=None),
             "market_bank": account_a.bank,
             "market_market": market_a,

@@ -6,7 +6,7 @@ every form field of a relation (foreign key, one-to-one, many-to-many; drop-down
 ``filter_horizontal``, raw id or autocomplete) of every admin and inline an officer
 may add or change:
 
-- the related model says what a user may pick (``chuprong.admin_base.choices``),
+- the related model says what a user may pick (``core.admin_base.choices``),
   else ``test_every_admin_choice_is_declared`` fails;
 - the officer's form offers nothing of another commune, a POST of another commune's
   record is refused ("Select a valid choice") and nothing is saved;
@@ -23,8 +23,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from chuprong import admin_base
-from chuprong.roles import ROLE_PERMISSIONS
+from core import admin_base
+from core.roles import ROLE_PERMISSIONS
 from tests.admin_forms import form_data, options_of
 from tests.factories import UserFactory, VillageFactory
 from tests.legal_library.factories import PointFactory

@@ -26,9 +26,9 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
-from chuprong.models import AdoptionReport
 from legal_library.models import Document
 from market.models import PaymentAccount, Vendor
+from reports.models import AdoptionReport
 from trainings.models import Attendance
 from volunteers.models import AssistanceRecord, ServiceGiven, Volunteer
 
@@ -199,7 +199,7 @@ QUERY_PAGES = [
     ("officer", "/admin/market/vendor/", ["q", "market__id__exact", "p"]),
     ("officer", "/admin/volunteers/assistancerecord/", ["q", "helped_on__gte", "helped_on__year"]),
     ("officer", "/admin/trainings/trainingsession/", ["starts_at__year", "starts_at__month"]),
-    ("officer", "/admin/chuprong/adoptionreport/", ["period_start__year", "period_start__day"]),
+    ("officer", "/admin/reports/adoptionreport/", ["period_start__year", "period_start__day"]),
 ]
 
 
@@ -538,7 +538,7 @@ def test_an_import_confirmation_that_was_never_previewed_saves_nothing(
 
 
 def test_ids_too_large_for_any_column_are_invalid_choices(client, officer, world, volunteer_a):
-    """``ModelMultipleChoiceField`` with id 10**30 was a 500 on SQLite (chuprong/lookups.py)."""
+    """``ModelMultipleChoiceField`` with id 10**30 was a 500 on SQLite (kit/lookups.py)."""
     client.force_login(officer)
     huge = "9" * 30
     before = counts(Document, Attendance)

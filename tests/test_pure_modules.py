@@ -13,11 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize(
     "module",
     [
-        "chuprong.text",
-        "chuprong.dates",
-        "chuprong.formats.vi.formats",
-        "chuprong.formats.en.formats",
-        "chuprong.charts",
+        "kit.text",
+        "kit.dates",
+        "kit.formats.vi.formats",
+        "kit.formats.en.formats",
+        "reports.charts",
         "market.vietqr",
         "market.banking",
         "legal_library.rendering",

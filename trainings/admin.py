@@ -3,15 +3,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from chuprong.admin import CommuneScopedAdmin
-from chuprong.admin_base import ProjectForms, choices, shared
-from chuprong.audit_admin import AuditedAdmin
+from core.admin import CommuneScopedAdmin
+from core.admin_base import ProjectForms, choices, shared
+from core.audit_admin import AuditedAdmin
 
 from . import services
 from .models import Attendance, Topic, TrainingSession
 from .selectors import sessions_for_user
 
-# What an officer may pick in any admin form (chuprong/admin_base.py).
+# What an officer may pick in any admin form (core/admin_base.py).
 shared(Topic)
 choices(TrainingSession, sessions_for_user)
 

@@ -1,7 +1,41 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import Role
+
 
 class TrainingsConfig(AppConfig):
     name = "trainings"
     verbose_name = _("Trainings")
+
+    # "app_label.codename" of the permissions each role gets for this app's models
+    # (core/roles.py collects them from every AppConfig: sync_roles).
+    role_permissions = {
+        Role.COMMUNE_OFFICER: [
+            "trainings.view_topic",
+            "trainings.view_trainingsession",
+            "trainings.add_trainingsession",
+            "trainings.change_trainingsession",
+            "trainings.view_attendance",
+            "trainings.add_attendance",
+            "trainings.change_attendance",
+            "trainings.delete_attendance",
+        ],
+        Role.VILLAGE_SECRETARY: [
+            "trainings.view_trainingsession",
+            "trainings.view_attendance",
+            "trainings.add_attendance",
+        ],
+    }
+    # Records every commune shares: only a superuser changes them (core/roles.py).
+    province_wide_models = ("trainings.topic",)
+    # The audit trail's rules for this app's models (core/audit.py: Audited's fields).
+    audited = {
+        "trainings.trainingsession": dict(
+            commune="commune",
+            exclude=frozenset({"created_at"}),
+            m2m=("topics",),
+            masked=frozenset({"checkin_code"}),
+        ),
+        "trainings.topic": dict(commune=None),
+    }

@@ -7,7 +7,7 @@
 - ``render_certificate``: an A4 landscape certificate of attendance with a QR code of
   the page that says whether it is genuine.
 
-Built on the shared helpers of ``chuprong.pdf`` (DejaVu fonts for every Vietnamese
+Built on the shared helpers of ``kit.pdf`` (DejaVu fonts for every Vietnamese
 letter, vector QR codes, text that shrinks and wraps to fit). Text is translated with
 the active language when a function runs; dates and times are shown in the project's
 time zone (Asia/Ho_Chi_Minh). Nothing here writes to the database; the callers pass
@@ -26,8 +26,8 @@ from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-from chuprong.pdf import BOLD, REGULAR, TextBlock, draw_qr, register_fonts, text_block
-from chuprong.text import mask_phone
+from kit.pdf import BOLD, REGULAR, TextBlock, draw_qr, register_fonts, text_block
+from kit.text import mask_phone
 from volunteers.models import Volunteer
 
 from .models import Attendance, TrainingSession

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chuprong.text import vn_phone
+from kit.text import vn_phone
 
 from .services import WalkIn
 

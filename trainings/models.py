@@ -15,8 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from chuprong.models import Commune, Village
-from volunteers.models import Volunteer
+from core.models import Commune, Village
 
 
 def new_code() -> str:
@@ -122,7 +121,7 @@ class Attendance(models.Model):
         verbose_name=_("training session"),
     )
     volunteer = models.ForeignKey(
-        Volunteer,
+        "volunteers.Volunteer",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -13,9 +13,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from chuprong.models import User, Village
-from chuprong.roles import Role
-from chuprong.selectors import user_has_role
+from core.models import User, Village
+from core.roles import Role
+from core.selectors import user_has_role
 from volunteers.models import Volunteer
 from volunteers.selectors import volunteers_for_user
 

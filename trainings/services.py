@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from chuprong.audit import audit_log
-from chuprong.models import Commune, User, Village
-from chuprong.spreadsheets import Row
+from core import audit
+from core.models import Commune, User, Village
+from kit.forms import clean_phone
+from kit.spreadsheets import Row
 from volunteers.models import Volunteer
-from volunteers.services import clean_phone
 
 from .models import Attendance, Topic, TrainingSession
 from .selectors import checkin_window
@@ -97,7 +97,7 @@ def session_create(
     session.full_clean()
     session.save()
     session.topics.set(topics)
-    audit_log(actor=actor, obj=session, action="add")
+    audit.record(actor=actor, obj=session, before=None)
     return session
 
 
@@ -255,11 +255,11 @@ def attendance_add(
         row.full_clean(exclude=["session", "volunteer", "village", "recorded_by"])
     Attendance.objects.bulk_create(rows)
     if rows:
-        audit_log(
+        audit.record(
             actor=actor,
             obj=session,
-            action="change",
-            message=_("%(count)s attendances added") % {"count": len(rows)},
+            before=audit.snapshot(session),
+            note=_("%(count)s attendances added") % {"count": len(rows)},
         )
     return SheetResult(added=len(rows), already=len(volunteers) - len(new))
 
@@ -269,11 +269,11 @@ def attendance_remove(*, attendance: Attendance, actor: User | None) -> None:
     session = attendance.session
     name = attendance.name
     attendance.delete()
-    audit_log(
+    audit.record(
         actor=actor,
         obj=session,
-        action="change",
-        message=_("Attendance of %(name)s removed") % {"name": name},
+        before=audit.snapshot(session),
+        note=_("Attendance of %(name)s removed") % {"name": name},
     )
 
 

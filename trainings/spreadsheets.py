@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from chuprong import spreadsheets as shared
-from chuprong.models import Village
-from chuprong.spreadsheets import MAX_BYTES, Row, SpreadsheetError
-from chuprong.text import fold
+from core.models import Village
+from kit import spreadsheets as shared
+from kit.spreadsheets import MAX_BYTES, Row, SpreadsheetError
+from kit.text import fold
 from volunteers.models import Volunteer
 
 from .models import Attendance, TrainingSession

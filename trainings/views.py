@@ -11,10 +11,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chuprong import imports
-from chuprong.http import XLSX, file_response, int_param, pdf_response, private_no_store, public_url
-from chuprong.selectors import villages_for_user
-from market import qr
+from core.selectors import villages_for_user
+from kit import imports, qr
+from kit.http import XLSX, file_response, int_param, pdf_response, private_no_store, public_url
 from volunteers.selectors import is_manager, volunteer_profile
 
 from . import documents, selectors, services, spreadsheets

@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from chuprong.admin import CommuneScopedAdmin, VillageScopedAdmin
-from chuprong.admin_base import choices
-from chuprong.audit_admin import AuditedAdmin
+from core.admin import CommuneScopedAdmin, VillageScopedAdmin
+from core.admin_base import choices
+from core.audit_admin import AuditedAdmin
 
 from . import services
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
 from .selectors import campaigns_for_user, records_for_user, volunteers_for_user
 
-# What an officer may pick in any admin form (chuprong/admin_base.py).
+# What an officer may pick in any admin form (core/admin_base.py).
 choices(Volunteer, volunteers_for_user)
 choices(Campaign, campaigns_for_user)
 choices(AssistanceRecord, records_for_user)

@@ -1,4 +1,4 @@
-"""Demo volunteers, a campaign, visits and trainings for the embedded default.
+"""Demo volunteers, a campaign and visits for the embedded default (trainings: trainings/demo.py).
 
 Idempotent: volunteers are matched by village and name, the campaign and the
 sessions by name/title; visits and attendance are added only the first time.
@@ -10,11 +10,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from chuprong import services as core_services
-from chuprong.models import Commune, User
-from chuprong.roles import Role
-from trainings import services as training_services
-from trainings.models import Topic, TrainingSession
+from core import services as core_services
+from core.models import Commune, User
+from core.roles import Role
 
 from . import services
 from .models import AssistanceRecord, Campaign, Volunteer
@@ -90,7 +88,6 @@ def demo_load(commune: Commune, *, volunteer_password: str | None = None) -> int
                 resident_birth_year=year,
                 actor=volunteers[0].user,
             )
-    _demo_sessions(commune, volunteers)
     return len(volunteers)
 
 
@@ -114,48 +111,12 @@ def _demo_user(volunteer: Volunteer, password: str) -> None:
         volunteer.save(update_fields=["user"])
 
 
-def _demo_sessions(commune: Commune, volunteers: list[Volunteer]) -> None:
-    # Sessions start at 08:00 local time (a morning class), whenever the demo is loaded.
-    now = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
-    topics = {t.slug: t for t in Topic.objects.all()}
-    plans = [
-        (
-            "Tập huấn kỹ năng hướng dẫn dịch vụ công trực tuyến",
-            TrainingSession.Kind.CLASS,
-            now - datetime.timedelta(days=7),
-            ["dich-vu-cong-truc-tuyen", "nop-ho-so-truc-tuyen", "vneid"],
-            {"place": "Hội trường UBND xã", "capacity": 50},
-        ),
-        (
-            "Thực hành thanh toán không dùng tiền mặt tại chợ",
-            TrainingSession.Kind.PRACTICE,
-            now + datetime.timedelta(days=3),
-            ["thanh-toan-khong-dung-tien-mat", "thanh-toan-phi-le-phi-dien-tu"],
-            {"place": "Chợ tạm Thôn 3", "capacity": 30},
-        ),
-        (
-            "Webinar: An toàn thông tin và mạng xã hội cho học sinh",
-            TrainingSession.Kind.WEBINAR,
-            now + datetime.timedelta(days=10),
-            ["an-toan-thong-tin", "mang-xa-hoi-an-toan"],
-            {"online_link": "https://meet.google.com/abc-defg-hij", "audience": "Học sinh THCS"},
-        ),
-    ]
-    for title, kind, starts_at, slugs, extra in plans:
-        if TrainingSession.objects.filter(commune=commune, title=title).exists():
-            continue
-        session = training_services.session_create(
-            commune=commune,
-            title=title,
-            kind=kind,
-            starts_at=starts_at,
-            ends_at=starts_at + datetime.timedelta(hours=3),
-            topics=[topics[s] for s in slugs if s in topics],
-            trainer="Đ/c Bí thư Đoàn xã",
-            actor=None,
-            **extra,
-        )
-        if starts_at < timezone.now():
-            training_services.attendance_add(
-                session=session, volunteers=volunteers[:6], actor=None, now=starts_at
-            )
+def demo_volunteers(commune: Commune) -> list[Volunteer]:
+    """The demo's volunteers in the order of ``VOLUNTEERS`` (the ones loaded)."""
+    villages = {v.code: v for v in commune.villages.all()}
+    found = []
+    for code, name, _role, _team in VOLUNTEERS:
+        volunteer = Volunteer.objects.filter(village=villages[code], full_name=name).first()
+        if volunteer is not None:
+            found.append(volunteer)
+    return found

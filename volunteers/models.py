@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from chuprong.models import Commune, Village
+from core.models import Commune, Village
 
 
 class Volunteer(models.Model):

@@ -14,9 +14,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from chuprong.models import User, Village
-from chuprong.roles import Role
-from chuprong.selectors import user_has_role, villages_for_user
+from core.models import User, Village
+from core.roles import Role
+from core.selectors import user_has_role, villages_for_user
 from market.models import Vendor
 
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer

@@ -12,27 +12,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chuprong import audit
-from chuprong.audit import audit_log
-from chuprong.models import Commune, User, Village
-from chuprong.roles import Role
-from chuprong.spreadsheets import ImportResult, Row
-from chuprong.text import has_id_number, vn_phone
+from core import audit
+from core.models import Commune, User, Village
+from core.roles import Role
+from kit.forms import clean_phone
+from kit.spreadsheets import ImportResult, Row
+from kit.text import has_id_number
 from market.models import Vendor
 from market.services import vendor_update
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
+from .selectors import campaign_progress, campaigns_open_between
 
 OLDEST_BIRTH_YEAR = 1900
-
-
-def clean_phone(value: str, field: str) -> str:
-    phone = vn_phone(value or "")
-    if phone is None:
-        raise ValidationError(
-            {field: _("Write a Vietnamese phone number of 10 digits, e.g. 0912345678.")}
-        )
-    return phone
 
 
 @transaction.atomic
@@ -93,7 +85,7 @@ def campaign_create(
     campaign.full_clean()
     campaign.save()
     campaign.villages.set(villages)
-    audit_log(actor=actor, obj=campaign, action="add")
+    audit.record(actor=actor, obj=campaign, before=None)
     return campaign
 
 
@@ -334,8 +326,6 @@ def campaigns_weekly_summary(*, today: datetime.date | None = None) -> int:
     helped against the goal, the week's visits per day and per village. Sent
     once per campaign and ISO week, even if the task is delivered twice.
     """
-    from .selectors import campaign_progress, campaigns_open_between
-
     today = today or timezone.localdate()
     week = today.isocalendar()
     messages = []

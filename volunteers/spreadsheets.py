@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chuprong import spreadsheets as shared
-from chuprong.models import Village
-from chuprong.spreadsheets import MAX_BYTES, Row, SpreadsheetError
-from chuprong.text import fold
+from core.models import Village
+from kit import spreadsheets as shared
+from kit.spreadsheets import MAX_BYTES, Row, SpreadsheetError
+from kit.text import fold
 
 from .models import Volunteer
 

@@ -5,7 +5,6 @@ from . import views
 app_name = "volunteers"
 
 urlpatterns = [
-    path("tinh-nguyen/", views.field_home, name="home"),
     path("tinh-nguyen/ghi-nhan/", views.visit_new, name="visit_new"),
     path("tinh-nguyen/lich-su/", views.my_history, name="history"),
     path("tinh-nguyen/ho-tro/", views.record_list, name="record_list"),

@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chuprong import imports
-from chuprong.http import XLSX, file_response, int_param, private_no_store
-from chuprong.selectors import villages_for_user
-from trainings.selectors import my_attendances
+from core.selectors import villages_for_user
+from kit import imports
+from kit.http import XLSX, file_response, int_param, private_no_store
 
 from . import selectors, services, spreadsheets
 from .forms import VisitForm
@@ -31,29 +30,6 @@ def _require_recorder(user) -> None:
 def _require_manager(user) -> None:
     if not selectors.is_manager(user):
         raise Http404
-
-
-@login_required
-@require_GET
-def field_home(request):
-    """The volunteer's start page: today's count, "log a visit", campaigns, trainings."""
-    _require_recorder(request.user)
-    today = timezone.localdate()
-    campaigns = [
-        selectors.campaign_progress(c) for c in selectors.open_campaigns(request.user, today)
-    ]
-    return render(
-        request,
-        "volunteers/home.html",
-        {
-            "profile": selectors.volunteer_profile(request.user),
-            "today_count": selectors.today_count(request.user),
-            "recent": selectors.my_records(request.user)[:5],
-            "campaigns": campaigns,
-            "attendances": my_attendances(request.user)[:10],
-            "manager": selectors.is_manager(request.user),
-        },
-    )
 
 
 def _visit_form(request) -> VisitForm:
@@ -113,7 +89,7 @@ def visit_new(request):
                 _("Saved. You have logged %(count)s visits today.")
                 % {"count": selectors.today_count(request.user)},
             )
-            return redirect("volunteers:home")
+            return redirect("volunteer_home")
     return render(
         request,
         "volunteers/visit_form.html",

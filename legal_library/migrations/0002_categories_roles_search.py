@@ -20,7 +20,7 @@ def categories(apps, schema_editor):
 
 
 def roles(apps, schema_editor):
-    from chuprong.roles import sync_roles
+    from core.roles import sync_roles
 
     sync_roles(apps)
 

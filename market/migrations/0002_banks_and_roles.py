@@ -10,7 +10,7 @@ def load_banks(apps, schema_editor):
 
 
 def sync_roles(apps, schema_editor):
-    from chuprong.roles import sync_roles
+    from core.roles import sync_roles
 
     sync_roles(apps)
 

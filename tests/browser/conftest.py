@@ -5,7 +5,6 @@ a build and fails offline). Without it these tests are skipped with the
 reason, except where REQUIRE_BROWSER=1 (CI), where they fail.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
@@ -73,25 +72,3 @@ def _plain_static_names(settings):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
-
-
-# What data migrations load, by the migrations' own functions. A transactional test
-# (every browser test) empties every table when it ends, so a test that needs those
-# rows puts them back first, whatever test ran before it.
-_DATA_MIGRATIONS = [
-    ("chuprong.migrations.0002_roles", "create_roles"),
-    ("market.migrations.0002_banks_and_roles", "load_banks"),
-    ("legal_library.migrations.0002_categories_roles_search", "categories"),
-    ("trainings.migrations.0002_topics_roles", "forwards"),
-    ("chuprong.migrations.0004_report_schedules_roles", "forwards"),
-]
-
-
-def restore_migration_data() -> None:
-    from django.apps import apps
-
-    from chuprong.roles import sync_roles
-
-    for module, function in _DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
-    sync_roles(apps)

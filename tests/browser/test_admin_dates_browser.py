@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from chuprong.roles import sync_roles
+from core.roles import sync_roles
 from tests.browser.conftest import DESKTOP
 from tests.factories import CommuneFactory, UserFactory, VillageFactory
 from volunteers.models import Campaign

@@ -3,24 +3,32 @@ Chromium without a single violation (no inline script or style, nothing from els
 and the scripts they have (the library's service worker, the report's progress bar) run."""
 
 import datetime
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from chuprong import services as chuprong_services
-from chuprong.demo import OFFICER_USERNAME, demo_load
-from chuprong.models import AdoptionReport
+from core.demo import OFFICER_USERNAME, demo_load
+from core.roles import sync_roles
 from legal_library.demo import demo_load as library_demo_load
-from legal_library.models import Document
+from legal_library.models import Category, Document
+from market.bank_directory import load_bank_directory
 from market.demo import demo_load as market_demo_load
 from market.models import Vendor
-from tests.browser.conftest import DESKTOP, PHONE, restore_migration_data
+from reports import services as report_services
+from reports.models import AdoptionReport
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import UserFactory
+from trainings.demo import demo_load as trainings_demo_load
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mat-khau-demo-trinh-duyet"
+LIBRARY_CATEGORIES = import_module(
+    "legal_library.migrations.0002_categories_roles_search"
+).CATEGORIES
 
 # Every violation is also reported to the page as an event; keep them where the test reads.
 RECORD_VIOLATIONS = """
@@ -33,12 +41,17 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture
 def portal(live_server):
-    restore_migration_data()  # whatever transactional test emptied the tables before
+    # Transactional tests empty every table afterwards: put back what migrations load.
+    sync_roles(apps)
+    load_bank_directory(apps)
+    for slug, name in LIBRARY_CATEGORIES:  # every one the library's demo files documents under
+        Category.objects.get_or_create(slug=slug, defaults={"name": name})
     commune = demo_load(officer_password=PASSWORD).commune
     library_demo_load(commune)
     market_demo_load(commune)
     volunteers_demo_load(commune, volunteer_password=PASSWORD)
-    report = chuprong_services.report_request(
+    trainings_demo_load(commune)
+    report = report_services.report_request(
         commune=commune,
         period_kind="month",
         start=datetime.date(2026, 10, 1),

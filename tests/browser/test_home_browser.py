@@ -3,8 +3,8 @@
 import pytest
 from django.apps import apps
 
-from chuprong.demo import OFFICER_USERNAME, demo_load
-from chuprong.roles import sync_roles
+from core.demo import OFFICER_USERNAME, demo_load
+from core.roles import sync_roles
 from tests.browser.conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

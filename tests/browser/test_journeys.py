@@ -22,15 +22,15 @@ from django.apps import apps
 from django.conf import settings
 from PIL import Image
 
-from chuprong.demo import OFFICER_USERNAME, demo_load
-from chuprong.models import AdoptionReport
-from chuprong.roles import sync_roles
+from core.demo import OFFICER_USERNAME, demo_load
+from core.roles import sync_roles
 from legal_library.demo import demo_load as library_demo_load
 from legal_library.models import Document, PointDocument
 from market import services as market_services
 from market import vietqr
 from market.bank_directory import load_bank_directory
 from market.models import Bank, Market, Vendor
+from reports.models import AdoptionReport
 from tests.browser.conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

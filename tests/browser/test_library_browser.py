@@ -4,8 +4,8 @@ and reading on after the connection drops."""
 import pytest
 from django.apps import apps
 
-from chuprong.demo import demo_load
-from chuprong.roles import sync_roles
+from core.demo import demo_load
+from core.roles import sync_roles
 from legal_library.demo import demo_load as library_demo_load
 from legal_library.models import Category
 from tests.browser.conftest import PHONE
@@ -132,8 +132,8 @@ CACHED_TEXT = """async (url) => {
 
 
 def test_the_offline_copies_keep_only_anonymous_public_pages(browser, live_server, library):
-    from chuprong.demo import OFFICER_USERNAME
-    from chuprong.demo import demo_load as chuprong_demo_load
+    from core.demo import OFFICER_USERNAME
+    from core.demo import demo_load as chuprong_demo_load
     from tests.legal_library.conftest import save
 
     chuprong_demo_load(officer_password="mat-khau-thu-vien")

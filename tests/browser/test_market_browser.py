@@ -8,8 +8,8 @@ import zxingcpp
 from django.apps import apps
 from PIL import Image
 
-from chuprong.demo import OFFICER_USERNAME, demo_load
-from chuprong.roles import sync_roles
+from core.demo import OFFICER_USERNAME, demo_load
+from core.roles import sync_roles
 from market import vietqr
 from market.bank_directory import load_bank_directory
 from market.models import Market, Vendor

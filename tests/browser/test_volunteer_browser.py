@@ -7,10 +7,11 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from chuprong.demo import demo_load
-from chuprong.roles import sync_roles
+from core.demo import demo_load
+from core.roles import sync_roles
 from tests.browser.conftest import DESKTOP, PHONE
 from trainings import services as training_services
+from trainings.demo import demo_load as trainings_demo_load
 from trainings.models import Attendance
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
@@ -25,6 +26,7 @@ def demo(live_server):
     sync_roles(apps)  # transactional tests empty the tables data migrations fill
     commune = demo_load(officer_password=PASSWORD).commune
     volunteers_demo_load(commune, volunteer_password=PASSWORD)
+    trainings_demo_load(commune)
     start = timezone.now() - datetime.timedelta(minutes=10)
     session = training_services.session_create(
         commune=commune,

@@ -10,7 +10,19 @@ from django.core.management import call_command
 
 PO = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 # Where translatable strings live (apps, shared templates, static scripts).
-SOURCES = ["chuprong", "market", "legal_library", "volunteers", "trainings", "templates"]
+SOURCES = [
+    "chuprong",
+    "kit",
+    "core",
+    "reports",
+    "portal",
+    "ops",
+    "market",
+    "legal_library",
+    "volunteers",
+    "trainings",
+    "templates",
+]
 
 
 def _untranslated(catalogue: polib.POFile) -> list[str]:

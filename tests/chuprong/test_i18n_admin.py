@@ -1,7 +1,7 @@
 """The admin speaks Vietnamese: no English from Django, django-celery-beat or allauth.
 
 Django's Vietnamese catalogue lacks its admin's newer strings, django-celery-beat
-has none; our catalogue translates them (``chuprong/django_strings.py``,
+has none; our catalogue translates them (``core/django_strings.py``,
 ``locale/vi/LC_MESSAGES/djangojs.po``). Every admin page an officer and a
 superuser open (index, app pages, each changelist with and without counts, each
 add, change, history and delete page, the password change, a form with errors)

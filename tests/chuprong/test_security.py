@@ -22,12 +22,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from reportlab.pdfgen import canvas
 
-from chuprong import services as chuprong_services
-from chuprong.models import AdoptionReport
 from legal_library import services as library_services
 from legal_library.models import Document
 from market import services as market_services
 from market.qr_reader import PHOTO_FORMATS, QRImageError, read_vietqr
+from reports import services as report_services
+from reports.models import AdoptionReport
 from tests.factories import UserFactory
 from tests.market.factories import VendorFactory
 from tests.volunteers.factories import VolunteerFactory
@@ -187,7 +187,7 @@ def test_the_pages_of_every_kind_of_user_need_nothing_the_policy_forbids(
     """Rendered pages, including HTML made in Python (admin columns, charts), not templates only."""
     document = _document(point=point_a)
     vendor = VendorFactory(market__village=village_a)
-    report = chuprong_services.report_request(
+    report = report_services.report_request(
         commune=commune,
         period_kind="month",
         start=datetime.date(2026, 10, 1),

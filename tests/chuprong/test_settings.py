@@ -88,7 +88,7 @@ def test_production_values(run_django):
         "5433",
     )
     assert s["DB"]["CONN_MAX_AGE"] == "60"
-    assert s["CACHE"] == "chuprong.cache.ResilientRedisCache"  # RedisCache that survives Redis down
+    assert s["CACHE"] == "kit.cache.ResilientRedisCache"  # RedisCache that survives Redis down
     assert s["EAGER"] is False
     assert s["BROKER"] == "redis://cache.internal:6379/2"
     assert s["ALLOWED_HOSTS"] == ["portal.example.vn", "www.portal.example.vn"]

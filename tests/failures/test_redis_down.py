@@ -11,7 +11,7 @@ import time
 import pytest
 from django.core.cache.backends.redis import RedisCache
 
-from chuprong.cache import ResilientRedisCache
+from kit.cache import ResilientRedisCache
 
 from .conftest import app_env, django_json, wait_until
 
@@ -76,7 +76,7 @@ def test_pages_admin_and_reports_survive_redis_going_down(
     celery_worker(env, "after-outage")
     private_postgres.age_report(report_id, "requested_at", 11)
     swept = django_json(
-        env, "from chuprong.tasks import sweep_reports\nresult = sweep_reports.apply().get()"
+        env, "from reports.tasks import sweep_reports\nresult = sweep_reports.apply().get()"
     )
     assert swept["resent"] == 1
 

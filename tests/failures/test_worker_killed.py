@@ -1,7 +1,8 @@
 """A Celery worker is killed (SIGKILL) in the middle of a report.
 
 A real `celery worker` subprocess on a private Redis and PostgreSQL makes a
-report slowed down by the test-only REPORT_TEST_STEP_SECONDS; the test kills
+report slowed down by the test-only app tests/failures/slow_reports (its settings
+module wraps each step of the report service with a sleep); the test kills
 it once the report is under way, starts another worker, lets the sweeper find
 the report whose heartbeat stopped (its heartbeat is moved into the past
 instead of waiting REPORT_TIME_LIMIT), and checks the report ends done, once.
@@ -18,18 +19,17 @@ pytestmark = pytest.mark.failures
 
 REQUEST = """
 import datetime
-from chuprong import services
-from chuprong.models import Commune
-report = services.report_request(
+from core import services
+from reports import services as report_services
+from core.models import Commune
+report = report_services.report_request(
     commune=Commune.objects.get(), period_kind="month",
     start=datetime.date(2026, 10, 1), end=datetime.date(2026, 10, 31), actor=None,
 )
 result = report.pk
 """
-REDELIVER = (
-    "from chuprong.tasks import generate_report\nresult = generate_report.apply((%d,)).get()"
-)
-SWEEP = "from chuprong.tasks import sweep_reports\nresult = sweep_reports.apply().get()"
+REDELIVER = "from reports.tasks import generate_report\nresult = generate_report.apply((%d,)).get()"
+SWEEP = "from reports.tasks import sweep_reports\nresult = sweep_reports.apply().get()"
 
 
 def test_a_report_whose_worker_is_killed_is_made_once_by_another(
@@ -38,7 +38,10 @@ def test_a_report_whose_worker_is_killed_is_made_once_by_another(
     db = private_postgres
     db.psql("DELETE FROM chuprong_adoptionreport")
     env = app_env(
-        database_url=db.url(), redis_url=private_redis.url, REPORT_TEST_STEP_SECONDS="1.5"
+        database_url=db.url(),
+        redis_url=private_redis.url,
+        DJANGO_SETTINGS_MODULE="tests.failures.slow_reports.settings",
+        SLOW_REPORT_STEP_SECONDS="1.5",
     )
     first = celery_worker(env, "first")
     report_id = django_json(env, REQUEST)

@@ -1,6 +1,6 @@
 import pytest
 
-from chuprong.roles import Role
+from core.roles import Role
 from market.models import Bank
 from market.services import AccountData, market_create, vendor_register
 from tests.factories import UserFactory

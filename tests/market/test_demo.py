@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from chuprong.demo import demo_load
+from core.demo import demo_load
 from market import demo, vietqr
 from market.demo import demo_load as market_demo_load
 from market.models import PaymentAccount

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from market import qr, services
 from market.models import Vendor
-from tests.chuprong.test_audit import admin_form_data
+from tests.core.test_audit import admin_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import zxingcpp
 from django.utils import translation
 from reportlab.pdfgen.canvas import Canvas
 
-from chuprong.pdf import BOLD, REGULAR, draw_qr, fit_text, register_fonts, text_block
+from kit.pdf import BOLD, REGULAR, draw_qr, fit_text, register_fonts, text_block
 from market.posters import Layout, Poster, group_account, page_count, render_posters
 
 A4_SIZE = (595.28, 841.89)
@@ -250,7 +250,7 @@ def test_group_account():
     assert group_account("") == ""
 
 
-# chuprong.pdf, the shared helpers
+# kit.pdf, the shared helpers
 
 
 def test_register_fonts_is_idempotent():
@@ -259,7 +259,7 @@ def test_register_fonts_is_idempotent():
     from reportlab.pdfbase import pdfmetrics
 
     assert {REGULAR, BOLD} <= set(pdfmetrics.getRegisteredFontNames())
-    assert pdfmetrics.getFont(REGULAR).face.filename.endswith("chuprong/fonts/DejaVuSans.ttf")
+    assert pdfmetrics.getFont(REGULAR).face.filename.endswith("kit/fonts/DejaVuSans.ttf")
 
 
 def test_fit_text_shrinks_to_the_width_within_its_bounds():

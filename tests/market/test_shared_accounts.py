@@ -13,11 +13,11 @@ import qrcode
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
-from chuprong.models import AuditEntry
+from core.models import AuditEntry
 from market import banking, selectors, services, spreadsheets, vietqr
 from market.models import Bank, PaymentAccount
 from market.services import AccountData
-from tests.chuprong.test_audit import admin_form_data
+from tests.core.test_audit import admin_form_data
 
 pytestmark = pytest.mark.django_db
 

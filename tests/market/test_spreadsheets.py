@@ -6,7 +6,7 @@ Through the real functions the import page uses: ``export_vendors`` →
 
 import pytest
 
-from chuprong.models import AuditEntry
+from core.models import AuditEntry
 from market import selectors, services, spreadsheets
 from market.models import Bank, PaymentAccount, Vendor
 from market.services import AccountData

@@ -11,7 +11,7 @@ import zxingcpp
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from chuprong.text import fold
+from kit.text import fold
 from market.vietqr import (
     ERROR_CODES,
     NAPAS_GUID,

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from chuprong.spreadsheets import SpreadsheetError
+from kit.spreadsheets import SpreadsheetError
 from tests.trainings.factories import AttendanceFactory, TrainingSessionFactory
 from tests.volunteers.factories import VolunteerFactory
 from trainings import services, spreadsheets

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from chuprong.models import Village
-from chuprong.spreadsheets import SpreadsheetError
+from core.models import Village
+from kit.spreadsheets import SpreadsheetError
 from tests.volunteers.factories import VolunteerFactory
 from volunteers import services, spreadsheets
 from volunteers.models import Volunteer

@@ -14,7 +14,7 @@ TOPICS = [
 
 
 def forwards(apps, schema_editor):
-    from chuprong.roles import sync_roles
+    from core.roles import sync_roles
 
     Topic = apps.get_model("trainings", "Topic")
     for position, (slug, name) in enumerate(TOPICS, start=1):

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def roles(apps, schema_editor):
-    from chuprong.roles import sync_roles
+    from core.roles import sync_roles
 
     sync_roles(apps)
 

@@ -1,0 +1,72 @@
+"""Demo data for the embedded default: Chư Prông commune and its 32 villages.
+
+Idempotent: every row is found by its natural key (commune name and province,
+village code, username) and updated, so loading twice duplicates nothing.
+Village names are illustrative; replace them with the commune's official list.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from core import services
+from core.models import Commune, User
+from core.roles import Role
+
+PROVINCE = "Gia Lai"
+COMMUNE = "Chư Prông"
+INTRO = (
+    "Đoàn Thanh niên xã Chư Prông tập huấn đoàn viên thành “tuyên truyền viên số”, "
+    "cùng Tổ công nghệ số cộng đồng đi “từng ngõ, gõ từng nhà, rà từng người” để "
+    "giúp bà con dùng dịch vụ công trực tuyến, thanh toán không dùng tiền mặt, "
+    "ứng dụng định danh điện tử VNeID và đọc tủ sách pháp luật ngay trên điện thoại."
+)
+LANG_NAMES = [
+    "Làng Kte",
+    "Làng Klăh",
+    "Làng Grôn",
+    "Làng Phăm Klăh",
+    "Làng Sơn",
+    "Làng Bang",
+    "Làng Bàu",
+    "Làng Dư",
+    "Làng Mrông Yố",
+    "Làng Jút",
+    "Làng Tung Ke",
+    "Làng Kênh",
+]
+THON_COUNT = 20
+OFFICER_USERNAME = "canbo"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    commune: Commune
+    village_count: int
+    officer: User | None
+
+
+@transaction.atomic
+def demo_load(*, officer_password: str | None = None) -> DemoResult:
+    commune = services.commune_upsert(name=COMMUNE, province=PROVINCE, intro=INTRO)
+    rows = [(f"T{n:02d}", f"Thôn {n}", "thon") for n in range(1, THON_COUNT + 1)]
+    rows += [(f"L{n:02d}", name, "lang") for n, name in enumerate(LANG_NAMES, start=1)]
+    for position, (code, name, kind) in enumerate(rows, start=1):
+        services.village_upsert(commune=commune, code=code, name=name, kind=kind, position=position)
+
+    officer = None
+    if officer_password:
+        officer = User.objects.filter(username=OFFICER_USERNAME).first()
+        if officer is None:
+            officer = services.user_create(
+                username=OFFICER_USERNAME,
+                role=Role.COMMUNE_OFFICER,
+                full_name="Cán bộ Đoàn xã (demo)",
+                email="canbo@example.invalid",
+                password=officer_password,
+                commune=commune,
+            )
+        else:
+            officer.set_password(officer_password)
+            officer.save(update_fields=["password"])
+    return DemoResult(commune=commune, village_count=commune.villages.count(), officer=officer)

@@ -1,0 +1,96 @@
+"""Reads shared by every app: communes, villages, who may see what, the audit history."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+
+from core.audit import shared_models
+from core.models import AuditEntry, Commune, User, Village
+from core.roles import Role
+
+
+def user_has_role(user: User, role: Role) -> bool:
+    if not user.is_authenticated:
+        return False
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._role_names = names  # one query per request, whatever the number of checks
+    return role in names
+
+
+def villages_for_user(user: User) -> QuerySet[Village]:
+    """The villages whose records ``user`` may see.
+
+    A superuser sees every village; a commune officer the villages of their
+    commune; a branch secretary their own village; anyone else none. Program
+    apps filter their querysets through this, so a new commune is isolated
+    from the first without further code.
+    """
+    villages = Village.objects.select_related("commune")
+    if not user.is_authenticated or not user.is_active:
+        return villages.none()
+    if user.is_superuser:
+        return villages.all()
+    if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        return villages.filter(commune_id=user.commune_id)
+    if user_has_role(user, Role.VILLAGE_SECRETARY) and user.village_id:
+        return villages.filter(pk=user.village_id)
+    return villages.none()
+
+
+def communes_for_user(user: User) -> QuerySet[Commune]:
+    if not user.is_authenticated or not user.is_active:
+        return Commune.objects.none()
+    if user.is_superuser:
+        return Commune.objects.all()
+    if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        return Commune.objects.filter(pk=user.commune_id)  # even before it has villages
+    return Commune.objects.filter(pk__in=villages_for_user(user).values("commune_id")).distinct()
+
+
+def users_for_user(user: User) -> QuerySet[User]:
+    """The accounts ``user`` may pick or look up (a vendor's or a volunteer's sign-in):
+    every one for a superuser; for a commune officer the accounts of their commune
+    (by commune or by village), never a superuser's; nobody's for anyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        return User.objects.filter(
+            Q(commune_id=user.commune_id) | Q(village__commune_id=user.commune_id),
+            is_superuser=False,
+        )
+    return User.objects.none()
+
+
+def public_communes() -> QuerySet[Commune]:
+    return Commune.objects.annotate(village_count=Count("villages")).order_by("province", "name")
+
+
+def commune_villages(commune: Commune) -> QuerySet[Village]:
+    return commune.villages.order_by("position", "name")
+
+
+# ------------------------------------------------------------------ audit history
+
+
+def audit_entries_for_user(user: User) -> QuerySet:
+    """The audit entries ``user`` may read: those of their communes (every one for a
+    superuser), and the system's changes to records every commune shares (documents)."""
+    entries = AuditEntry.objects.select_related("actor", "content_type", "owner_type")
+    if not user.is_authenticated or not user.is_active:
+        return entries.none()
+    if user.is_superuser:
+        return entries.all()
+    shared = Q(pk__in=[])
+    for label in shared_models():
+        app_label, model = label.split(".")
+        shared |= Q(owner_type__app_label=app_label, owner_type__model=model)
+    return entries.filter(Q(commune__in=communes_for_user(user)) | (Q(commune=None) & shared))
+
+
+def audit_history(user: User, obj) -> QuerySet:
+    """The entries shown on ``obj``'s admin "History" page (its own rows' changes too)."""
+    owner_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return audit_entries_for_user(user).filter(owner_type=owner_type, owner_id=str(obj.pk))

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role
+
+
+class ReportsConfig(AppConfig):
+    """The adoption reports: indicators, figures, files, charts, the dashboard, the tasks."""
+
+    name = "reports"
+    verbose_name = _("Adoption reports")
+
+    # "app_label.codename" of the permissions each role gets for this app's models
+    # (core/roles.py collects them from every AppConfig: sync_roles).
+    role_permissions = {
+        Role.COMMUNE_OFFICER: [
+            "reports.view_adoptionreport",
+            "reports.add_adoptionreport",
+        ],
+    }
+    # The audit trail's rules for this app's models (core/audit.py: Audited's fields).
+    audited = {
+        "reports.adoptionreport": dict(
+            commune="commune",
+            # the frozen figures are the report itself; the heartbeat moves every few seconds
+            exclude=frozenset({"data", "heartbeat_at", "scope_key", "requested_at"}),
+        ),
+    }
+
+    def ready(self) -> None:
+        # The tasks are registered in every process (web and worker), so the services
+        # queue them by name (reports/services.py) without importing this module.
+        from . import tasks  # noqa: F401

@@ -1,0 +1,108 @@
+"""The adoption report: one frozen report of a scope (commune or village) and a period.
+
+The model moved here from the core (app label ``chuprong``) with its table:
+``db_table`` keeps ``chuprong_adoptionreport`` (reports/migrations/0001_initial.py).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Commune, User, Village
+
+
+def _report_file_path(report: "AdoptionReport", filename: str) -> str:
+    # server-made names only: the scope key, the period, the version
+    return f"reports/{report.period_start:%Y}/{filename}"
+
+
+class AdoptionReport(models.Model):
+    """One frozen report for a scope and a period: its numbers never change once made.
+
+    Making the same scope and period again makes a new version; the newest
+    finished one is the current one (a partial unique constraint allows one).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class PeriodKind(models.TextChoices):
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+        CUSTOM = "custom", _("Custom dates")
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="reports", verbose_name=_("commune")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("village"),
+        help_text=_("Empty: the whole commune."),
+    )
+    # "commune:<id>" or "village:<id>": one non-null key for the constraints
+    scope_key = models.CharField(max_length=40, editable=False)
+    period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_current = models.BooleanField(_("current version"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("reason of the failure"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    data = models.JSONField(_("figures"), default=dict, blank=True, editable=False)
+    xlsx = models.FileField(_("XLSX"), upload_to=_report_file_path, blank=True, editable=False)
+    pdf = models.FileField(_("PDF"), upload_to=_report_file_path, blank=True, editable=False)
+    csv = models.FileField(_("CSV"), upload_to=_report_file_path, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("adoption report")
+        verbose_name_plural = _("adoption reports")
+        db_table = "chuprong_adoptionreport"
+        ordering = ["-period_start", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_key", "period_start", "period_end", "version"],
+                name="report_one_version_number",
+            ),
+            models.UniqueConstraint(
+                fields=["scope_key", "period_start", "period_end"],
+                condition=models.Q(is_current=True),
+                name="report_one_current_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_period_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self) -> str:
+        scope = self.village.name if self.village_id else self.commune.name
+        return _("%(scope)s, %(start)s – %(end)s (version %(version)s)") % {
+            "scope": scope,
+            "start": f"{self.period_start:%d/%m/%Y}",
+            "end": f"{self.period_end:%d/%m/%Y}",
+            "version": self.version,
+        }

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("bao-cao/", views.dashboard, name="dashboard"),
+    path("bao-cao/lap/", views.report_request, name="request"),
+    path("bao-cao/<int:pk>/", views.report_detail, name="detail"),
+    path("bao-cao/<int:pk>/trang-thai/", views.report_status, name="status"),
+    path("bao-cao/<int:pk>/tai/<str:fmt>/", views.report_download, name="download"),
+]

@@ -1,0 +1,202 @@
+"""The officers' dashboard and adoption reports: figures, "make a report now", downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.selectors import villages_for_user
+from kit.http import int_param
+from reports import charts
+from reports.files import cell_text
+from reports.forms import ReportRequestForm
+from reports.indicators import CHECKS, PROGRAM_NAMES, TABLE_BY_KEY, Program, for_program
+
+from . import selectors, services
+from .models import AdoptionReport
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+}
+RECENT = 20
+
+
+def _charts(board: selectors.Dashboard) -> dict[str, str]:
+    """One server-drawn SVG chart per program, from this month's live figures."""
+    tables = board.now["tables"]
+    services_before = {r["service"]: r["total"] for r in board.before["tables"]["services"]}
+    no_data = _("No data yet this month")
+    return {
+        Program.MARKET: charts.bar_chart(
+            [(r["market"], r["share"]) for r in tables["markets"]],
+            target=70,
+            max_value=100,
+            unit="%",
+            title=_("Share of vendors paid cashless, per market"),
+            target_text=_("target 70%"),
+            empty_text=no_data,
+        ),
+        Program.ASSISTANCE: charts.comparison_bars(
+            [
+                (cell_text("service", r["service"]), r["total"], services_before.get(r["service"]))
+                for r in tables["services"]
+                if r["total"] or services_before.get(r["service"])
+            ],
+            current_text=_("This month"),
+            previous_text=_("Last month"),
+            title=_("Services given, by type"),
+            empty_text=no_data,
+        ),
+        Program.TRAININGS: charts.bar_chart(
+            [(r["topic"], r["attendances"]) for r in tables["training_topics"]],
+            title=_("Attendances by topic"),
+            empty_text=no_data,
+        ),
+        Program.LIBRARY: charts.bar_chart(
+            [(r["point"], r["scans"]) for r in tables["library_points"]][:15],
+            title=_("Visits per library point"),
+            empty_text=no_data,
+        ),
+        Program.VOLUNTEERS: charts.bar_chart(
+            [(r["volunteer"], r["visits"]) for r in tables["volunteer_visits"]],
+            title=_("Visits per volunteer"),
+            empty_text=no_data,
+        ),
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    commune = selectors.dashboard_commune(request.user, int_param(request.GET.get("xa")))
+    board = selectors.dashboard(commune, timezone.localdate())
+    columns = TABLE_BY_KEY["villages"].columns
+    sort = request.GET.get("sap-xep", "")
+    sort = sort if sort in {c.key for c in columns} else ""  # "": the villages' own order
+    descending = request.GET.get("chieu") == "giam"
+    drawn = _charts(board)
+    programs = [
+        (name, board.rows(program), drawn[program]) for program, name in PROGRAM_NAMES.items()
+    ]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "board": board,
+            "programs": programs,
+            "columns": columns,
+            "villages": board.villages(sort, descending),
+            "sort": sort,
+            "descending": descending,
+            "form": ReportRequestForm(
+                villages=villages_for_user(request.user).filter(commune=commune),
+                initial={"month": f"{board.last_month[0]:%Y-%m}"},
+            ),
+            "reports": selectors.reports_for_user(request.user).filter(commune=commune)[:RECENT],
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_request(request):
+    """ "Make a report now": queue it, then watch its progress on its page."""
+    commune = selectors.dashboard_commune(request.user, int_param(request.POST.get("xa")))
+    if not request.user.has_perm("reports.add_adoptionreport"):
+        raise Http404
+    form = ReportRequestForm(
+        request.POST, villages=villages_for_user(request.user).filter(commune=commune)
+    )
+    if form.is_valid():
+        start, end = form.cleaned_data["period"]
+        try:
+            report = services.report_request(
+                commune=commune,
+                village=form.cleaned_data["village"],
+                period_kind=form.cleaned_data["period_kind"],
+                start=start,
+                end=end,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The report is queued; this page follows its progress."))
+            return redirect("reports:detail", pk=report.pk)
+    return render(
+        request,
+        "reports/request.html",
+        {"form": form, "commune": commune},
+        status=400,
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request, pk: int):
+    report = selectors.report_for_user(request.user, pk)
+    indicators = report.data.get("indicators", {})
+    programs = [
+        (name, [(i, indicators.get(i.code, {})) for i in for_program(program)])
+        for program, name in PROGRAM_NAMES.items()
+    ]
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "programs": programs if indicators else [],
+            "checks": [
+                (CHECKS.get(c["code"], c["code"]), c) for c in report.data.get("checks", [])
+            ],
+            "versions": selectors.reports_for_user(request.user).filter(
+                scope_key=report.scope_key,
+                period_start=report.period_start,
+                period_end=report.period_end,
+            ),
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_status(request, pk: int):
+    """What the progress bar asks every few seconds."""
+    report = selectors.report_for_user(request.user, pk)
+    response = JsonResponse(
+        {
+            "status": report.status,
+            "label": report.get_status_display(),
+            "progress": report.progress,
+            "error": report.error,
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def report_download(request, pk: int, fmt: str):
+    report = selectors.report_for_user(request.user, pk)
+    field = getattr(report, fmt, None) if fmt in FORMATS else None
+    if report.status != AdoptionReport.Status.DONE or not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=field.name.rsplit("/", 1)[-1],
+        content_type=FORMATS[fmt],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
