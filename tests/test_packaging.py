@@ -123,7 +123,8 @@ def inside(path):
     return Path(path).resolve().is_relative_to(target)
 
 templates = ["base.html", "404.html", "market/market_list.html", "legal_library/search.html",
-             "volunteers/home.html", "trainings/session_list.html"]
+             "portal/home.html", "reports/dashboard.html",
+             "volunteers/visit_form.html", "trainings/session_list.html"]
 for pdf_module in ("kit.pdf", "chuprong.pdf"):
     try:
         pdf = import_module(pdf_module)
@@ -177,7 +178,7 @@ def test_an_install_of_the_wheel_alone_serves_the_portal(wheel, tmp_path):
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found == {
         "settings": True,
-        "templates": [True] * 6,
+        "templates": [True] * 8,
         "static": [True, True],
         "vietnamese": "Chợ",
         "fonts": True,
