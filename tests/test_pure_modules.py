@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
     [
         "kit.text",
         "kit.dates",
+        "kit.money",
         "kit.formats.vi.formats",
         "kit.formats.en.formats",
         "reports.charts",
