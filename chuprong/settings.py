@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "kit.csp.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # the anonymous vendor page and its codes from the cache, before sessions and
+    # authentication (the key's stamp is still read on every request)
+    "market.middleware.CounterCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kit.middleware.VietnameseFirstLocaleMiddleware",
     "kit.middleware.RequestGuardMiddleware",

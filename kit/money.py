@@ -54,9 +54,7 @@ def _fold(text: str) -> str:
     """Lower case, no diacritics (đ → d), no spaces but those between digits (a
     thousands separator): "1,5 Triệu đ" → "1,5trieud", "150 000" stays."""
     text = text.lower().replace("đ", "d")
-    text = "".join(
-        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
-    )
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return _LONE_SPACE.sub("", _SPACES.sub(" ", text.strip()))
 
 
@@ -82,9 +80,7 @@ def parse_amount(text: str) -> int:
     if (match := _WITH_UNIT.fullmatch(folded)) is not None:
         number, unit, spoken = match.groups()
         scale = UNITS[unit]
-        decimal = _DECIMAL.fullmatch(number)
-        assert decimal is not None  # the same digits the pattern above took
-        whole, fraction = decimal.group(1), decimal.group(2) or ""
+        whole, _separator, fraction = number.replace(",", ".").partition(".")
         if spoken:  # "1tr5": the digits after the unit are its decimals
             if fraction:
                 raise AmountError("format", text)

@@ -2,52 +2,222 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kit import money
 from kit.forms import SpreadsheetForm
 
 from . import vietqr
-from .models import Bank
+from .models import DEFAULT_AMOUNT_CEILING, MIN_AMOUNT_CEILING, Bank
 from .services import HELD_ELSEWHERE
 from .vietqr_messages import vietqr_error_message
 
+MAX_TAGS = 60  # four A4 pages of 15 tags
 
-class AmountRequestForm(forms.Form):
+
+AMOUNT_ERRORS = {
+    "empty": _("Enter the amount."),
+    "format": _("Write the amount in digits, e.g. 150000, 150.000, 150k or 1,5tr."),
+    "not_whole": _("The amount must be a whole number of dong, e.g. 150.000 or 1,5tr."),
+}
+PRICE_LINE_ERRORS = {
+    **AMOUNT_ERRORS,
+    "no_price": _("No price found: write the line as Name — price."),
+    "no_name": _("The item has no name."),
+    "name_too_long": _("The name is too long for a tag: at most 60 letters."),
+}
+
+
+def amount_of(text: str) -> int:
+    """The amount ``text`` means (kit.money), within what a VietQR code carries, or a
+    ValidationError in the visitor's language."""
+    try:
+        return vietqr.validate_amount(money.parse_amount(text))
+    except money.AmountError as exc:
+        raise ValidationError(AMOUNT_ERRORS[exc.code], code=exc.code) from exc
+    except vietqr.VietQRError as exc:
+        raise ValidationError(vietqr_error_message(exc), code=exc.code) from exc
+
+
+class AmountField(forms.CharField):
+    """An amount of dong as people write it: 150000, 150.000, 150 000, 150k, 1,5tr.
+
+    No ``pattern`` and no numeric-only keyboard: either would refuse "150k"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", money.MAX_LENGTH)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "go"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> int:  # type: ignore[override]
+        return amount_of(super().clean(value))
+
+
+class CeilingConfirmation:
+    """A form with a ``confirm`` box that shows itself only when an amount is over the
+    vendor's ceiling: a slip of the finger (an extra zero) is caught before it is paid."""
+
+    confirm_label = _("Yes, %(amount)s VND is right")
+
+    def over_ceiling(self, amount: int, ceiling: int) -> None:
+        form: forms.Form = self  # type: ignore[assignment]
+        if amount <= ceiling or form.cleaned_data.get("confirm"):
+            return
+        field = form.fields["confirm"]
+        field.widget = forms.CheckboxInput()
+        field.label = self.confirm_label % {"amount": money.format_vnd(amount)}
+        form.add_error(
+            "confirm",
+            ValidationError(
+                _(
+                    "%(amount)s VND is more than %(ceiling)s VND, the most this stall asks "
+                    "for without a check. If it is right, tick the box and send again."
+                ),
+                code="over_ceiling",
+                params={
+                    "amount": money.format_vnd(amount),
+                    "ceiling": money.format_vnd(ceiling),
+                },
+            ),
+        )
+
+
+class AmountRequestForm(CeilingConfirmation, forms.Form):
     """The vendor asks for an amount: the page then shows a code with it (GET, no JavaScript)."""
 
-    amount = forms.CharField(
+    amount = AmountField(
         label=_("Amount (VND)"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
-        ),
-        help_text=_("Digits only, e.g. 50000."),
+        help_text=_("As you write it: 150000, 150.000, 150k or 1,5tr."),
     )
     note = forms.CharField(
         label=_("Note for the payer"),
-        max_length=80,
+        max_length=vietqr.PURPOSE_MAX_LENGTH,
         required=False,
-        help_text=_("Optional, up to 25 letters, e.g. Rau cai 2 bo."),
+        help_text=_(
+            "Optional, up to 25 letters or digits; diacritics are dropped, as banks "
+            "ask: Rau cải 2 bó becomes Rau cai 2 bo."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     account = forms.TypedChoiceField(label=_("Account"), coerce=int, required=False)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, accounts=(), **kwargs):
+    def __init__(self, *args, accounts=(), ceiling: int = DEFAULT_AMOUNT_CEILING, **kwargs):
         super().__init__(*args, **kwargs)
+        self.ceiling = ceiling
         self.fields["account"].choices = [
             (a.pk, f"{a.label or a.bank.short_name}: {a.account_number}") for a in accounts
         ]
         if len(accounts) < 2:
             self.fields["account"].widget = forms.HiddenInput()
 
-    def clean_amount(self) -> int:
-        try:
-            return vietqr.validate_amount(self.cleaned_data["amount"].strip())
-        except vietqr.VietQRError as exc:
-            raise forms.ValidationError(vietqr_error_message(exc)) from exc
-
     def clean_note(self) -> str:
         try:
             return vietqr.normalize_purpose(self.cleaned_data["note"])
         except vietqr.VietQRError as exc:
             raise forms.ValidationError(vietqr_error_message(exc)) from exc
+
+    def clean(self):
+        cleaned = super().clean()
+        if "amount" in cleaned:
+            self.over_ceiling(cleaned["amount"], self.ceiling)
+        return cleaned
+
+
+class CeilingForm(forms.Form):
+    amount_ceiling = AmountField(
+        label=_("Largest amount without a confirmation (VND)"),
+        help_text=_(
+            "Asking for more on your page needs a tick to confirm, so an extra zero is "
+            "caught before the buyer pays it. E.g. 10.000.000 or 10tr."
+        ),
+    )
+
+    def clean_amount_ceiling(self) -> int:
+        value = self.cleaned_data["amount_ceiling"]
+        if value < MIN_AMOUNT_CEILING:
+            raise ValidationError(
+                _("The amount must be at least %(min)s VND."),
+                code="too_small",
+                params={"min": money.format_vnd(MIN_AMOUNT_CEILING)},
+            )
+        return value
+
+
+class PriceTagForm(CeilingConfirmation, forms.Form):
+    """Items and prices for a sheet of price tags, each with its amount in its code."""
+
+    items = forms.CharField(
+        label=_("Items and prices, one a line"),
+        widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off"}),
+        max_length=6000,
+        help_text=_(
+            "Name — price, e.g. Áo sơ mi — 150.000 or Bó rau 10k. At most %(max)s items; "
+            "the name (without diacritics, up to 25 letters) is the note of the transfer."
+        )
+        % {"max": MAX_TAGS},
+    )
+    account = forms.TypedChoiceField(label=_("Account"), coerce=int)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirm_label = _("Yes, the prices above %(amount)s VND are right")
+
+    def __init__(self, *args, accounts=(), ceiling: int = DEFAULT_AMOUNT_CEILING, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ceiling = ceiling
+        self.fields["account"].choices = [
+            (a.pk, f"{a.label or a.bank.short_name}: {a.account_number}") for a in accounts
+        ]
+        if len(accounts) < 2:
+            self.fields["account"].widget = forms.HiddenInput()
+            self.fields["account"].initial = accounts[0].pk if accounts else None
+
+    def clean_items(self) -> list[money.PriceLine]:
+        items, errors = money.parse_price_list(self.cleaned_data["items"])
+        messages = [
+            ValidationError(
+                _("Line %(line)s (%(text)s): %(why)s"),
+                code=error.code,
+                params={
+                    "line": error.line,
+                    "text": error.text,
+                    "why": PRICE_LINE_ERRORS[error.code],
+                },
+            )
+            for error in errors
+        ]
+        for item in items:
+            try:
+                vietqr.validate_amount(item.amount)
+            except vietqr.VietQRError as exc:
+                messages.append(
+                    ValidationError(
+                        _("Line %(line)s (%(text)s): %(why)s"),
+                        code=exc.code,
+                        params={
+                            "line": item.line,
+                            "text": item.name,
+                            "why": vietqr_error_message(exc),
+                        },
+                    )
+                )
+        if not items and not messages:
+            messages.append(ValidationError(_("Write at least one item and its price.")))
+        if len(items) > MAX_TAGS:
+            messages.append(
+                ValidationError(
+                    _("At most %(max)s items fit on one sheet order; split the list."),
+                    params={"max": MAX_TAGS},
+                )
+            )
+        if messages:
+            raise ValidationError(messages)
+        return items
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("items"):
+            self.over_ceiling(max(item.amount for item in cleaned["items"]), self.ceiling)
+        return cleaned
 
 
 class AccountForm(forms.Form):

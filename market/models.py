@@ -7,7 +7,7 @@ is kept in ``VendorStatusChange`` so adoption can be drawn over time.
 """
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -59,6 +59,11 @@ class Market(models.Model):
         return self.name
 
 
+DEFAULT_AMOUNT_CEILING = 10_000_000
+MIN_AMOUNT_CEILING = 1_000
+MAX_AMOUNT_CEILING = 10**13 - 1  # the most a VietQR amount can carry (13 digits)
+
+
 class Vendor(models.Model):
     class Status(models.TextChoices):
         NOT_YET = "not_yet", _("Not yet")
@@ -90,6 +95,15 @@ class Vendor(models.Model):
         help_text=_("Who helped the vendor set up cashless payment."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    amount_ceiling = models.PositiveBigIntegerField(
+        _("largest amount without a confirmation (VND)"),
+        default=DEFAULT_AMOUNT_CEILING,
+        validators=[MinValueValidator(MIN_AMOUNT_CEILING), MaxValueValidator(MAX_AMOUNT_CEILING)],
+        help_text=_(
+            "Asking for more than this on the vendor's page needs a confirmation: "
+            "a typing slip (an extra zero) is caught before the buyer pays it."
+        ),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

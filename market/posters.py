@@ -1,7 +1,9 @@
-"""Printable stall posters: a vendor's VietQR bank-transfer code, as a PDF.
+"""Printable stall posters and price tags: a vendor's VietQR bank-transfer codes, as PDFs.
 
 One bank account's code is one poster. A4 and A6 print one poster per page; A6_SHEET
 puts four A6 posters on an A4 page with thin grey cut lines, for an office printer.
+A price-tag sheet puts 15 small tags on each A4 page (3 × 5, 70 × 59 mm, cut lines),
+each a code with its item's price built in: the buyer scans it and types nothing.
 
 The module gets plain data (``Poster``) and never touches the database. Text is
 translated with the active language when ``render_posters`` runs.
@@ -37,6 +39,19 @@ class Poster:
     holder_name: str  # bank style, e.g. "LE THI BUOI"
     account: str  # "0011001932418"
     label: str = ""  # e.g. "MoMo" ("" when none)
+
+
+@dataclass(frozen=True)
+class PriceTag:
+    """One tag: an item, its price, and the dynamic code that carries both."""
+
+    payload: str  # the VietQR payload with the amount (and the item as its note)
+    item: str  # "Áo sơ mi"
+    amount: int  # 150000
+    bank_name: str  # "Vietcombank" (or the account's label, "MoMo")
+    holder_name: str  # "LE THI BUOI"
+    stall: str  # "A12" ("" when none)
+    vendor_name: str  # "Lê Thị Bưởi"
 
 
 class Layout(StrEnum):
@@ -80,6 +95,86 @@ def render_posters(posters: Sequence[Poster], layout: Layout) -> bytes:
             canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+TAG_COLUMNS, TAG_ROWS = 3, 5
+TAGS_PER_PAGE = TAG_COLUMNS * TAG_ROWS
+
+
+def render_price_tags(tags: Sequence[PriceTag]) -> bytes:
+    """The A4 PDF of ``tags``, 15 a page; raises ValueError when there are none."""
+    if not tags:
+        raise ValueError("No price tags to render.")
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer, pagesize=A4, initialFontName=REGULAR, lang=translation.get_language() or "vi"
+    )
+    canvas.setTitle(_("Price tags: %(name)s") % {"name": tags[0].vendor_name})
+    width, height = A4
+    cell_width, cell_height = width / TAG_COLUMNS, height / TAG_ROWS
+    for first in range(0, len(tags), TAGS_PER_PAGE):
+        for index, tag in enumerate(tags[first : first + TAGS_PER_PAGE]):
+            column, row = index % TAG_COLUMNS, index // TAG_COLUMNS
+            _draw_tag(
+                canvas,
+                tag,
+                column * cell_width,
+                height - (row + 1) * cell_height,
+                cell_width,
+                cell_height,
+            )
+        canvas.saveState()
+        canvas.setStrokeColor(LIGHT_GREY)
+        canvas.setLineWidth(0.5)
+        canvas.setDash(4, 3)
+        for column in range(1, TAG_COLUMNS):
+            canvas.line(column * cell_width, 0, column * cell_width, height)
+        for row in range(1, TAG_ROWS):
+            canvas.line(0, row * cell_height, width, row * cell_height)
+        canvas.restoreState()
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _draw_tag(
+    canvas: Canvas, tag: PriceTag, x: float, y: float, width: float, height: float
+) -> None:
+    """One tag in the box with lower-left corner (x, y): the item and its price on top,
+    the code in the middle, whose account it pays at the bottom."""
+    pad = 0.05 * width
+    inner = width - 2 * pad
+    centre = x + width / 2
+    item = text_block(tag.item, BOLD, max_size=11, min_size=7.5, max_width=inner)
+    price = text_block(
+        _("%(amount)s VND") % {"amount": f"{tag.amount:,}".replace(",", ".")},
+        BOLD,
+        max_size=15,
+        min_size=10,
+        max_width=inner,
+        max_lines=1,
+    )
+    account = text_block(
+        f"{tag.bank_name} · {tag.holder_name}", REGULAR, max_size=7, min_size=5.5, max_width=inner
+    )
+    place = text_block(
+        _("Stall %(stall)s") % {"stall": tag.stall} if tag.stall else tag.vendor_name,
+        REGULAR,
+        max_size=7,
+        min_size=5.5,
+        max_width=inner,
+        max_lines=1,
+    )
+    canvas.setFillColor(black)
+    cursor = item.draw(canvas, centre, y + height - pad)
+    cursor = price.draw(canvas, centre, cursor)
+    bottom = y + pad + account.height + place.height
+    qr_size = max(0.0, min(inner, cursor - bottom))
+    draw_qr(canvas, tag.payload, centre - qr_size / 2, cursor - qr_size, qr_size)
+    canvas.setFillColor(GREY)
+    cursor = account.draw(canvas, centre, bottom)
+    place.draw(canvas, centre, cursor)
 
 
 def page_count(count: int, layout: Layout) -> int:

@@ -10,11 +10,12 @@ from django.http import Http404
 
 from core.models import User
 from core.selectors import villages_for_user
+from kit.money import PriceLine
 from kit.text import fold
 
-from . import banking
+from . import banking, vietqr
 from .models import Bank, Market, PaymentAccount, Vendor
-from .posters import Poster
+from .posters import Poster, PriceTag
 
 
 def markets_for_user(user: User) -> QuerySet[Market]:
@@ -64,16 +65,15 @@ def vendor_by_token(token: str) -> Vendor | None:
     return Vendor.objects.select_related("market__village__commune").filter(token=token).first()
 
 
-def vendor_page_key(vendor: Vendor, language: str) -> str:
-    """Where the vendor's plain page is kept in the cache.
-
-    The key changes with the page key and with ``updated_at``, which every
-    change of the vendor or of its accounts moves (services), so a changed or
-    revoked page is never served from the cache; what else the page shows
-    (bank and market names) may lag for ``PAGE_SECONDS``.
-    """
-    version = vendor.updated_at.timestamp()
-    return f"market:vendor-page:{vendor.pk}:{vendor.token}:{version}:{language}"
+def vendor_for_self_or_officer(user: User, pk: int, perm: str) -> Vendor:
+    """Vendor ``pk`` for the vendor signed in as themselves, or for a user holding
+    ``perm`` whose villages it is in; 404 for anyone else."""
+    own = getattr(user, "vendor", None)
+    if own is not None and own.pk == pk:
+        return Vendor.objects.select_related("market__village__commune").get(pk=pk)
+    if not user.has_perm(perm):
+        raise Http404
+    return vendor_for_user(user, pk)
 
 
 def vendor_accounts(vendor: Vendor) -> list[PaymentAccount]:
@@ -87,8 +87,10 @@ def vendor_accounts(vendor: Vendor) -> list[PaymentAccount]:
 
 def account_for_token(token: str, account_id: int | None) -> PaymentAccount | None:
     """One account of the vendor with that key (the primary one without an id), with its
-    bank and vendor, 1 query."""
-    accounts = PaymentAccount.objects.select_related("bank", "vendor").filter(vendor__token=token)
+    bank, vendor and market, 1 query."""
+    accounts = PaymentAccount.objects.select_related("bank", "vendor__market").filter(
+        vendor__token=token
+    )
     if account_id is None:
         return accounts.order_by("-is_primary", "created_at").first()
     return accounts.filter(pk=account_id).first()
@@ -259,4 +261,38 @@ def posters_for(vendors, market: Market) -> list[Poster]:
         for vendor in vendors
         for account in vendor.accounts.all()
         if account.holder_confirmed
+    ]
+
+
+def tag_purpose(name: str) -> str:
+    """The transfer note of a price tag: the item's name without diacritics, shortened
+    to whole words within the 25 characters a code carries ("Áo sơ mi" → "Ao so mi")."""
+    note = ""
+    for word in name.split():
+        try:
+            ascii_word = vietqr.normalize_purpose(word)
+        except vietqr.VietQRError:  # one word longer than a whole note
+            break
+        longer = f"{note} {ascii_word}".strip()
+        if len(longer) > vietqr.PURPOSE_MAX_LENGTH:
+            break
+        note = longer
+    return note
+
+
+def price_tags_for(
+    vendor: Vendor, account: PaymentAccount, items: Iterable[PriceLine]
+) -> list[PriceTag]:
+    """The tags of ``items``, each code with its price built in and the item as its note."""
+    return [
+        PriceTag(
+            payload=account.payload_for(amount=item.amount, purpose=tag_purpose(item.name)),
+            item=item.name,
+            amount=item.amount,
+            bank_name=account.label or account.bank.short_name,
+            holder_name=account.holder_name,
+            stall=vendor.stall,
+            vendor_name=vendor.full_name,
+        )
+        for item in items
     ]

@@ -120,6 +120,7 @@ VENDOR_FIELDS = {
     "onboarded_by",
     "notes",
     "user",
+    "amount_ceiling",
 }
 
 
@@ -145,6 +146,7 @@ def vendor_update(
         return vendor
     vendor.full_clean()
     vendor.save(update_fields=[*changed, "updated_at"])
+    _forget_images_on_commit(vendor.token)  # the cached page shows these fields
     audit.record(actor=actor, obj=vendor, before=before)
     return vendor
 

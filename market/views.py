@@ -4,21 +4,20 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import permission_required_or_404
 from kit import imports
+from kit.http import pdf_response
 
-from . import posters, qr, selectors, services, spreadsheets
-from .forms import AccountForm, AmountRequestForm, ImportForm
+from . import pages, posters, qr, selectors, services, spreadsheets
+from .forms import AccountForm, AmountRequestForm, CeilingForm, ImportForm, PriceTagForm
 from .models import Bank
 from .qr_reader import QRImageError, read_vietqr
 from .vietqr import VietQRError
@@ -27,34 +26,32 @@ from .vietqr_messages import vietqr_error_message
 # ------------------------------------------------------------------ vendor pages
 
 
-VENDOR_PAGE_SECONDS = 300
-
-
 @require_GET
 def vendor_page(request, token: str):
-    """The vendor's codes, big, on a phone; "request an amount" makes a dynamic code.
+    """The counter screen: the vendor's codes big on a phone; "ask for an amount" shows
+    one code with the amount built in.
 
-    The plain page of an anonymous visitor is rendered once and kept in the
-    cache (one query and one cache read afterwards); the key is checked in the
-    database every time, so a revoked link answers 404 at once.
+    An anonymous visitor's plain page is rendered once and kept in the cache; it is
+    served from there by market/middleware.py before sessions and authentication
+    run, and here for a visitor with a session cookie. Either way the vendor's stamp
+    is read on every request, so a reissued key or a deleted vendor answers 404 at once.
     """
     plain = not request.GET and not request.user.is_authenticated
+    language = get_language()
+    if plain and (html := qr.cached_page(token, language)) is not None:
+        return pages.vendor_page_response(html)
     vendor = selectors.vendor_by_token(token)
     if vendor is None:
         raise Http404
-    key = selectors.vendor_page_key(vendor, get_language()) if plain else None
-    html = cache.get(key) if key else None
-    if html is not None:
-        return _vendor_headers(HttpResponse(html))
     response = _vendor_render(request, vendor, cacheable=plain)
-    if key:
-        cache.set(key, response.content, VENDOR_PAGE_SECONDS)
-    return _vendor_headers(response)
+    if plain:
+        qr.store_page(token, language, response.content, stamp=qr.stamp_of(vendor.updated_at))
+    return pages.vendor_headers(response)
 
 
 def _vendor_render(request, vendor, *, cacheable: bool) -> HttpResponse:
     accounts = selectors.vendor_accounts(vendor)
-    form = AmountRequestForm(request.GET or None, accounts=accounts)
+    form = AmountRequestForm(request.GET or None, accounts=accounts, ceiling=vendor.amount_ceiling)
     requested = None
     if form.is_bound and form.is_valid() and accounts:
         chosen = next((a for a in accounts if a.pk == form.cleaned_data["account"]), accounts[0])
@@ -66,6 +63,11 @@ def _vendor_render(request, vendor, *, cacheable: bool) -> HttpResponse:
                 {"amount": form.cleaned_data["amount"], "purpose": form.cleaned_data["note"]}
             ),
         }
+        # a fresh form for the next amount (a confirmation is never carried over)
+        form = AmountRequestForm(
+            accounts=accounts, ceiling=vendor.amount_ceiling, initial={"account": chosen.pk}
+        )
+    own = vendor.user_id is not None and vendor.user_id == request.user.pk
     return render(
         request,
         "market/vendor_page.html",
@@ -74,17 +76,10 @@ def _vendor_render(request, vendor, *, cacheable: bool) -> HttpResponse:
             "accounts": accounts,
             "form": form,
             "requested": requested,
+            "own": own,
             "cacheable": cacheable,  # no per-visitor messages in a cached page
         },
     )
-
-
-def _vendor_headers(response: HttpResponse) -> HttpResponse:
-    # The key is the secret: never let a shared cache keep the page.
-    patch_cache_control(response, private=True, max_age=300)
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 @login_required
@@ -99,40 +94,81 @@ def vendor_me(request):
 
 @require_GET
 def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
-    """A code's image; rendered once, then from the cache, with an ETag."""
+    """A code's image; rendered once, then from the cache, with an ETag. ``?download=1``
+    gives the labelled card (code, bank, holder, account, stall) named after the bank."""
     amount = request.GET.get("amount")
     purpose = request.GET.get("purpose", "")
     dynamic = amount is not None
-    which = str(account_id or "primary")
-    image = None if dynamic else qr.cached(token, which, fmt)
-    if image is None:
+    card = bool(request.GET.get("download")) and not dynamic
+    which = "primary" if account_id is None else str(account_id)
+    kind = f"{qr.CARD}-{get_language()}" if card else fmt
+    image = None if dynamic else qr.cached(token, which, kind)
+    filename = None
+    if image is None or card:
         account = selectors.account_for_token(token, account_id)
         if account is None:
             raise Http404
+        filename = qr.card_filename(account)
+    if image is None:
         try:
             payload = (
                 account.payload_for(amount=amount, purpose=purpose) if dynamic else account.payload
             )
         except VietQRError as exc:
             return HttpResponseBadRequest(vietqr_error_message(exc), content_type="text/plain")
-        image = qr.render(payload, fmt)
+        image = qr.account_card(account) if card else qr.render(payload, fmt)
         if not dynamic:
-            qr.store(token, which, fmt, image, stamp=qr.stamp_of(account.vendor.updated_at))
-    if request.headers.get("If-None-Match") == image.etag:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(image.content, content_type=image.content_type)
-    response["ETag"] = image.etag
-    # A "v" parameter is the payload's hash: that URL's content never changes.
-    max_age = 60 * 60 * 24 * 365 if request.GET.get("v") else 300
-    patch_cache_control(response, private=True, max_age=max_age)
-    if request.GET.get("download"):
-        response["Content-Disposition"] = (
-            f'attachment; filename="vietqr-{account_id or "chinh"}.{fmt}"'
+            qr.store(token, which, kind, image, stamp=qr.stamp_of(account.vendor.updated_at))
+    return pages.image_response(request, image, filename=filename)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vendor_ceiling(request, pk: int):
+    """The largest amount the vendor's page asks for without a confirmation: set by the
+    vendor (signed in) or by an officer of the vendor's commune."""
+    vendor = selectors.vendor_for_self_or_officer(request.user, pk, "market.change_vendor")
+    form = CeilingForm(request.POST or None, initial={"amount_ceiling": vendor.amount_ceiling})
+    if form.is_valid():
+        services.vendor_update(
+            vendor=vendor, amount_ceiling=form.cleaned_data["amount_ceiling"], actor=request.user
         )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return response
+        messages.success(request, _("Saved: amounts above this ask for a confirmation."))
+        return redirect(_back_to(request, vendor))
+    return render(
+        request,
+        "market/vendor_ceiling.html",
+        {"vendor": vendor, "form": form, "back": _back_to(request, vendor)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vendor_price_tags(request, pk: int):
+    """Items and prices → an A4 sheet of small price tags, each code with its amount:
+    the buyer scans the tag and types nothing. For the vendor and the commune's officers."""
+    vendor = selectors.vendor_for_self_or_officer(request.user, pk, "market.view_vendor")
+    accounts = selectors.vendor_accounts(vendor)
+    form = PriceTagForm(request.POST or None, accounts=accounts, ceiling=vendor.amount_ceiling)
+    if accounts and form.is_valid():
+        account = next((a for a in accounts if a.pk == form.cleaned_data["account"]), None)
+        if account is not None:
+            tags = selectors.price_tags_for(vendor, account, form.cleaned_data["items"])
+            return pdf_response(posters.render_price_tags(tags), f"the-gia-{vendor.pk}.pdf")
+        form.add_error("account", _("Choose one of the vendor's accounts."))
+    return render(
+        request,
+        "market/price_tags.html",
+        {"vendor": vendor, "form": form, "accounts": accounts, "back": _back_to(request, vendor)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _back_to(request, vendor) -> str:
+    if vendor.user_id is not None and vendor.user_id == request.user.pk:
+        return reverse("market:vendor_page", args=[vendor.token])
+    return reverse("market:market_detail", args=[vendor.market_id]) + f"#v{vendor.pk}"
 
 
 # ------------------------------------------------------------------ officer pages
