@@ -66,6 +66,7 @@ class CeilingConfirmation:
         field = form.fields["confirm"]
         field.widget = forms.CheckboxInput()
         field.label = self.confirm_label % {"amount": money.format_vnd(amount)}
+        form["confirm"].label = field.label  # the bound field was made before clean()
         form.add_error(
             "confirm",
             ValidationError(
@@ -151,11 +152,6 @@ class PriceTagForm(CeilingConfirmation, forms.Form):
         label=_("Items and prices, one a line"),
         widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off"}),
         max_length=6000,
-        help_text=_(
-            "Name — price, e.g. Áo sơ mi — 150.000 or Bó rau 10k. At most %(max)s items; "
-            "the name (without diacritics, up to 25 letters) is the note of the transfer."
-        )
-        % {"max": MAX_TAGS},
     )
     account = forms.TypedChoiceField(label=_("Account"), coerce=int)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -164,6 +160,10 @@ class PriceTagForm(CeilingConfirmation, forms.Form):
     def __init__(self, *args, accounts=(), ceiling: int = DEFAULT_AMOUNT_CEILING, **kwargs):
         super().__init__(*args, **kwargs)
         self.ceiling = ceiling
+        self.fields["items"].help_text = _(
+            "Name — price, e.g. Áo sơ mi — 150.000 or Bó rau 10k. At most %(max)s items; "
+            "the name (without diacritics, up to 25 letters) is the note of the transfer."
+        ) % {"max": MAX_TAGS}
         self.fields["account"].choices = [
             (a.pk, f"{a.label or a.bank.short_name}: {a.account_number}") for a in accounts
         ]
@@ -205,7 +205,7 @@ class PriceTagForm(CeilingConfirmation, forms.Form):
         if len(items) > MAX_TAGS:
             messages.append(
                 ValidationError(
-                    _("At most %(max)s items fit on one sheet order; split the list."),
+                    _("At most %(max)s items at a time: split the list."),
                     params={"max": MAX_TAGS},
                 )
             )

@@ -51,4 +51,7 @@ urlpatterns = [
         name="vendor_account_add",
     ),
     path("cho/nguoi-ban/<int:pk>/doi-lien-ket/", views.vendor_reissue, name="vendor_reissue"),
+    # the vendor (signed in) or an officer: the ceiling of amounts, the price-tag sheet
+    path("cho/nguoi-ban/<int:pk>/muc-xac-nhan/", views.vendor_ceiling, name="vendor_ceiling"),
+    path("cho/nguoi-ban/<int:pk>/the-gia/", views.vendor_price_tags, name="vendor_price_tags"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import permission_required_or_404
 from kit import imports
 from kit.http import pdf_response
+from kit.money import format_vnd as vnd
 
 from . import pages, posters, qr, selectors, services, spreadsheets
 from .forms import AccountForm, AmountRequestForm, CeilingForm, ImportForm, PriceTagForm
@@ -77,6 +78,9 @@ def _vendor_render(request, vendor, *, cacheable: bool) -> HttpResponse:
             "form": form,
             "requested": requested,
             "own": own,
+            "ceiling_form": CeilingForm(initial={"amount_ceiling": vnd(vendor.amount_ceiling)})
+            if own
+            else None,
             "cacheable": cacheable,  # no per-visitor messages in a cached page
         },
     )
@@ -128,7 +132,7 @@ def vendor_ceiling(request, pk: int):
     """The largest amount the vendor's page asks for without a confirmation: set by the
     vendor (signed in) or by an officer of the vendor's commune."""
     vendor = selectors.vendor_for_self_or_officer(request.user, pk, "market.change_vendor")
-    form = CeilingForm(request.POST or None, initial={"amount_ceiling": vendor.amount_ceiling})
+    form = CeilingForm(request.POST or None, initial={"amount_ceiling": vnd(vendor.amount_ceiling)})
     if form.is_valid():
         services.vendor_update(
             vendor=vendor, amount_ceiling=form.cleaned_data["amount_ceiling"], actor=request.user
@@ -149,7 +153,7 @@ def vendor_price_tags(request, pk: int):
     """Items and prices → an A4 sheet of small price tags, each code with its amount:
     the buyer scans the tag and types nothing. For the vendor and the commune's officers."""
     vendor = selectors.vendor_for_self_or_officer(request.user, pk, "market.view_vendor")
-    accounts = selectors.vendor_accounts(vendor)
+    accounts = [a for a in selectors.vendor_accounts(vendor) if a.holder_confirmed]
     form = PriceTagForm(request.POST or None, accounts=accounts, ceiling=vendor.amount_ceiling)
     if accounts and form.is_valid():
         account = next((a for a in accounts if a.pk == form.cleaned_data["account"]), None)

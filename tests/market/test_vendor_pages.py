@@ -33,32 +33,90 @@ def test_vendor_page_shows_every_account_in_two_queries(
 def test_the_plain_page_comes_from_the_cache_after_the_first_visit(
     client, vendor_a, django_assert_num_queries
 ):
-    first = client.get(f"/v/{vendor_a.token}/").content
-    with django_assert_num_queries(1):  # the key is still checked in the database
+    first = client.get(f"/v/{vendor_a.token}/")
+    with django_assert_num_queries(0):  # the early middleware: the stamp is read in the cache
         again = client.get(f"/v/{vendor_a.token}/")
-    assert again.content == first
-    assert "private" in again["Cache-Control"]
-    assert again["Referrer-Policy"] == "no-referrer"
+    assert again.content == first.content
+    for header in ("Cache-Control", "Referrer-Policy", "X-Robots-Tag", "Content-Type"):
+        assert again[header] == first[header], header
+    for header in ("Vary", "Content-Language", "X-Frame-Options", "Content-Security-Policy"):
+        assert again.get(header) == first.get(header), header
     with django_assert_num_queries(2):  # asking for an amount is never cached
         assert client.get(f"/v/{vendor_a.token}/?amount=5000").status_code == 200
 
 
-def test_a_revoked_or_changed_page_is_never_served_from_the_cache(client, vendor_a, vcb, officer):
+def test_with_a_session_cookie_the_view_serves_the_same_cached_page(
+    client, vendor_a, django_assert_num_queries
+):
+    first = client.get(f"/v/{vendor_a.token}/").content
+    client.cookies["sessionid"] = "not-a-session"
+    with django_assert_num_queries(1):  # the session is looked up; the page is the cached one
+        again = client.get(f"/v/{vendor_a.token}/")
+    assert again.content == first
+
+
+def test_a_revoked_or_changed_page_is_never_served_from_the_cache(
+    client, vendor_a, vcb, officer, django_capture_on_commit_callbacks
+):
     from market.services import AccountData, account_add, vendor_reissue_token, vendor_update
 
     old = vendor_a.token
     client.get(f"/v/{old}/")
-    vendor_update(vendor=vendor_a, stall="B7", actor=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor_update(vendor=vendor_a, stall="B7", actor=officer)
     assert "B7" in client.get(f"/v/{old}/").content.decode()
-    account_add(
-        vendor=vendor_a,
-        data=AccountData(bank=vcb, account_number="9988776655", holder_name="Lê Thị Bưởi"),
-        actor=officer,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        account_add(
+            vendor=vendor_a,
+            data=AccountData(bank=vcb, account_number="9988776655", holder_name="Lê Thị Bưởi"),
+            actor=officer,
+        )
     assert "9988776655" in client.get(f"/v/{old}/").content.decode()
-    vendor_reissue_token(vendor=vendor_a, actor=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor_reissue_token(vendor=vendor_a, actor=officer)
     assert client.get(f"/v/{old}/").status_code == 404
     assert "B7" in client.get(f"/v/{vendor_a.token}/").content.decode()
+
+
+def test_a_deleted_vendors_cached_page_answers_404_at_once(
+    client, vendor_a, officer, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from market.services import vendor_delete
+
+    url = f"/v/{vendor_a.token}/"
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor_delete(vendor=vendor_a, actor=officer)
+    with django_assert_num_queries(1):  # the stamp says "revoked": on to the database
+        assert client.get(url).status_code == 404
+
+
+def test_a_lost_stamp_sends_the_request_to_the_database(client, vendor_a, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from market import qr
+
+    url = f"/v/{vendor_a.token}/"
+    client.get(url)
+    cache.delete(qr.stamp_key(vendor_a.token))  # evicted, or written while Redis was away
+    with django_assert_num_queries(2):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):  # the view wrote the stamp back
+        assert client.get(url).status_code == 200
+
+
+def test_the_middleware_knows_the_vendor_addresses():
+    from market.middleware import PATHS
+
+    token = "AbCdEfGh12345678"
+    for url in (
+        reverse("market:vendor_page", args=[token]),
+        reverse("market:vendor_qr", args=[token, "png"]),
+        reverse("market:account_qr", args=[token, 12, "svg"]),
+    ):
+        assert PATHS.fullmatch(url), url
+    assert not PATHS.fullmatch(f"/v/{token}/a/1/qr.gif")
+    assert not PATHS.fullmatch("/v/short/")
 
 
 def test_each_account_image_decodes_to_its_static_payload(client, vendor_a):
@@ -110,13 +168,17 @@ def test_asking_for_an_amount_gives_a_dynamic_code_with_it(client, vendor_a):
     assert (code.amount, code.purpose, code.static) == (50000, "Rau cai 2 bo", False)
 
 
-@pytest.mark.parametrize("amount", ["0", "-5", "50.000", "1,000", "12345678901234", "abc"])
+@pytest.mark.parametrize(
+    "amount", ["0", "-5", "1,5", "1.500,000", "12345678901234", "abc", "đ", "1e5"]
+)
 def test_bad_amounts_are_explained_in_vietnamese(client, vendor_a, amount):
     response = client.get(f"/v/{vendor_a.token}/", {"amount": amount})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="error"' in html
     assert 'id="requested"' not in html
+    # at the top: before the codes, not below them
+    assert html.index('id="form-errors"') < html.index('class="qr"')
 
 
 def test_a_bad_amount_in_an_image_url_is_a_400_not_a_500(client, vendor_a):
