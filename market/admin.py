@@ -152,6 +152,7 @@ class VendorAdmin(AuditedAdmin, VillageScopedAdmin):
         "status_changed_at",
         "onboarded_by",
         "notes",
+        "amount_ceiling",
         "user",
         "page_link",
         "token_issued_at",

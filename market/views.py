@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import permission_required_or_404
 from kit import imports
-from kit.http import pdf_response
+from kit.http import pdf_response, private_no_store
 from kit.money import format_vnd as vnd
 
 from . import pages, posters, qr, selectors, services, spreadsheets
@@ -148,6 +148,7 @@ def vendor_ceiling(request, pk: int):
 
 
 @login_required
+@private_no_store
 @require_http_methods(["GET", "POST"])
 def vendor_price_tags(request, pk: int):
     """Items and prices → an A4 sheet of small price tags, each code with its amount:

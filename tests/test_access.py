@@ -100,6 +100,10 @@ TABLE = {
     "market:vendor_account_add": SESSION,
     # the permission is checked before the method: those without it learn nothing
     "market:vendor_reissue": (302, 404, 404, 404, 404, 404, 405, 405),
+    # the vendor signed in as themselves, or an officer of the commune who may change vendors
+    "market:vendor_ceiling": (302, 200, 404, 404, 404, 404, 404, 200),
+    # the vendor signed in as themselves, or whoever may see vendor A (the posters' rule)
+    "market:vendor_price_tags": (302, 200, 404, 404, 200, 404, 404, 200),
     # ---------------------------------------------------------------- legal library
     "legal_library:point": PUBLIC,
     "legal_library:point_category": PUBLIC,
@@ -246,6 +250,7 @@ SHOWN = {
     },
     "volunteers:volunteer_list": {"officer": [PHONE_B], "secretary_b": [PHONE_B]},
     "market:vendor_page": {persona: [ACCOUNT_A] for persona in PERSONAS},
+    "market:vendor_price_tags": {p: [ACCOUNT_A] for p in ("vendor", "secretary_a", "officer")},
     "market:market_list": {
         "officer": ["Chợ tạm Thôn 3", MARKET_B],
         "other_officer": [MARKET_OTHER],
@@ -286,6 +291,7 @@ PERSONAL_DATA = {
     "market:market_import",
     "market:vendor_posters",
     "market:vendor_account_add",
+    "market:vendor_price_tags",
     "admin:chuprong_auditentry_changelist",
     "admin:chuprong_auditentry_change",
     "admin:volunteers_assistancerecord_changelist",
@@ -441,6 +447,8 @@ def objects(
         "vendor_posters": {"pk": vendor_a_stall.pk},
         "vendor_account_add": {"pk": vendor_a_stall.pk},
         "vendor_reissue": {"pk": vendor_a_stall.pk},
+        "vendor_ceiling": {"pk": vendor_a_stall.pk},
+        "vendor_price_tags": {"pk": vendor_a_stall.pk},
         # legal library
         "point": {"code": point_a.code},
         "poster": {"code": point_a.code},

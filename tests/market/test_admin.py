@@ -50,6 +50,7 @@ def test_registering_in_the_admin_keeps_history_and_bank_style_names(
             "stall": "D4",
             "village": market_a.village_id,
             "status": "onboarding",
+            "amount_ceiling": "10000000",
             "accounts-TOTAL_FORMS": "1",
             "accounts-INITIAL_FORMS": "0",
             "accounts-0-bank": vcb.pk,

@@ -191,6 +191,7 @@ def test_a_new_vendor_in_the_admin_with_anothers_account_is_refused(
         "stall": "N1",
         "village": market_a.village_id,
         "status": "not_yet",
+        "amount_ceiling": "10000000",
         "accounts-TOTAL_FORMS": "0",
         "accounts-INITIAL_FORMS": "0",
         "status_changes-TOTAL_FORMS": "0",
