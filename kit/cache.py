@@ -29,12 +29,29 @@ import time
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
 MAX_MISSED = 10_000  # keys remembered for replay; beyond this the oldest writes are lost
+
+
+class _SharedClients(RedisCacheClient):
+    """Django makes a ``redis.Redis`` object for every cache call (tens of µs in redis-py
+    8, a large share of a cached page's cost); one per connection pool serves every
+    thread just as well (redis-py clients are thread-safe: connections come from the pool)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -50,6 +67,7 @@ class ResilientRedisCache(RedisCache):
         self.retry_after = float(options.pop("retry_after", 5))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = _SharedClients
         self._local = LocMemCache(
             f"redis-fallback-{id(self)}",
             {
