@@ -12,10 +12,13 @@ busy for ``--seconds`` on each of: a minimal view (the baseline), a library
 point's page, a document's page, a vendor's page and that vendor's QR image.
 It prints requests per second, p50 and p99 latency, the ratio to the minimal
 view and the errors of each, then checks that every visit and read was counted.
+With ``--rounds N`` the pages are measured in turn N times and each page's
+median round is printed, with every round's ratio: steadier on a busy machine.
 Exits 1 if there was any error or a count is missing.
 """
 
 import argparse
+import dataclasses
 import os
 import shutil
 import socket
@@ -104,12 +107,39 @@ def _build_commune() -> dict[str, str]:
     account = vendor.accounts.order_by("-is_primary", "created_at").first()
     document = Document.objects.get(title__startswith="Phòng, chống tảo hôn")
     return {
-        "minimal view (baseline)": MINIMAL,
+        MINIMAL_NAME: MINIMAL,
         "library point page": "/l/T03/",
         "document page": f"/van-ban/{document.slug}/",
         "vendor page": f"/v/{vendor.token}/",
         "vendor QR image (cached)": f"/v/{vendor.token}/a/{account.pk}/qr.png",
     }
+
+
+MINIMAL_NAME = "minimal view (baseline)"
+
+
+def _median(results: list) -> object:
+    """The round of median rate (the lower one of an even count), with every round's errors."""
+    middle = sorted(results, key=lambda result: result.rate)[(len(results) - 1) // 2]
+    return dataclasses.replace(middle, errors=sum(result.errors for result in results))
+
+
+def _measure(args, pages: dict[str, str], served: dict[str, int]) -> dict[str, list]:
+    """Every page under wrk, in turn, ``args.rounds`` times (a busy spell hits them all)."""
+    rounds: dict[str, list] = {name: [] for name in pages}
+    for _round in range(args.rounds):
+        for name, path in pages.items():
+            result = wrk_load(args.port, path, args.seconds, args.clients, args.threads)
+            served[path] += result.requests
+            rounds[name].append(result)
+    return rounds
+
+
+def _report_rounds(rounds: dict[str, list]) -> None:
+    baselines = [result.rate for result in rounds[MINIMAL_NAME]]
+    for name, results in rounds.items():
+        ratios = " ".join(f"{r.rate / b:.2f}" for r, b in zip(results, baselines, strict=True))
+        print(f"{name}: ratio in each round {ratios}")
 
 
 def counted() -> tuple[int, int]:
@@ -132,6 +162,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure the pages in turn this many times; report each page's median "
+        "(and every round's ratio): steadier figures on a busy machine",
+    )
     args = parser.parse_args()
     if not args.port:
         with socket.socket() as probe:
@@ -166,11 +203,8 @@ def main() -> int:
                 warm = wrk_load(args.port, path, 1, args.clients, args.threads)
                 served[path] = 1 + warm.requests
                 warm_errors += warm.errors
-            rows = []
-            for name, path in pages.items():
-                result = wrk_load(args.port, path, args.seconds, args.clients, args.threads)
-                served[path] += result.requests
-                rows.append((name, result))
+            rounds = _measure(args, pages, served)
+            rows = [(name, _median(results)) for name, results in rounds.items()]
         visits, reads = counted()
         visits -= visits_before
         reads -= reads_before
@@ -186,11 +220,14 @@ def main() -> int:
         f"Chư Prông: 32 villages, 8 library points, {DOCUMENTS} documents, "
         f"2 markets, {7 + EXTRA_VENDORS} vendors; PostgreSQL, Redis (page cache, visit counts); "
         f"gunicorn {args.workers} sync workers; wrk {args.clients} connections, "
-        f"{args.seconds} s per page (after a 1 s warm-up); "
-        f"machine load average {load_before:.1f} before, {load_after:.1f} after"
+        f"{args.seconds} s per page (after a 1 s warm-up)"
+        + (f", {args.rounds} rounds in turn, medians; " if args.rounds > 1 else "; ")
+        + f"machine load average {load_before:.1f} before, {load_after:.1f} after"
     )
     report(rows)
-    errors = warm_errors + sum(result.errors for _, result in rows)
+    if args.rounds > 1:
+        _report_rounds(rounds)
+    errors = warm_errors + sum(result.errors for results in rounds.values() for result in results)
     # Requests the server answered after wrk stopped listening (at most one per connection
     # in each of the two wrk runs of a page) are counted but not seen.
     missing = []
