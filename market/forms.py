@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -49,8 +51,19 @@ class AmountField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, value) -> int:  # type: ignore[override]
+    def clean(self, value) -> int:
         return amount_of(super().clean(value))
+
+
+def offer_accounts(form: forms.Form, accounts) -> None:
+    """The vendor's accounts as the ``account`` choices; one account is chosen unasked."""
+    field = cast(forms.TypedChoiceField, form.fields["account"])
+    field.choices = [
+        (a.pk, f"{a.label or a.bank.short_name}: {a.account_number}") for a in accounts
+    ]
+    if len(accounts) < 2:
+        field.widget = forms.HiddenInput()
+        field.initial = accounts[0].pk if accounts else None
 
 
 class CeilingConfirmation:
@@ -106,11 +119,7 @@ class AmountRequestForm(CeilingConfirmation, forms.Form):
     def __init__(self, *args, accounts=(), ceiling: int = DEFAULT_AMOUNT_CEILING, **kwargs):
         super().__init__(*args, **kwargs)
         self.ceiling = ceiling
-        self.fields["account"].choices = [
-            (a.pk, f"{a.label or a.bank.short_name}: {a.account_number}") for a in accounts
-        ]
-        if len(accounts) < 2:
-            self.fields["account"].widget = forms.HiddenInput()
+        offer_accounts(self, accounts)
 
     def clean_note(self) -> str:
         try:
@@ -119,7 +128,8 @@ class AmountRequestForm(CeilingConfirmation, forms.Form):
             raise forms.ValidationError(vietqr_error_message(exc)) from exc
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "amount" in cleaned:
             self.over_ceiling(cleaned["amount"], self.ceiling)
         return cleaned
@@ -164,12 +174,7 @@ class PriceTagForm(CeilingConfirmation, forms.Form):
             "Name — price, e.g. Áo sơ mi — 150.000 or Bó rau 10k. At most %(max)s items; "
             "the name (without diacritics, up to 25 letters) is the note of the transfer."
         ) % {"max": MAX_TAGS}
-        self.fields["account"].choices = [
-            (a.pk, f"{a.label or a.bank.short_name}: {a.account_number}") for a in accounts
-        ]
-        if len(accounts) < 2:
-            self.fields["account"].widget = forms.HiddenInput()
-            self.fields["account"].initial = accounts[0].pk if accounts else None
+        offer_accounts(self, accounts)
 
     def clean_items(self) -> list[money.PriceLine]:
         items, errors = money.parse_price_list(self.cleaned_data["items"])
@@ -214,7 +219,8 @@ class PriceTagForm(CeilingConfirmation, forms.Form):
         return items
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("items"):
             self.over_ceiling(max(item.amount for item in cleaned["items"]), self.ceiling)
         return cleaned

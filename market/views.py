@@ -107,12 +107,11 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
     which = "primary" if account_id is None else str(account_id)
     kind = f"{qr.CARD}-{get_language()}" if card else fmt
     image = None if dynamic else qr.cached(token, which, kind)
-    filename = None
-    if image is None or card:
-        account = selectors.account_for_token(token, account_id)
-        if account is None:
-            raise Http404
-        filename = qr.card_filename(account)
+    if image is not None and not card:
+        return pages.image_response(request, image)
+    account = selectors.account_for_token(token, account_id)
+    if account is None:
+        raise Http404
     if image is None:
         try:
             payload = (
@@ -123,6 +122,7 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
         image = qr.account_card(account) if card else qr.render(payload, fmt)
         if not dynamic:
             qr.store(token, which, kind, image, stamp=qr.stamp_of(account.vendor.updated_at))
+    filename = qr.card_filename(account) if card else None
     return pages.image_response(request, image, filename=filename)
 
 
