@@ -59,8 +59,7 @@ class VolunteerForm(forms.ModelForm):
         joined_on = self.cleaned_data.get("joined_on")
         if joined_on is not None and joined_on > timezone.localdate():
             raise forms.ValidationError(
-                _("The joining date %(date)s is in the future.")
-                % {"date": f"{joined_on:%d/%m/%Y}"}
+                _("The joining date %(date)s is in the future.") % {"date": f"{joined_on:%d/%m/%Y}"}
             )
         return joined_on
 
