@@ -24,16 +24,7 @@ class VolunteerAdmin(AuditedAdmin, VillageScopedAdmin):
     list_select_related = ["village"]
     search_fields = ["full_name", "phone"]
     autocomplete_fields = ["user"]
-    fields = [
-        "full_name",
-        "phone",
-        "village",
-        "branch_role",
-        "on_tech_team",
-        "joined_on",
-        "active",
-        "user",
-    ]
+    fields = [*VolunteerForm.Meta.fields, "user"]
 
 
 @admin.register(Campaign)

@@ -67,7 +67,9 @@ class VolunteerForm(forms.ModelForm):
         cleaned = super().clean()
         village, phone = cleaned.get("village"), cleaned.get("phone")
         if village is not None and phone:
-            roster = self.roster or selectors.roster_of([village.pk], exclude_pk=self.instance.pk)
+            roster = self.roster
+            if roster is None:  # the page: one form, one question
+                roster = selectors.roster_of([village.pk], exclude_pk=self.instance.pk)
             holder = roster.phones.get((village.pk, phone))
             if holder is not None:
                 self.add_error(

@@ -93,15 +93,14 @@ def _known(villages: QuerySet[Village]) -> _Known:
     in_scope = known_choices(villages)
     communes = {v.commune_id for v in in_scope.values()}
     by_text: dict[str, list[Village]] = defaultdict(list)
-    for village in Village.objects.filter(commune_id__in=communes) if communes else []:
+    for village in Village.objects.filter(commune_id__in=communes):  # none: no query
         for key in {fold(village.code), fold(village.name)}:
             by_text[key].append(village)
-    roster = selectors.roster_of([v.pk for v in in_scope.values()]) if in_scope else None
     return _Known(
         villages=villages,
         in_scope=in_scope,
         by_text=by_text,
-        roster=roster or selectors.Roster(phones={}, names=set()),
+        roster=selectors.roster_of(v.pk for v in in_scope.values()),
         roles=_roles(),
     )
 
