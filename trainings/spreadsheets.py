@@ -7,10 +7,13 @@ without diacritics; a person not on the roster is kept as a walk-in. The
 export is a small report: the session, then one row per attendee.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import openpyxl
 from django.db.models import Exists, OuterRef, QuerySet
@@ -23,11 +26,13 @@ from kit import spreadsheets as shared
 from kit.forms import known_choices
 from kit.spreadsheets import MAX_BYTES, Row, SpreadsheetError
 from kit.text import fold
-from volunteers.models import Volunteer
 
 from . import selectors
 from .forms import AttendeeForm
 from .models import Attendance, TrainingSession
+
+if TYPE_CHECKING:
+    from volunteers.models import Volunteer
 
 __all__ = [
     "COLUMNS",
