@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 from core.models import User, Village
 from core.roles import Role
 from core.selectors import user_has_role, villages_for_user
+from kit.text import fold
 from market.selectors import vendors_of_communes
 
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
@@ -76,6 +78,26 @@ def volunteers_for_user(user: User) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(village__in=villages_for_user(user)).select_related(
         "village", "user"
     )
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Who is already on some villages' rosters, to tell a newcomer apart (one query)."""
+
+    phones: dict[tuple[int, str], str]  # (village id, phone) → the name of who has it
+    names: set[tuple[int, str]]  # (village id, name without diacritics)
+
+
+def roster_of(village_ids: Iterable[int], *, exclude_pk: int | None = None) -> Roster:
+    """The rosters of these villages, without the volunteer ``exclude_pk`` (one being edited)."""
+    phones: dict[tuple[int, str], str] = {}
+    names: set[tuple[int, str]] = set()
+    volunteers = Volunteer.objects.filter(village_id__in=list(village_ids)).exclude(pk=exclude_pk)
+    for village_id, phone, name in volunteers.values_list("village_id", "phone", "full_name"):
+        if phone:
+            phones[(village_id, phone)] = name
+        names.add((village_id, fold(name)))
+    return Roster(phones=phones, names=names)
 
 
 def volunteer_list(user: User, *, village_id: int | None = None) -> QuerySet[Volunteer]:
