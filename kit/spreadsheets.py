@@ -140,7 +140,7 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
             ) from exc
         if "\x00" in text:
             raise SpreadsheetError(_("The file is not a CSV text file."))
-        dialect = csv.excel
+        dialect: type[csv.Dialect] = csv.excel
         with contextlib.suppress(csv.Error):  # a one-column file has no delimiter to find
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         try:
@@ -152,7 +152,7 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
 
 def header_keys(columns: Sequence[Column]) -> dict[str, str]:
     """Folded header → column key, for every header a column accepts (and its key)."""
-    keys = {}
+    keys: dict[str, str] = {}
     for key, *headers in columns:
         for header in (key, *headers):
             keys.setdefault(fold(header), key)
