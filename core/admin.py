@@ -218,7 +218,7 @@ def _read_only_name(field: str | Sequence[str]) -> str | Sequence[str]:
 
 
 @admin.display(description=_("Task"))
-def _task_name(admin_, obj: PeriodicTask) -> str:
+def _task_name(_admin, obj: PeriodicTask) -> str:
     return obj.task
 
 

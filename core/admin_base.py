@@ -39,13 +39,13 @@ def choices(model: type[models.Model], of: ChoicesOf) -> None:
 def shared(*models_: type[models.Model]) -> None:
     """Records every commune shares: anyone who may open the form may pick any of them."""
     for model in models_:
-        choices(model, lambda user, model=model: model._default_manager.all())
+        choices(model, lambda _user, model=model: model._default_manager.all())
 
 
 def superusers_only(*models_: type[models.Model]) -> None:
     """Records only a superuser picks (groups, permissions)."""
     for model in models_:
-        choices(model, lambda user, model=model: model._default_manager.none())
+        choices(model, lambda _user, model=model: model._default_manager.none())
 
 
 def is_declared(model: type[models.Model]) -> bool:

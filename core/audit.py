@@ -318,17 +318,20 @@ def _display(field, value) -> str:
 
     if value in EMPTY:
         return "—"
-    if field is None:
-        return display_for_value(value, "—")
-    if field.choices:
+    if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return str(yesno(value))
+    return display_for_value(_stored_value(field, value), "—")
+
+
+def _stored_value(field, value):
+    """A value as the entry keeps it (a date or date-time as ISO text) as the field holds it."""
     if isinstance(value, str) and isinstance(field, models.DateTimeField):
-        return display_for_value(dt.datetime.fromisoformat(value), "—")
+        return dt.datetime.fromisoformat(value)
     if isinstance(value, str) and isinstance(field, models.DateField):
-        return display_for_value(dt.date.fromisoformat(value), "—")
-    return display_for_value(value, "—")
+        return dt.date.fromisoformat(value)
+    return value
 
 
 def shown_changes(entry) -> list[ShownChange]:
