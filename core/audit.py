@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.db.models.fields.mixins import FieldCacheMixin
 from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -62,7 +63,7 @@ def audited_models() -> dict[str, Audited]:
 
 
 MASK_KEEP = 4  # characters of a masked value that stay readable
-EMPTY = (None, "", [])
+EMPTY: tuple[object, ...] = (None, "", [])
 
 
 def spec_of(model) -> Audited:
@@ -172,10 +173,15 @@ def _commune_id(model, pk, obj: models.Model | None, actor) -> int | None:
     # follow the relations already in memory; ask the database only when one is not
     current, parts = obj, path.split("__")
     for part in parts[:-1]:
-        field = current._meta.get_field(part) if current is not None else None
-        current = getattr(current, part) if field is not None and field.is_cached(current) else None
+        if current is None:
+            break
+        relation = current._meta.get_field(part)
+        cached = isinstance(relation, FieldCacheMixin) and relation.is_cached(current)
+        current = getattr(current, part) if cached else None
     if current is not None:
-        return getattr(current, current._meta.get_field(parts[-1]).attname)
+        field = current._meta.get_field(parts[-1])
+        if isinstance(field, models.Field):
+            return getattr(current, field.attname)
     return model._base_manager.filter(pk=pk).values_list(path, flat=True).first()
 
 
@@ -305,17 +311,20 @@ class ShownChange:
 def _display(field, value) -> str:
     if value in EMPTY:
         return "—"
-    if field is None:
-        return display_for_value(value, "—")
-    if field.choices:
+    if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
-        return yesno(value)
+        return str(yesno(value))
+    return display_for_value(_stored_value(field, value), "—")
+
+
+def _stored_value(field, value):
+    """A value as the entry keeps it (a date or date-time as ISO text) as the field holds it."""
     if isinstance(value, str) and isinstance(field, models.DateTimeField):
-        return display_for_value(dt.datetime.fromisoformat(value), "—")
+        return dt.datetime.fromisoformat(value)
     if isinstance(value, str) and isinstance(field, models.DateField):
-        return display_for_value(dt.date.fromisoformat(value), "—")
-    return display_for_value(value, "—")
+        return dt.date.fromisoformat(value)
+    return value
 
 
 def shown_changes(entry) -> list[ShownChange]:

@@ -123,53 +123,67 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
     """
     name = filename.lower()
     if name.endswith(".xlsx"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-                    raise SpreadsheetError(_("The spreadsheet is too large once unpacked."))
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except SpreadsheetError:
-            raise
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise SpreadsheetError(
-                _("The file could not be read as an XLSX spreadsheet. Is it damaged?")
-            ) from exc
-        try:
-            sheet = book.worksheets[0]
-            table = []
-            for row in sheet.iter_rows(values_only=True):
-                table.append([cell_text(v) for v in row])
-                if len(table) > MAX_ROWS + 1:
-                    break
-        except Exception as exc:  # a damaged sheet inside a sound zip
-            raise SpreadsheetError(
-                _("The file could not be read as an XLSX spreadsheet. Is it damaged?")
-            ) from exc
-        finally:
-            book.close()
-        return table
+        return _read_xlsx(content)
     if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SpreadsheetError(
-                _('The CSV file is not in UTF-8. Save it again as "CSV UTF-8".')
-            ) from exc
-        if "\x00" in text:
-            raise SpreadsheetError(_("The file is not a CSV text file."))
-        dialect = csv.excel
-        with contextlib.suppress(csv.Error):  # a one-column file has no delimiter to find
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        try:
-            return [[cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
-        except csv.Error as exc:
-            raise SpreadsheetError(_("The file is not a CSV text file.")) from exc
+        return _read_csv(content)
     raise SpreadsheetError(_("Upload an .xlsx or a .csv file."))
+
+
+def _damaged_xlsx() -> SpreadsheetError:
+    return SpreadsheetError(_("The file could not be read as an XLSX spreadsheet. Is it damaged?"))
+
+
+def _unpacked_size(content: bytes) -> int:
+    """The bytes an XLSX (a zip) holds once unpacked, read from its directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except Exception as exc:  # not a zip, or a damaged one
+        raise _damaged_xlsx() from exc
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    if _unpacked_size(content) > MAX_UNZIPPED:
+        raise SpreadsheetError(_("The spreadsheet is too large once unpacked."))
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise _damaged_xlsx() from exc
+    try:
+        sheet = book.worksheets[0]
+        table = []
+        for row in sheet.iter_rows(values_only=True):
+            table.append([cell_text(v) for v in row])
+            if len(table) > MAX_ROWS + 1:
+                break
+    except Exception as exc:  # a damaged sheet inside a sound zip
+        raise _damaged_xlsx() from exc
+    finally:
+        book.close()
+    return table
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(
+            _('The CSV file is not in UTF-8. Save it again as "CSV UTF-8".')
+        ) from exc
+    if "\x00" in text:
+        raise SpreadsheetError(_("The file is not a CSV text file."))
+    dialect: type[csv.Dialect] = csv.excel
+    with contextlib.suppress(csv.Error):  # a one-column file has no delimiter to find
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    try:
+        return [[cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise SpreadsheetError(_("The file is not a CSV text file.")) from exc
 
 
 def header_keys(columns: Sequence[Column]) -> dict[str, str]:
     """Folded header → column key, for every header a column accepts (and its key)."""
-    keys = {}
+    keys: dict[str, str] = {}
     for key, *headers in columns:
         for header in (key, *headers):
             keys.setdefault(fold(header), key)

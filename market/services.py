@@ -1,6 +1,7 @@
 """Writes of the cashless market: vendors, their accounts, status, page keys, imports."""
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -81,7 +82,7 @@ def vendor_register(
     status: str = Vendor.Status.NOT_YET,
     onboarded_by: str = "",
     notes: str = "",
-    accounts: list[AccountData] = (),
+    accounts: Sequence[AccountData] = (),
     actor: User | None,
     at=None,
 ) -> Vendor:
@@ -365,10 +366,10 @@ def record_accounts(
     (an officer's reason for a shared account)."""
     queryset = vendor.accounts.select_related("bank").order_by("pk")
     entries = audit.record_rows(actor=actor, before=before, queryset=queryset)
-    notes = {str(pk): note for pk, note in (notes or {}).items() if note}
+    note_of = {str(pk): note for pk, note in (notes or {}).items() if note}
     for entry in entries:
-        if entry.object_id in notes:
-            entry.note = notes[entry.object_id][:200]
+        if entry.object_id in note_of:
+            entry.note = note_of[entry.object_id][:200]
             entry.save(update_fields=["note"])
 
 
