@@ -50,7 +50,7 @@ class PersonNameField(forms.CharField):
         super().__init__(max_length=max_length, **kwargs)
 
     def to_python(self, value):
-        return " ".join(super().to_python(value).split())
+        return " ".join((super().to_python(value) or "").split())
 
 
 class PhoneField(forms.CharField):
@@ -60,7 +60,7 @@ class PhoneField(forms.CharField):
     default_error_messages = {"invalid": PHONE_MESSAGE}
 
     def to_python(self, value):
-        phone = vn_phone(super().to_python(value))
+        phone = vn_phone(super().to_python(value) or "")
         if phone is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return phone
