@@ -36,6 +36,7 @@ def test_an_officer_hands_over_a_sign_in_link_on_a_phone(browser, live_server, d
     page.fill("#id_password", PASSWORD)
     page.click("button.primary")
     page.wait_for_url(base + "/tai-khoan/")
+    screenshot(page, "logins-list-phone")
     person = page.locator(".person", has_text=NAME)
     person.locator("button", has_text="Tạo tài khoản").click()
     page.wait_for_url(f"{base}/tai-khoan/*/lien-ket/")
@@ -50,6 +51,11 @@ def test_an_officer_hands_over_a_sign_in_link_on_a_phone(browser, live_server, d
     copy = page.locator("button[data-copy]")
     assert copy.is_visible()  # the static script shows it
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # a new link replaces the first (posted from this page: the CSRF check passes)
+    page.click("text=Tạo liên kết mới")
+    page.wait_for_url(f"{base}/tai-khoan/*/lien-ket/")
+    first, link = link, page.input_value("#sign-in-link")
+    assert link != first
     officer.close()
 
     volunteer = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
@@ -71,6 +77,11 @@ def test_an_officer_hands_over_a_sign_in_link_on_a_phone(browser, live_server, d
     assert page.locator("form[action='/accounts/logout/']").count() == 1  # signed in
     screenshot(page, "logins-signed-in-phone")
 
+    for used in (link, first):
+        response = page.goto(used)
+        assert response.status == 410
+        assert "Liên kết đã hết hạn hoặc đã dùng." in page.locator("main").inner_text()
+    screenshot(page, "logins-link-used-phone")
     response = page.goto(link)
     assert response.status == 410
     assert "Liên kết đã hết hạn hoặc đã dùng." in page.locator("main").inner_text()

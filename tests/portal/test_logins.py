@@ -126,7 +126,6 @@ def test_the_officer_makes_a_volunteers_login_and_sees_the_hand_over(client, off
     assert "Có hiệu lực đến" in text
     until = link.expires_at.astimezone(datetime.timezone(datetime.timedelta(hours=7)))
     assert until.strftime("%H:%M %d/%m/%Y") in text
-    assert response["Referrer-Policy"] == "no-referrer"
     assert response["Cache-Control"] == "private, no-store"
     assert "<script src=" in text and "/static/js/handover" in text
     qr = client.get(reverse("login_handover_qr", args=[user.pk]))
@@ -212,7 +211,8 @@ def test_the_link_sets_the_password_signs_in_and_goes_to_the_start_page(client, 
     page = client.get(url)
     assert page.status_code == 200
     assert page["Cache-Control"] == "private, no-store"
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"  # nothing to another site
+    assert "noindex" in page["X-Robots-Tag"]
     assert "Đặt mật khẩu" in page.content.decode()
     response = client.post(url, {"new_password1": PASSWORD, "new_password2": PASSWORD})
     assert response["Location"] == reverse("volunteer_home")
