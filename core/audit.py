@@ -17,9 +17,17 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps as registry
+from django.contrib.admin.utils import display_for_value
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import yesno
 from django.utils import timezone
+from django.utils.text import capfirst
+
+from core.models import AuditEntry
 
 # ------------------------------------------------------------------ what is audited
 
@@ -46,8 +54,6 @@ class Audited:
 @functools.cache
 def audited_models() -> dict[str, Audited]:
     """How each audited model is audited, from every app's AppConfig (``audited``)."""
-    from django.apps import apps as registry
-
     return {
         label: Audited(**spec)
         for config in registry.get_app_configs()
@@ -174,10 +180,6 @@ def _commune_id(model, pk, obj: models.Model | None, actor) -> int | None:
 
 
 def _write(*, actor, action: str, model, pk, name: str, values: dict, changes: dict, obj, note):
-    from django.contrib.contenttypes.models import ContentType
-
-    from core.models import AuditEntry
-
     actor = _person(actor)
     owner_model, owner_pk, owner = _owner(model, pk, values, obj)
     types = ContentType.objects.get_for_models(model, owner_model, for_concrete_models=False)
@@ -214,8 +216,6 @@ def record(*, actor, obj: models.Model, before: dict | None, note: str = ""):
     changed and there is no ``note``. ``actor`` is the person, or None for the system.
     Call it inside the transaction of the change.
     """
-    from core.models import AuditEntry
-
     model = type(obj)
     spec = spec_of(model)
     with_m2m = before is None or any(name in before for name in spec.m2m)
@@ -249,8 +249,6 @@ def record(*, actor, obj: models.Model, before: dict | None, note: str = ""):
 
 def record_delete(*, actor, obj: models.Model, note: str = ""):
     """Record that ``obj`` is being deleted (call it before the delete, in its transaction)."""
-    from core.models import AuditEntry
-
     model = type(obj)
     values = snapshot(obj)
     return _write(
@@ -269,8 +267,6 @@ def record_delete(*, actor, obj: models.Model, note: str = ""):
 def record_rows(*, actor, before: dict, queryset: models.QuerySet) -> list:
     """Record the rows of ``queryset`` added, changed or gone since ``before``
     (``rows_snapshot`` of the same queryset)."""
-    from core.models import AuditEntry
-
     entries = []
     now = {obj.pk: obj for obj in queryset}
     for pk, obj in now.items():
@@ -307,9 +303,6 @@ class ShownChange:
 
 
 def _display(field, value) -> str:
-    from django.contrib.admin.utils import display_for_value
-    from django.template.defaultfilters import yesno
-
     if value in EMPTY:
         return "—"
     if field is None:
@@ -328,9 +321,6 @@ def _display(field, value) -> str:
 def shown_changes(entry) -> list[ShownChange]:
     """The entry's changes with the fields' names in the current language, in the model's
     field order, values as the admin shows them."""
-    from django.core.exceptions import FieldDoesNotExist
-    from django.utils.text import capfirst
-
     model = entry.content_type.model_class()
     order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
     shown = []

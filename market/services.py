@@ -184,6 +184,28 @@ def vendor_set_status(*, vendor: Vendor, status: str, actor: User | None, at=Non
 
 
 @transaction.atomic
+def vendor_helped_with_payment_app(
+    *, vendor: Vendor, done: bool, helpers: str, actor: User | None
+) -> Vendor:
+    """A volunteer helped the vendor install a payment app (a door-to-door visit says so).
+
+    The vendor becomes cashless when the help is done and the vendor has an account
+    to be paid into, else is being guided; a cashless vendor stays so. The helpers'
+    names fill "onboarded by" when it is empty.
+    """
+    if vendor.status == Vendor.Status.CASHLESS:
+        return vendor
+    cashless = done and vendor.accounts.exists()
+    fields = {} if vendor.onboarded_by else {"onboarded_by": helpers[:200]}
+    return vendor_update(
+        vendor=vendor,
+        actor=actor,
+        status=Vendor.Status.CASHLESS if cashless else Vendor.Status.ONBOARDING,
+        **fields,
+    )
+
+
+@transaction.atomic
 def vendor_reissue_token(*, vendor: Vendor, actor: User | None) -> Vendor:
     """Revoke the vendor's page link and issue a new one (the old link answers 404)."""
     old = vendor.token

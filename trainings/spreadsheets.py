@@ -7,9 +7,12 @@ without diacritics; a person not on the roster is kept as a walk-in. The
 export is a small report: the session, then one row per attendee.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import openpyxl
 from django.utils import timezone
@@ -20,9 +23,12 @@ from core.models import Village
 from kit import spreadsheets as shared
 from kit.spreadsheets import MAX_BYTES, Row, SpreadsheetError
 from kit.text import fold
-from volunteers.models import Volunteer
+from volunteers.selectors import branch_or_commune_volunteers
 
 from .models import Attendance, TrainingSession
+
+if TYPE_CHECKING:
+    from volunteers.models import Volunteer
 
 __all__ = [
     "COLUMNS",
@@ -58,10 +64,9 @@ read_attendance_rows = read_rows
 
 def _scope(session: TrainingSession):
     """The volunteers who may attend: the branch's for a village session, else the commune's."""
-    volunteers = Volunteer.objects.select_related("village")
-    if session.village_id:
-        return volunteers.filter(village_id=session.village_id)
-    return volunteers.filter(village__commune_id=session.commune_id)
+    return branch_or_commune_volunteers(
+        village_id=session.village_id, commune_id=session.commune_id
+    )
 
 
 def check_attendance_rows(rows: list[Row], session: TrainingSession) -> list[Row]:  # noqa: C901, PLR0912, PLR0915 - to split (issue 12)

@@ -7,8 +7,11 @@
   campaign progress and reports are counts.
 """
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -17,9 +20,24 @@ from django.utils import timezone
 from core.models import User, Village
 from core.roles import Role
 from core.selectors import user_has_role, villages_for_user
-from market.models import Vendor
+from market.selectors import vendors_of_communes
 
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
+
+if TYPE_CHECKING:
+    from market.models import Vendor
+
+
+def branch_or_commune_volunteers(
+    *, village_id: int | None, commune_id: int, active_only: bool = False
+) -> QuerySet[Volunteer]:
+    """The volunteers of a village's branch, or of the whole commune when no village is given."""
+    volunteers = Volunteer.objects.select_related("village")
+    if active_only:
+        volunteers = volunteers.filter(active=True)
+    if village_id:
+        return volunteers.filter(village_id=village_id)
+    return volunteers.filter(village__commune_id=commune_id)
 
 
 def volunteer_profile(user: User) -> Volunteer | None:
@@ -109,12 +127,7 @@ def visit_villages(user: User) -> QuerySet[Village]:
 
 def selectable_vendors(user: User) -> QuerySet[Vendor]:
     """Market vendors of the communes where the user may log visits."""
-    communes = visit_villages(user).values("commune_id")
-    return (
-        Vendor.objects.filter(market__village__commune_id__in=communes)
-        .select_related("market")
-        .order_by("market__name", "stall", "full_name")
-    )
+    return vendors_of_communes(visit_villages(user).values("commune_id"))
 
 
 # ------------------------------------------------------------------ campaigns

@@ -1,7 +1,10 @@
 """Writes of the volunteers program: volunteers, campaigns and assistance records."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,11 +22,13 @@ from core.roles import Role
 from kit.forms import clean_phone
 from kit.spreadsheets import ImportResult, Row
 from kit.text import has_id_number
-from market.models import Vendor
-from market.services import vendor_update
+from market.services import vendor_helped_with_payment_app
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
 from .selectors import campaign_progress, campaigns_open_between
+
+if TYPE_CHECKING:
+    from market.models import Vendor
 
 OLDEST_BIRTH_YEAR = 1900
 
@@ -345,17 +350,11 @@ def assistance_record(
 def _vendor_onboarded(
     vendor: Vendor, outcome: str, volunteers: list[Volunteer], actor: User | None
 ) -> None:
-    if vendor.status == Vendor.Status.CASHLESS:
-        return
-    cashless = outcome == Outcome.DONE and vendor.accounts.exists()
-    fields = {}
-    if not vendor.onboarded_by:
-        fields["onboarded_by"] = ", ".join(v.full_name for v in volunteers)[:200]
-    vendor_update(
+    vendor_helped_with_payment_app(
         vendor=vendor,
+        done=outcome == Outcome.DONE,
+        helpers=", ".join(v.full_name for v in volunteers),
         actor=actor,
-        status=Vendor.Status.CASHLESS if cashless else Vendor.Status.ONBOARDING,
-        **fields,
     )
 
 
