@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -176,13 +176,16 @@ def volunteer_home(request):
 
 def officers_only(view):
     """Only one who may make accounts (a commune officer) reaches ``view``; 404 for anyone
-    else, before the method is looked at."""
+    else, before the method is looked at, and for what the services refuse them."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not selectors.roles_given_by(request.user):
             raise Http404
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            raise Http404 from exc
 
     return wrapped
 

@@ -15,6 +15,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mat-khau-demo-trinh-duyet"
 NEW_PASSWORD = "hoa-da-quy-no-vang-nuong"
 NAME = "Rơ Mah Thị Hlinh"
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+def _phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    context.add_init_script(RECORD_VIOLATIONS)
+    return context
+
+
+def _no_violations(page) -> None:
+    assert page.evaluate("window.__violations") == [], page.url
 
 
 @pytest.fixture
@@ -29,7 +45,7 @@ def demo(live_server):
 
 def test_an_officer_hands_over_a_sign_in_link_on_a_phone(browser, live_server, demo, screenshot):
     base = live_server.url
-    officer = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    officer = _phone(browser)
     page = officer.new_page()
     page.goto(base + "/accounts/login/?next=/tai-khoan/")
     page.fill("#id_login", OFFICER_USERNAME)
@@ -50,6 +66,11 @@ def test_an_officer_hands_over_a_sign_in_link_on_a_phone(browser, live_server, d
     assert link.startswith(base + "/dang-nhap/")
     copy = page.locator("button[data-copy]")
     assert copy.is_visible()  # the static script shows it
+    copy.click()
+    page.wait_for_function(
+        "document.querySelector('button[data-copy]').textContent === 'Đã sao chép'"
+    )
+    _no_violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # a new link replaces the first (posted from this page: the CSRF check passes)
     page.click("text=Tạo liên kết mới")
@@ -58,13 +79,14 @@ def test_an_officer_hands_over_a_sign_in_link_on_a_phone(browser, live_server, d
     assert link != first
     officer.close()
 
-    volunteer = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    volunteer = _phone(browser)
     page = volunteer.new_page()
     page.goto(link)
     assert "Đặt mật khẩu" in page.locator("h1").inner_text()
     page.fill("#id_new_password1", "12345678")
     page.fill("#id_new_password2", "12345678")
     page.click("button.primary")
+    _no_violations(page)
     errors = page.locator("#form-errors")
     assert errors.is_visible()
     assert errors.bounding_box()["y"] < PHONE["height"]  # seen without scrolling
