@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import selectors
 from core import services as accounts
+from core.admin_base import add_errors
 from core.models import Commune, User
 from core.roles import Role
 from kit import qr
@@ -208,17 +209,25 @@ def logins(request):
     return render(request, "portal/logins.html", {"overview": overview})
 
 
+def _made(request, make):
+    """Make an account with ``make()`` and show its first link; or say why not."""
+    try:
+        user = make()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("logins")
+    return _issued(request, user)
+
+
 @login_required
 @officers_only
 @require_POST
 def login_volunteer_create(request, pk: int):
     volunteer = volunteering.volunteer_for_user(request.user, pk)
-    try:
-        user = volunteer_services.volunteer_login_create(volunteer=volunteer, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("logins")
-    return _issued(request, user)
+    return _made(
+        request,
+        lambda: volunteer_services.volunteer_login_create(volunteer=volunteer, actor=request.user),
+    )
 
 
 @login_required
@@ -226,12 +235,9 @@ def login_volunteer_create(request, pk: int):
 @require_POST
 def login_vendor_create(request, pk: int):
     vendor = market_selectors.vendor_for_user(request.user, pk)
-    try:
-        user = market_services.vendor_login_create(vendor=vendor, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("logins")
-    return _issued(request, user)
+    return _made(
+        request, lambda: market_services.vendor_login_create(vendor=vendor, actor=request.user)
+    )
 
 
 @private_no_store
@@ -252,9 +258,8 @@ def login_secretary_create(request):
                 actor=request.user,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            add_errors(form, errors)
         else:
             return _issued(request, user)
     return render(request, "portal/login_secretary.html", {"form": form})

@@ -105,6 +105,17 @@ def secretary_login_create(
     record so they log visits as themselves: the given record (of that village, made
     the branch's secretary), or a new one with ``full_name`` and ``phone``."""
     if volunteer is None:
+        number = clean_phone(phone, "phone")
+        if number and Volunteer.objects.filter(village=village, phone=number).exists():
+            raise ValidationError(
+                {
+                    "phone": _(
+                        "A volunteer of %(village)s already has this phone number: "
+                        "choose their record above."
+                    )
+                    % {"village": village}
+                }
+            )
         volunteer = volunteer_create(
             village=village,
             full_name=full_name,

@@ -1,6 +1,7 @@
 """The officer's sign-in accounts page, the hand-over screen and the one-time link page."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -273,3 +274,25 @@ def test_a_reissued_link_kills_the_old_page(client, officer, issued):
 def test_a_mistyped_link_says_the_same(client, issued):
     _user, url = issued
     assert client.get(url[:-3] + "abc/").status_code == 410
+
+
+def test_the_service_worker_never_handles_the_link(client, issued):
+    """The library's service worker keeps only the pages its PAGES pattern names."""
+    _user, url = issued
+    script = client.get(reverse("legal_library:service_worker")).content.decode()
+    pattern = re.search(r"const PAGES = /(.+)/;", script).group(1).replace("\\/", "/")
+    assert re.match(pattern, "/l/T03/")  # the pattern read is the one in use
+    assert not re.match(pattern, url)
+    assert not re.match(pattern, reverse("logins"))
+
+
+def test_a_new_secretary_record_meets_the_volunteer_checks(client, officer, village_a, teammate_a):
+    client.force_login(officer)
+    response = client.post(
+        reverse("login_secretary_create"),
+        {"village": village_a.pk, "full_name": "Siu H'Bia", "phone": teammate_a.phone},
+    )
+    assert response.status_code == 200
+    assert "Một đoàn viên của Thôn 3 đã có số điện thoại này" in response.content.decode()
+    assert not User.objects.filter(full_name="Siu H'Bia").exists()
+    assert not Volunteer.objects.filter(full_name="Siu H'Bia").exists()
