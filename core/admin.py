@@ -13,7 +13,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
@@ -124,8 +126,37 @@ class UserAdmin(ProjectAdmin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
 
+    # What only a superuser sets: who is staff or superuser, roles, permissions. Officers
+    # have no permission on users (they make their people's accounts on /tai-khoan/, with
+    # the roles below their own); should one be given it, these stay read-only for them
+    # and they reach only the accounts they could make (never staff, never a superuser).
+    superuser_fields = ("is_superuser", "is_staff", "groups", "user_permissions")
+
     def get_queryset(self, request):
-        return super().get_queryset(request) & selectors.users_for_user(request.user)
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=selectors.handed_over_by(request.user).values("pk"))
+
+    # Django's user admin refuses its add and password pages with 403 before the form
+    # view (which ProjectAdmin turns into 404): a 404 here too.
+    def add_view(self, *args, **kwargs):
+        try:
+            return super().add_view(*args, **kwargs)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+
+    def user_change_password(self, *args, **kwargs):
+        try:
+            return super().user_change_password(*args, **kwargs)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, *self.superuser_fields)
 
     add_fieldsets = (
         (

@@ -104,6 +104,13 @@ class User(AbstractUser):
         verbose_name=_("village"),
         help_text=_("Where a branch secretary's or volunteer's role applies."),
     )
+    sign_in_link_issued_at = models.DateTimeField(
+        _("sign-in link issued at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the one-time sign-in link now valid was made (core/sign_in_links.py).",
+    )
 
     REQUIRED_FIELDS = ["email"]
 

@@ -98,6 +98,9 @@ PROVINCE_WIDE_PERMISSIONS = _Lazy(province_wide_permissions)
 
 # Roles whose members use the Django admin.
 STAFF_ROLES = frozenset({Role.COMMUNE_OFFICER})
+# The roles a commune officer gives when making a person's sign-in account
+# (core.services.login_create): all below their own, never an officer's, never staff.
+GIVEN_BY_OFFICERS = (Role.VOLUNTEER, Role.VILLAGE_SECRETARY, Role.VENDOR)
 
 
 def sync_roles(apps) -> None:

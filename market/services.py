@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core import services as core_services
 from core.models import User, Village
+from core.roles import Role
 from kit.text import strip_diacritics
 
 from . import banking, qr, selectors, vietqr
@@ -148,6 +150,27 @@ def vendor_update(
     vendor.save(update_fields=[*changed, "updated_at"])
     audit.record(actor=actor, obj=vendor, before=before)
     return vendor
+
+
+@transaction.atomic
+def vendor_login_create(*, vendor: Vendor, actor: User) -> User:
+    """The vendor's sign-in account (to open their own page), made by an officer of the
+    market's commune, and linked to the vendor record; the password comes with the
+    one-time link (``core.services.sign_in_link_issue``)."""
+    if vendor.user_id is not None:
+        raise ValidationError(_("%(name)s already has a sign-in account.") % {"name": vendor})
+    user = core_services.login_create(
+        role=Role.VENDOR,
+        full_name=vendor.full_name,
+        phone=vendor.phone,
+        village=vendor.market.village,
+        actor=actor,
+    )
+    before = audit.snapshot(vendor)
+    vendor.user = user
+    vendor.save(update_fields=["user", "updated_at"])
+    audit.record(actor=actor, obj=vendor, before=before)
+    return user
 
 
 @transaction.atomic

@@ -100,6 +100,14 @@ def roster_of(village_ids: Iterable[int], *, exclude_pk: int | None = None) -> R
     return Roster(phones=phones, names=names)
 
 
+def volunteer_for_user(user: User, pk: int) -> Volunteer:
+    """One volunteer the user manages, or 404."""
+    volunteer = volunteers_for_user(user).filter(pk=pk).first()
+    if volunteer is None:
+        raise Http404
+    return volunteer
+
+
 def volunteer_list(user: User, *, village_id: int | None = None) -> QuerySet[Volunteer]:
     """The volunteers the user manages, by village and name, with their visit counts."""
     volunteers = volunteers_for_user(user).order_by("village__position", "full_name")

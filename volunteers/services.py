@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
+from core import services as core_services
 from core.models import Commune, User, Village
 from core.roles import Role
 from kit.forms import clean_phone
@@ -59,6 +60,88 @@ def volunteer_create(
     volunteer.save()
     audit.record(actor=actor, obj=volunteer, before=None)
     return volunteer
+
+
+def _link_login(*, volunteer: Volunteer, user: User, actor: User, **fields) -> None:
+    before = audit.snapshot(volunteer)
+    volunteer.user = user
+    for name, value in fields.items():
+        setattr(volunteer, name, value)
+    volunteer.save(update_fields=["user", *fields, "updated_at"])
+    audit.record(actor=actor, obj=volunteer, before=before)
+
+
+def _without_login(volunteer: Volunteer) -> None:
+    if volunteer.user_id is not None:
+        raise ValidationError(_("%(name)s already has a sign-in account.") % {"name": volunteer})
+
+
+@transaction.atomic
+def volunteer_login_create(*, volunteer: Volunteer, actor: User) -> User:
+    """A volunteer's sign-in account (to log visits), made by an officer of their commune
+    and linked to their record; the password comes with the one-time link."""
+    _without_login(volunteer)
+    user = core_services.login_create(
+        role=Role.VOLUNTEER,
+        full_name=volunteer.full_name,
+        phone=volunteer.phone,
+        village=volunteer.village,
+        actor=actor,
+    )
+    _link_login(volunteer=volunteer, user=user, actor=actor)
+    return user
+
+
+@transaction.atomic
+def secretary_login_create(
+    *,
+    village: Village,
+    actor: User,
+    volunteer: Volunteer | None = None,
+    full_name: str = "",
+    phone: str = "",
+) -> User:
+    """A branch secretary's sign-in account for ``village``, linked to their volunteer
+    record so they log visits as themselves: the given record (of that village, made
+    the branch's secretary), or a new one with ``full_name`` and ``phone``."""
+    if volunteer is None:
+        number = clean_phone(phone, "phone")
+        if number and Volunteer.objects.filter(village=village, phone=number).exists():
+            raise ValidationError(
+                {
+                    "phone": _(
+                        "A volunteer of %(village)s already has this phone number: "
+                        "choose their record above."
+                    )
+                    % {"village": village}
+                }
+            )
+        volunteer = volunteer_create(
+            village=village,
+            full_name=full_name,
+            phone=phone,
+            branch_role=Volunteer.BranchRole.SECRETARY,
+            actor=actor,
+        )
+    elif volunteer.village_id != village.pk:
+        raise ValidationError(
+            {
+                "volunteer": _("%(name)s is not in %(village)s.")
+                % {"name": volunteer, "village": village}
+            }
+        )
+    _without_login(volunteer)
+    user = core_services.login_create(
+        role=Role.VILLAGE_SECRETARY,
+        full_name=volunteer.full_name,
+        phone=volunteer.phone,
+        village=village,
+        actor=actor,
+    )
+    _link_login(
+        volunteer=volunteer, user=user, actor=actor, branch_role=Volunteer.BranchRole.SECRETARY
+    )
+    return user
 
 
 @transaction.atomic
