@@ -116,7 +116,8 @@ _TEMPLATES = ("38", "62")  # top-level objects read again as data objects
 
 # Reading a data object's header: every valid ID, and every valid length by its text.
 _TAGS = frozenset(f"{n:02d}" for n in range(100))
-_LENGTHS = {f"{n:02d}": n for n in range(1, 100)}
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(100))  # a length as build() writes it
+_LENGTHS = {text: n for n, text in enumerate(_TWO_DIGITS) if n}
 
 # Optional values kept in VietQR.extras, by object id.
 _EXTRAS = {"52": "merchant_category", "59": "merchant_name", "60": "city", "61": "postal_code"}
@@ -362,14 +363,15 @@ def build(
     size = len(account)
     body = (
         f"0002010102{_STATIC if value is None else _DYNAMIC}"
-        f"38{44 + size:02d}0010{NAPAS_GUID}01{14 + size:02d}0006{bin}01{size:02d}{account}"
-        f"0208{service}5303704"
+        f"38{_TWO_DIGITS[44 + size]}0010{NAPAS_GUID}01{_TWO_DIGITS[14 + size]}"
+        f"0006{bin}01{_TWO_DIGITS[size]}{account}0208{service}5303704"
     )
     if value is not None:
         digits = str(value)
-        body = f"{body}54{len(digits):02d}{digits}"
+        body = f"{body}54{_TWO_DIGITS[len(digits)]}{digits}"
     if purpose:
-        body = f"{body}5802VN62{len(purpose) + 4:02d}08{len(purpose):02d}{purpose}6304"
+        size = len(purpose)
+        body = f"{body}5802VN62{_TWO_DIGITS[size + 4]}08{_TWO_DIGITS[size]}{purpose}6304"
     else:
         body = f"{body}5802VN6304"
     return f"{body}{binascii.crc_hqx(body.encode('ascii'), 0xFFFF):04X}"
