@@ -712,18 +712,18 @@ def _read_usual(payload: str, *, check_crc: bool) -> VietQR | None:
     value = None if amount is None else int(amount)
     purpose = purpose or ""
     sound = (
-        _LENGTHS.get(account_length) == size
-        and _LENGTHS.get(beneficiary) == 14 + size
-        and _LENGTHS.get(napas) == 44 + size
+        account_length == _TWO_DIGITS[size]
+        and beneficiary == _TWO_DIGITS[14 + size]
+        and napas == _TWO_DIGITS[44 + size]
         and (
             (value is None and initiation == _STATIC)
-            or (value is not None and value > 0 and _LENGTHS.get(amount_length) == len(amount))
+            or (value is not None and value > 0 and amount_length == _TWO_DIGITS[len(amount)])
         )
         and (
             not purpose
             or (
-                _LENGTHS.get(purpose_length) == len(purpose)
-                and _LENGTHS.get(additional) == len(purpose) + 4
+                purpose_length == _TWO_DIGITS[len(purpose)]
+                and additional == _TWO_DIGITS[len(purpose) + 4]
             )
         )
         and (not check_crc or _crc_matches(payload, crc))
