@@ -180,29 +180,26 @@ def test_amount_may_be_a_string_of_digits():
 # ---------------------------------------------------------------- every NAPAS service
 
 # A shop's code from its acquiring bank (Vietcombank): the merchant's id there, not an account.
-MERCHANT_STATIC = signed(
-    tlv("00", "01"),
-    tlv("01", "11"),
-    tlv("38", napas(bin="970436", account="0106612345", service=SERVICE_MERCHANT)),
-    tlv("52", "5411"),
-    tlv("53", "704"),
-    tlv("58", "VN"),
-    tlv("59", "TAP HOA CHU PRONG"),
-    tlv("60", "GIA LAI"),
-    tlv("62", tlv("07", "QUAY01")),
+MERCHANT_STATIC = vietqr(
+    **{
+        "38": napas(bin="970436", account="0106612345", service=SERVICE_MERCHANT),
+        "52": "5411",
+        "59": "TAP HOA CHU PRONG",
+        "60": "GIA LAI",
+        "62": tlv("07", "QUAY01"),
+    }
 )
 MERCHANT_DYNAMIC = vietqr(
     **{"01": "12", "38": napas(service=SERVICE_MERCHANT), "54": "45000", "59": "QUAN PHO"}
 )
 # What an ATM shows for a card-less withdrawal: the amount is chosen in the app.
-CASH_WITHDRAWAL = signed(
-    tlv("00", "01"),
-    tlv("01", "12"),
-    tlv("38", napas(bin="970418", account="ATM00123", service=SERVICE_CASH)),
-    tlv("52", "6011"),
-    tlv("53", "704"),
-    tlv("58", "VN"),
-    tlv("62", tlv("07", "ATM00123")),
+CASH_WITHDRAWAL = vietqr(
+    **{
+        "01": "12",
+        "38": napas(bin="970418", account="ATM00123", service=SERVICE_CASH),
+        "52": "6011",
+        "62": tlv("07", "ATM00123"),
+    }
 )
 CASH_WITHOUT_ID = vietqr(
     **{"38": tlv("00", NAPAS_GUID) + tlv("01", tlv("00", "970415")) + tlv("02", SERVICE_CASH)}
