@@ -1,5 +1,6 @@
 import calendar
 import re
+from collections.abc import Sequence
 
 from cron_descriptor import (
     FormatException,
@@ -209,8 +210,15 @@ _VIETNAMESE_NAMES = re.compile(r"\b(" + "|".join(_VIETNAMESE) + r")\b")
 _READ_ONLY = {"task": "task_name"}
 
 
+def _read_only_name(field: str | Sequence[str]) -> str | Sequence[str]:
+    """A fieldset's entry (a field, or a line of fields) as one who only reads sees it."""
+    if isinstance(field, str):
+        return _READ_ONLY.get(field, field)
+    return [_READ_ONLY.get(name, name) for name in field]
+
+
 @admin.display(description=_("Task"))
-def _task_name(admin_, obj: PeriodicTask) -> str:
+def _task_name(_admin, obj: PeriodicTask) -> str:
     return obj.task
 
 
@@ -242,8 +250,8 @@ class PeriodicTaskAdmin(AuditedAdmin, beat_admin.PeriodicTaskAdmin):
     list_display = ("name", "enabled", "scheduler", "start_time", "last_run_at", "one_off")
     list_filter = ["enabled", "one_off", ("task", _TaskNameFilter), "start_time", "last_run_at"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
         if "task" in form.base_fields:
             form.base_fields["task"].label = _("Task")
         return form
@@ -255,7 +263,7 @@ class PeriodicTaskAdmin(AuditedAdmin, beat_admin.PeriodicTaskAdmin):
         if self.has_change_permission(request, obj):
             return fieldsets
         return [
-            (title, {**options, "fields": [_READ_ONLY.get(f, f) for f in options["fields"]]})
+            (title, {**options, "fields": [_read_only_name(f) for f in options["fields"]]})
             for title, options in fieldsets
         ]
 

@@ -74,8 +74,9 @@ class User(AbstractUser):
     and ``village`` say where the user's role applies (see ``core.roles``).
     """
 
-    first_name = None
-    last_name = None
+    # None removes an inherited field (Django's documented way); the stubs type both str.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     full_name = models.TextField(_("full name"), blank=True)
     phone = models.CharField(
         _("phone number"),
@@ -106,7 +107,10 @@ class User(AbstractUser):
 
     REQUIRED_FIELDS = ["email"]
 
-    class Meta(AbstractUser.Meta):
+    # core.selectors.user_has_role keeps the user's role names here for the request.
+    _role_names: set[str]
+
+    class Meta:  # AbstractUser.Meta holds only "abstract" and the two names replaced here
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

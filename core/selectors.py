@@ -11,7 +11,7 @@ from core.roles import Role
 def user_has_role(user: User, role: Role) -> bool:
     if not user.is_authenticated:
         return False
-    names = getattr(user, "_role_names", None)
+    names: set[str] | None = getattr(user, "_role_names", None)
     if names is None:
         names = set(user.groups.values_list("name", flat=True))
         user._role_names = names  # one query per request, whatever the number of checks

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
@@ -33,7 +35,7 @@ class AmountRequestForm(forms.Form):
 
     def __init__(self, *args, accounts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [
+        cast(forms.TypedChoiceField, self.fields["account"]).choices = [
             (a.pk, f"{a.label or a.bank.short_name}: {a.account_number}") for a in accounts
         ]
         if len(accounts) < 2:

@@ -53,7 +53,8 @@ def read_vietqr(upload: BinaryIO, *, size: int | None = None) -> vietqr.VietQR:
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise QRImageError("not_image", str(exc)) from exc
     picture.thumbnail((WORK_SIDE, WORK_SIDE))
-    texts = [r.text for r in zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)]
+    # zxing-cpp takes one BarcodeFormat as well (its docstring); its stub says BarcodeFormats.
+    texts = [r.text for r in zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)]  # type: ignore[arg-type]
     if not texts:
         raise QRImageError("no_code")
     errors, refusals = [], []

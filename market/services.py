@@ -1,6 +1,7 @@
 """Writes of the cashless market: vendors, their accounts, status, page keys, imports."""
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -81,7 +82,7 @@ def vendor_register(
     status: str = Vendor.Status.NOT_YET,
     onboarded_by: str = "",
     notes: str = "",
-    accounts: list[AccountData] = (),
+    accounts: Sequence[AccountData] = (),
     actor: User | None,
     at=None,
 ) -> Vendor:
@@ -158,6 +159,28 @@ def vendor_set_status(*, vendor: Vendor, status: str, actor: User | None, at=Non
     vendor.save(update_fields=["status", "status_changed_at", "updated_at"])
     audit.record(actor=actor, obj=vendor, before=before)
     return vendor
+
+
+@transaction.atomic
+def vendor_helped_with_payment_app(
+    *, vendor: Vendor, done: bool, helpers: str, actor: User | None
+) -> Vendor:
+    """A volunteer helped the vendor install a payment app (a door-to-door visit says so).
+
+    The vendor becomes cashless when the help is done and the vendor has an account
+    to be paid into, else is being guided; a cashless vendor stays so. The helpers'
+    names fill "onboarded by" when it is empty.
+    """
+    if vendor.status == Vendor.Status.CASHLESS:
+        return vendor
+    cashless = done and vendor.accounts.exists()
+    fields = {} if vendor.onboarded_by else {"onboarded_by": helpers[:200]}
+    return vendor_update(
+        vendor=vendor,
+        actor=actor,
+        status=Vendor.Status.CASHLESS if cashless else Vendor.Status.ONBOARDING,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -343,10 +366,10 @@ def record_accounts(
     (an officer's reason for a shared account)."""
     queryset = vendor.accounts.select_related("bank").order_by("pk")
     entries = audit.record_rows(actor=actor, before=before, queryset=queryset)
-    notes = {str(pk): note for pk, note in (notes or {}).items() if note}
+    note_of = {str(pk): note for pk, note in (notes or {}).items() if note}
     for entry in entries:
-        if entry.object_id in notes:
-            entry.note = notes[entry.object_id][:200]
+        if entry.object_id in note_of:
+            entry.note = note_of[entry.object_id][:200]
             entry.save(update_fields=["note"])
 
 

@@ -118,6 +118,7 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
         image = qr.render(payload, fmt)
         if not dynamic:
             qr.store(token, which, fmt, image, stamp=qr.stamp_of(account.vendor.updated_at))
+    response: HttpResponse
     if request.headers.get("If-None-Match") == image.etag:
         response = HttpResponseNotModified()
     else:
