@@ -2,6 +2,8 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kit import money
@@ -261,6 +263,11 @@ class AccountForm(forms.Form):
     )
 
     NOT_DATA = ("photo", "override_reason")  # fields that are not the account's
+
+    def refuse_photo(self, message: str | Promise) -> None:
+        """Show why the photo filled nothing in, at the photo field and in the summary at
+        the top. The form stays unbound (nothing typed is checked yet): its errors are set."""
+        self._errors = ErrorDict(photo=self.error_class([str(message)], renderer=self.renderer))
 
     def add_service_errors(self, exc: ValidationError, *, may_confirm: bool) -> None:
         """Show a service's ValidationError on its fields; an account another vendor
