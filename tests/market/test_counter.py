@@ -207,7 +207,12 @@ def test_the_card_shows_bank_holder_account_and_stall(vendor_a):
 
 # ------------------------------------------------------------------ the price-tag sheet
 
-ITEMS = "Áo sơ mi — 150.000\nQuần jean nam cỡ lớn màu xanh đậm - 250k\nBó rau 10 000\nSầu riêng: 1,5tr\n"
+ITEMS = (
+    "Áo sơ mi — 150.000\n"
+    "Quần jean nam cỡ lớn màu xanh đậm - 250k\n"
+    "Bó rau 10 000\n"
+    "Sầu riêng: 1,5tr\n"
+)
 
 
 def read_codes(pdf: bytes) -> list[list[str]]:

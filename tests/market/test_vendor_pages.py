@@ -91,7 +91,9 @@ def test_a_deleted_vendors_cached_page_answers_404_at_once(
         assert client.get(url).status_code == 404
 
 
-def test_a_lost_stamp_sends_the_request_to_the_database(client, vendor_a, django_assert_num_queries):
+def test_a_lost_stamp_sends_the_request_to_the_database(
+    client, vendor_a, django_assert_num_queries
+):
     from django.core.cache import cache
 
     from market import qr
