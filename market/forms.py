@@ -157,6 +157,14 @@ class CeilingForm(forms.Form):
         return value
 
 
+def _line_error(line: int, text: str, why, code: str) -> ValidationError:
+    return ValidationError(
+        _("Line %(line)s (%(text)s): %(why)s"),
+        code=code,
+        params={"line": line, "text": text, "why": why},
+    )
+
+
 class PriceTagForm(CeilingConfirmation, forms.Form):
     """Items and prices for a sheet of price tags, each with its amount in its code."""
 
@@ -181,15 +189,7 @@ class PriceTagForm(CeilingConfirmation, forms.Form):
     def clean_items(self) -> list[money.PriceLine]:
         items, errors = money.parse_price_list(self.cleaned_data["items"])
         messages = [
-            ValidationError(
-                _("Line %(line)s (%(text)s): %(why)s"),
-                code=error.code,
-                params={
-                    "line": error.line,
-                    "text": error.text,
-                    "why": PRICE_LINE_ERRORS[error.code],
-                },
-            )
+            _line_error(error.line, error.text, PRICE_LINE_ERRORS[error.code], error.code)
             for error in errors
         ]
         for item in items:
@@ -197,15 +197,7 @@ class PriceTagForm(CeilingConfirmation, forms.Form):
                 vietqr.validate_amount(item.amount)
             except vietqr.VietQRError as exc:
                 messages.append(
-                    ValidationError(
-                        _("Line %(line)s (%(text)s): %(why)s"),
-                        code=exc.code,
-                        params={
-                            "line": item.line,
-                            "text": item.name,
-                            "why": vietqr_error_message(exc),
-                        },
-                    )
+                    _line_error(item.line, item.name, vietqr_error_message(exc), exc.code)
                 )
         if not items and not messages:
             messages.append(ValidationError(_("Write at least one item and its price.")))

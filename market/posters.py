@@ -68,15 +68,9 @@ def render_posters(posters: Sequence[Poster], layout: Layout) -> bytes:
     if not posters:
         raise ValueError("No posters to render.")
     layout = Layout(layout)
-    register_fonts()
     buffer = io.BytesIO()
     page_size = A6 if layout is Layout.A6 else A4
-    canvas = Canvas(
-        buffer,
-        pagesize=page_size,
-        initialFontName=REGULAR,  # else reportlab declares Helvetica, which lacks "ễ"
-        lang=translation.get_language() or "vi",
-    )
+    canvas = _canvas(buffer, page_size)
     canvas.setTitle(_document_title(posters))
     width, height = page_size
     if layout is Layout.A6_SHEET:
@@ -105,11 +99,8 @@ def render_price_tags(tags: Sequence[PriceTag]) -> bytes:
     """The A4 PDF of ``tags``, 15 a page; raises ValueError when there are none."""
     if not tags:
         raise ValueError("No price tags to render.")
-    register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer, pagesize=A4, initialFontName=REGULAR, lang=translation.get_language() or "vi"
-    )
+    canvas = _canvas(buffer, A4)
     canvas.setTitle(_("Price tags: %(name)s") % {"name": tags[0].vendor_name})
     width, height = A4
     cell_width, cell_height = width / TAG_COLUMNS, height / TAG_ROWS
@@ -124,15 +115,7 @@ def render_price_tags(tags: Sequence[PriceTag]) -> bytes:
                 cell_width,
                 cell_height,
             )
-        canvas.saveState()
-        canvas.setStrokeColor(LIGHT_GREY)
-        canvas.setLineWidth(0.5)
-        canvas.setDash(4, 3)
-        for column in range(1, TAG_COLUMNS):
-            canvas.line(column * cell_width, 0, column * cell_width, height)
-        for row in range(1, TAG_ROWS):
-            canvas.line(0, row * cell_height, width, row * cell_height)
-        canvas.restoreState()
+        _draw_cut_lines(canvas, width, height, columns=TAG_COLUMNS, rows=TAG_ROWS)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -382,11 +365,26 @@ class _BankLine:
         return top - self.height
 
 
-def _draw_cut_lines(canvas: Canvas, width: float, height: float) -> None:
+def _canvas(buffer: io.BytesIO, page_size: tuple[float, float]) -> Canvas:
+    register_fonts()
+    return Canvas(
+        buffer,
+        pagesize=page_size,
+        initialFontName=REGULAR,  # else reportlab declares Helvetica, which lacks "ễ"
+        lang=translation.get_language() or "vi",
+    )
+
+
+def _draw_cut_lines(
+    canvas: Canvas, width: float, height: float, *, columns: int = 2, rows: int = 2
+) -> None:
+    """Thin dashed grey lines between the cells of a sheet."""
     canvas.saveState()
     canvas.setStrokeColor(LIGHT_GREY)
     canvas.setLineWidth(0.5)
     canvas.setDash(4, 3)
-    canvas.line(width / 2, 0, width / 2, height)
-    canvas.line(0, height / 2, width, height / 2)
+    for column in range(1, columns):
+        canvas.line(width * column / columns, 0, width * column / columns, height)
+    for row in range(1, rows):
+        canvas.line(0, height * row / rows, width, height * row / rows)
     canvas.restoreState()
