@@ -117,6 +117,7 @@ class AmountRequestForm(CeilingConfirmation, forms.Form):
     )
     account = forms.TypedChoiceField(label=_("Account"), coerce=int, required=False)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    field_order = ("amount", "confirm", "note", "account")  # the box next to its amount
 
     def __init__(self, *args, accounts=(), ceiling: int = DEFAULT_AMOUNT_CEILING, **kwargs):
         super().__init__(*args, **kwargs)
