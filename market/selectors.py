@@ -358,12 +358,16 @@ def with_followup(
             default=None,
             output_field=DateTimeField(),
         ),
-        followup_confirmed=ExpressionWrapper(
-            cashless
-            & Q(
-                followup_last_answer=VendorFollowUp.Answer.YES,
-                followup_last_at__gte=at - every_days(),
+        followup_confirmed=Case(
+            When(
+                cashless
+                & Q(
+                    followup_last_answer=VendorFollowUp.Answer.YES,
+                    followup_last_at__gte=at - every_days(),
+                ),
+                then=Value(True),
             ),
+            default=Value(False),
             output_field=BooleanField(),
         ),
     )
