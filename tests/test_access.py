@@ -33,7 +33,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from core import audit
 from legal_library import services as library_services
 from legal_library.models import Category, Document, PointDailyCount
-from market.models import Bank
+from market.models import Bank, Vendor
 from market.services import AccountData, market_create, vendor_register
 from reports.services import report_generate, report_request
 from tests.trainings.factories import AttendanceFactory
@@ -100,6 +100,10 @@ TABLE = {
     "market:vendor_account_add": SESSION,
     # the permission is checked before the method: those without it learn nothing
     "market:vendor_reissue": (302, 404, 404, 404, 404, 404, 405, 405),
+    # follow-ups: commune officers and the volunteers of the market's village, never
+    # branch secretaries or vendors; the list across one's markets, and market A's
+    "market:followups": (302, 404, 404, 200, 404, 404, 200, 200),
+    "market:market_followups": (302, 404, 404, 200, 404, 404, 404, 200),
     # ---------------------------------------------------------------- legal library
     "legal_library:point": PUBLIC,
     "legal_library:point_category": PUBLIC,
@@ -215,6 +219,12 @@ SHOWN_BY_THE_PAGE = {
 }
 # Officer pages that list the markets or points of the persona's villages only.
 NOT_SHOWN = {
+    # vendor A (village A) and vendor B (village B) are both due
+    "market:followups": {
+        "volunteer": ["Đặng Văn Ước", MARKET_B],
+        "other_officer": ["Lê Thị Bưởi", "Đặng Văn Ước"],
+    },
+    "market:market_followups": {"volunteer": ["Đặng Văn Ước"], "officer": ["Đặng Văn Ước"]},
     "market:market_list": {
         "secretary_a": [MARKET_B, MARKET_OTHER],
         "secretary_b": ["Chợ tạm Thôn 3", MARKET_OTHER],
@@ -246,6 +256,12 @@ SHOWN = {
     },
     "volunteers:volunteer_list": {"officer": [PHONE_B], "secretary_b": [PHONE_B]},
     "market:vendor_page": {persona: [ACCOUNT_A] for persona in PERSONAS},
+    "market:followups": {
+        "volunteer": ["Lê Thị Bưởi"],
+        "officer": ["Lê Thị Bưởi", "Đặng Văn Ước"],
+        "other_officer": ["Siu Thị Mai"],
+    },
+    "market:market_followups": {"volunteer": ["Lê Thị Bưởi"], "officer": ["Lê Thị Bưởi"]},
     "market:market_list": {
         "officer": ["Chợ tạm Thôn 3", MARKET_B],
         "other_officer": [MARKET_OTHER],
@@ -286,6 +302,8 @@ PERSONAL_DATA = {
     "market:market_import",
     "market:vendor_posters",
     "market:vendor_account_add",
+    "market:followups",  # vendors' names and phones
+    "market:market_followups",
     "admin:chuprong_auditentry_changelist",
     "admin:chuprong_auditentry_change",
     "admin:volunteers_assistancerecord_changelist",
@@ -328,10 +346,13 @@ def test_every_admin_model_of_officers_has_rows(officer):
 
 
 def _vendor(market, user, full_name, account_number):
+    """A vendor cashless for 40 days, never followed up: due on the follow-up lists."""
     vendor = vendor_register(
         market=market,
         full_name=full_name,
         stall="A01",
+        status=Vendor.Status.CASHLESS,
+        at=timezone.now() - datetime.timedelta(days=40),
         accounts=[
             AccountData(
                 bank=Bank.objects.get(bin="970436"),
@@ -438,6 +459,7 @@ def objects(
         "market_posters": {"pk": market_a.pk},
         "market_export": {"pk": market_a.pk},
         "market_import": {"pk": market_a.pk},
+        "market_followups": {"pk": market_a.pk},
         "vendor_posters": {"pk": vendor_a_stall.pk},
         "vendor_account_add": {"pk": vendor_a_stall.pk},
         "vendor_reissue": {"pk": vendor_a_stall.pk},
