@@ -36,7 +36,11 @@ MARKETS = [
 FICTIONAL_ACCOUNT = r"000000\d{4}"
 VENDOR_USERNAME = "tieuthuong"  # the vendor who signs in (with a demo password)
 
-YES, NO, STOPPED = VendorFollowUp.Answer.YES, VendorFollowUp.Answer.NO, VendorFollowUp.Answer.STOPPED
+YES, NO, STOPPED = (
+    VendorFollowUp.Answer.YES,
+    VendorFollowUp.Answer.NO,
+    VendorFollowUp.Answer.STOPPED,
+)
 R = VendorFollowUp.Reason
 
 
@@ -105,7 +109,9 @@ VENDORS = [
 
 def _on(month: str, day: int) -> datetime.datetime:
     year, number = (int(part) for part in month.split("-"))
-    return timezone.make_aware(datetime.datetime(year, number, day, 9))
+    return timezone.make_aware(
+        datetime.datetime.combine(datetime.date(year, number, day), datetime.time(9))
+    )
 
 
 @transaction.atomic
@@ -156,7 +162,9 @@ def _vendor(market: Market, data: DemoVendor) -> None:
     Vendor.objects.filter(pk=vendor.pk).update(created_at=registered)
     steps = [(Vendor.Status.ONBOARDING, 10), (Vendor.Status.CASHLESS, 20)]
     for status, day in steps[: ["not_yet", "onboarding", "cashless"].index(data.reached)]:
-        services.vendor_set_status(vendor=vendor, status=status, actor=None, at=_on(data.month, day))
+        services.vendor_set_status(
+            vendor=vendor, status=status, actor=None, at=_on(data.month, day)
+        )
     now = timezone.now()
     for days_ago, answer, reason in data.followups:
         services.followup_answer(

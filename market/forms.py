@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -5,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kit.forms import SpreadsheetForm
 
 from . import vietqr
-from .models import Bank, VendorFollowUp
+from .models import Bank, Vendor, VendorFollowUp
 from .services import HELD_ELSEWHERE
 from .vietqr_messages import vietqr_error_message
 
@@ -111,7 +113,7 @@ class FollowUpForm(forms.Form):
     """One tap on the follow-up list: the vendor, the answer (the button pressed), and for
     "no" or "stopped" the reason, asked on a second step (``needs_reason``)."""
 
-    vendor = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    vendor = forms.ModelChoiceField(queryset=Vendor.objects.none(), widget=forms.HiddenInput)
     seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     answer = forms.ChoiceField(choices=VendorFollowUp.Answer.choices, widget=forms.HiddenInput)
     reason = forms.ChoiceField(
@@ -129,7 +131,7 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, vendors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = vendors
+        cast(forms.ModelChoiceField, self.fields["vendor"]).queryset = vendors
 
     @property
     def needs_reason(self) -> bool:

@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -276,10 +277,12 @@ def markets_with_adoption(
     """Each market with its adoption figures, counted in the database (1 query)."""
     counts = _adoption_counts(today or timezone.localdate())
     rows = markets.annotate(**counts).order_by("village__commune__name", "name")
-    return [
-        (m, Adoption(m.n_vendors, m.n_with_code, m.n_cashless, m.n_confirmed, m.n_due))
-        for m in rows
-    ]
+    return [(m, _adoption_of(m)) for m in rows]
+
+
+def _adoption_of(m: Any) -> Adoption:
+    """The figures ``_adoption_counts`` annotated on a market."""
+    return Adoption(m.n_vendors, m.n_with_code, m.n_cashless, m.n_confirmed, m.n_due)
 
 
 def total_adoption(pairs: list[tuple[Market, Adoption]]) -> Adoption:
@@ -406,10 +409,10 @@ def followups_due(
     vendors = followup_vendors_for_user(user).filter(status=Vendor.Status.CASHLESS)
     if market is not None:
         vendors = vendors.filter(market=market)
-    due = list(
+    due: list[Any] = list(  # Vendors with the annotations of ``with_followup``
         with_followup(vendors.select_related("market"))
-        .filter(followup_due_at__lt=_day_start(today + datetime.timedelta(1)))
-        .order_by("followup_due_at", "market__name", "stall", "full_name")
+        .filter(Q(followup_due_at__lt=_day_start(today + datetime.timedelta(1))))
+        .order_by(F("followup_due_at"), "market__name", "stall", "full_name")
     )
     for vendor in due:
         vendor.followup_last_label = answer_label(vendor.followup_last_answer)

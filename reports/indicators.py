@@ -99,13 +99,15 @@ INDICATORS: tuple[Indicator, ...] = (
         Program.MARKET,
         _("Vendors confirmed receiving transfers"),
         lazy(
-            lambda: gettext(
-                "Vendors paid cashless whose latest follow-up (“is the vendor still receiving "
-                "transfers?”), since they went cashless and within the %(days)s days before "
-                "the end of the period, answered “yes”: a code on the wall is not a transfer "
-                "received."
-            )
-            % {"days": settings.MARKET_FOLLOWUP_EVERY_DAYS},
+            lambda: (
+                gettext(
+                    "Vendors paid cashless whose latest follow-up (“is the vendor still receiving "
+                    "transfers?”), since they went cashless and within the %(days)s days before "
+                    "the end of the period, answered “yes”: a code on the wall is not a transfer "
+                    "received."
+                )
+                % {"days": settings.MARKET_FOLLOWUP_EVERY_DAYS}
+            ),
             str,
         )(),
     ),

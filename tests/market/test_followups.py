@@ -19,7 +19,11 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 CASHLESS = Vendor.Status.CASHLESS
-YES, NO, STOPPED = VendorFollowUp.Answer.YES, VendorFollowUp.Answer.NO, VendorFollowUp.Answer.STOPPED
+YES, NO, STOPPED = (
+    VendorFollowUp.Answer.YES,
+    VendorFollowUp.Answer.NO,
+    VendorFollowUp.Answer.STOPPED,
+)
 
 
 def ago(days: int) -> datetime.datetime:
@@ -31,7 +35,9 @@ def cashless_vendor(market, name: str, stall: str, *, since_days: int) -> Vendor
     vendor = services.vendor_register(
         market=market, full_name=name, stall=stall, actor=None, at=ago(since_days + 365)
     )
-    return services.vendor_set_status(vendor=vendor, status=CASHLESS, actor=None, at=ago(since_days))
+    return services.vendor_set_status(
+        vendor=vendor, status=CASHLESS, actor=None, at=ago(since_days)
+    )
 
 
 def answer(vendor, given=YES, *, days_ago: int = 0, reason: str = "", actor=None):
@@ -247,7 +253,9 @@ def test_volunteers_answer_for_their_own_village_only(
     assert client.get(f"/cho/{market_a.pk}/").status_code == 404
     assert not VendorFollowUp.objects.exists()
     client.force_login(volunteer_user_b)
-    response = client.post(f"/cho/{market_b.pk}/theo-doi/", {"vendor": b.pk, "seen": 0, "answer": YES})
+    response = client.post(
+        f"/cho/{market_b.pk}/theo-doi/", {"vendor": b.pk, "seen": 0, "answer": YES}
+    )
     assert response.status_code == 302
     assert VendorFollowUp.objects.get().vendor == b != a
 
