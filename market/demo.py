@@ -21,8 +21,8 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
-from core import services as core_services
-from core.models import Commune, User
+from core.demo import demo_user
+from core.models import Commune
 from core.roles import Role
 
 from . import services
@@ -177,19 +177,12 @@ def _vendor(market: Market, data: DemoVendor) -> None:
 
 
 def _demo_user(vendor: Vendor, password: str) -> None:
-    user = User.objects.filter(username=VENDOR_USERNAME).first()
-    if user is None:
-        user = core_services.user_create(
-            username=VENDOR_USERNAME,
-            role=Role.VENDOR,
-            full_name=vendor.full_name,
-            email="tieuthuong@example.invalid",
-            password=password,
-            commune=vendor.market.village.commune,
-            village=vendor.market.village,
-        )
-    else:
-        user.set_password(password)
-        user.save(update_fields=["password"])
+    user = demo_user(
+        username=VENDOR_USERNAME,
+        role=Role.VENDOR,
+        full_name=vendor.full_name,
+        password=password,
+        village=vendor.market.village,
+    )
     if vendor.user_id != user.pk:
         services.vendor_update(vendor=vendor, user=user, actor=None)

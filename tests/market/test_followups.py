@@ -50,6 +50,12 @@ def answer(vendor, given=YES, *, days_ago: int = 0, reason: str = "", actor=None
     )
 
 
+def tap(client, vendor, given, *, market=None, **extra):
+    """One tap on a follow-up list (the market's, or the user's across markets)."""
+    url = f"/cho/{market.pk}/theo-doi/" if market else "/cho/theo-doi/"
+    return client.post(url, {"vendor": vendor.pk, "seen": 0, "answer": given, **extra})
+
+
 def due_names(user, market=None) -> list[str]:
     return [v.full_name for v in selectors.followups_due(user, market=market)]
 
@@ -148,7 +154,7 @@ def test_yes_in_one_tap(client, volunteer, market_a):
     vendor = cashless_vendor(market_a, "Lê Thị Bưởi", "A1", since_days=31)
     client.force_login(volunteer)
     url = f"/cho/{market_a.pk}/theo-doi/"
-    response = client.post(url, {"vendor": vendor.pk, "seen": 0, "answer": YES})
+    response = tap(client, vendor, YES, market=market_a)
     assert response.status_code == 302 and response["Location"] == url
     followup = VendorFollowUp.objects.get()
     assert (followup.vendor, followup.answer, followup.reason) == (vendor, YES, "")
@@ -163,16 +169,12 @@ def test_yes_in_one_tap(client, volunteer, market_a):
 def test_no_and_stopped_ask_the_reason_on_a_second_step(client, officer, market_a, given):
     vendor = cashless_vendor(market_a, "Cần lý do", "R1", since_days=31)
     client.force_login(officer)
-    url = f"/cho/{market_a.pk}/theo-doi/"
-    step = client.post(url, {"vendor": vendor.pk, "seen": 0, "answer": given})
+    step = tap(client, vendor, given, market=market_a)
     assert step.status_code == 200 and not VendorFollowUp.objects.exists()
     html = step.content.decode()
     for reason in VendorFollowUp.Reason.values:
         assert f'name="reason" value="{reason}"' in html
-    response = client.post(
-        url,
-        {"vendor": vendor.pk, "seen": 0, "answer": given, "reason": "prefer_cash", "note": "  ít "},
-    )
+    response = tap(client, vendor, given, market=market_a, reason="prefer_cash", note="  ít ")
     assert response.status_code == 302
     followup = VendorFollowUp.objects.get()
     assert (followup.answer, followup.reason, followup.note) == (given, "prefer_cash", "ít")
@@ -181,10 +183,7 @@ def test_no_and_stopped_ask_the_reason_on_a_second_step(client, officer, market_
 def test_stopped_moves_the_vendor_back_to_not_yet_in_the_history(client, volunteer, market_a):
     vendor = cashless_vendor(market_a, "Ngừng dùng", "S1", since_days=100)
     client.force_login(volunteer)
-    response = client.post(
-        f"/cho/{market_a.pk}/theo-doi/",
-        {"vendor": vendor.pk, "seen": 0, "answer": STOPPED, "reason": "scam_fear"},
-    )
+    response = tap(client, vendor, STOPPED, market=market_a, reason="scam_fear")
     assert response.status_code == 302
     vendor.refresh_from_db()
     assert vendor.status == Vendor.Status.NOT_YET == services.STOPPED_STATUS
@@ -197,9 +196,8 @@ def test_stopped_moves_the_vendor_back_to_not_yet_in_the_history(client, volunte
 def test_a_double_tap_records_one_answer(client, volunteer, market_a):
     vendor = cashless_vendor(market_a, "Bấm hai lần", "B2", since_days=31)
     client.force_login(volunteer)
-    data = {"vendor": vendor.pk, "seen": 0, "answer": YES}
-    client.post(f"/cho/{market_a.pk}/theo-doi/", data)
-    response = client.post(f"/cho/{market_a.pk}/theo-doi/", data, follow=True)
+    tap(client, vendor, YES, market=market_a)
+    response = client.get(tap(client, vendor, YES, market=market_a)["Location"])
     assert VendorFollowUp.objects.count() == 1
     assert "đã được trả lời" in response.content.decode()
 
@@ -207,10 +205,7 @@ def test_a_double_tap_records_one_answer(client, volunteer, market_a):
 def test_a_wrong_reason_is_shown_at_the_top_and_at_the_field(client, officer, market_a):
     vendor = cashless_vendor(market_a, "Lý do lạ", "W1", since_days=31)
     client.force_login(officer)
-    response = client.post(
-        f"/cho/{market_a.pk}/theo-doi/",
-        {"vendor": vendor.pk, "seen": 0, "answer": NO, "reason": "weather"},
-    )
+    response = tap(client, vendor, NO, market=market_a, reason="weather")
     assert response.status_code == 400
     html = response.content.decode()
     assert 'role="alert"' in html and html.count("weather") >= 2
@@ -246,17 +241,13 @@ def test_volunteers_answer_for_their_own_village_only(
     html = client.get("/cho/theo-doi/").content.decode()
     assert "Người Thôn 3" in html and "Người Làng Kte" not in html
     # another village's vendor posted by hand: nothing is saved, 404 as for a missing one
-    for url in ("/cho/theo-doi/", f"/cho/{market_a.pk}/theo-doi/"):
-        response = client.post(url, {"vendor": b.pk, "seen": 0, "answer": YES})
-        assert response.status_code == 404
+    for market in (None, market_a):
+        assert tap(client, b, YES, market=market).status_code == 404
     # and the market page's vendor list stays closed to volunteers
     assert client.get(f"/cho/{market_a.pk}/").status_code == 404
     assert not VendorFollowUp.objects.exists()
     client.force_login(volunteer_user_b)
-    response = client.post(
-        f"/cho/{market_b.pk}/theo-doi/", {"vendor": b.pk, "seen": 0, "answer": YES}
-    )
-    assert response.status_code == 302
+    assert tap(client, b, YES, market=market_b).status_code == 302
     assert VendorFollowUp.objects.get().vendor == b != a
 
 
@@ -265,8 +256,7 @@ def test_others_do_not_find_the_follow_ups(client, request, persona, market_a):
     vendor = cashless_vendor(market_a, "Người Thôn 3", "A1", since_days=40)
     client.force_login(request.getfixturevalue(persona))
     assert client.get(f"/cho/{market_a.pk}/theo-doi/").status_code == 404
-    response = client.post("/cho/theo-doi/", {"vendor": vendor.pk, "seen": 0, "answer": YES})
-    assert response.status_code == 404
+    assert tap(client, vendor, YES).status_code == 404
     assert not VendorFollowUp.objects.exists()
 
 
