@@ -41,7 +41,7 @@ def test_dashboard_in_vietnamese_with_charts(client, officer, village_a, village
     assert "Tỷ lệ tiểu thương thanh toán không dùng tiền mặt" in html
     # one chart per program, two for the market: cashless, and confirmed receiving transfers
     assert html.count("<svg") == 6
-    assert "Tỷ lệ xác nhận có nhận tiền chuyển khoản, theo chợ" in html
+    assert "Tỷ lệ tiểu thương xác nhận có nhận tiền chuyển khoản theo chợ" in html
     assert "Lập báo cáo ngay" in html
 
 
