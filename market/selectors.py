@@ -211,6 +211,15 @@ def market_vendors_by_identity(market: Market) -> dict[tuple[str, str], list[Ven
     return found
 
 
+def vendors_of_communes(communes: Iterable[int] | QuerySet) -> QuerySet[Vendor]:
+    """The vendors of the markets of these communes (ids or a values() subquery), by market."""
+    return (
+        Vendor.objects.filter(market__village__commune_id__in=communes)
+        .select_related("market")
+        .order_by("market__name", "stall", "full_name")
+    )
+
+
 def market_vendors(market: Market) -> QuerySet[Vendor]:
     """A market's vendors with their accounts and banks, for lists and exports (2 queries)."""
     return (

@@ -119,6 +119,7 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
         image = qr.render(payload, fmt)
         if not dynamic:
             qr.store(token, which, fmt, image, stamp=qr.stamp_of(account.vendor.updated_at))
+    response: HttpResponse
     if request.headers.get("If-None-Match") == image.etag:
         response = HttpResponseNotModified()
     else:
@@ -340,14 +341,16 @@ def _form_from_photo(request) -> tuple[AccountForm, bool]:
     initial["is_primary"] = bool(request.POST.get("is_primary"))
     initial["holder_confirmed"] = bool(request.POST.get("holder_confirmed"))
     photo = request.FILES.get("photo")
+    form = AccountForm(initial=initial)
     if photo is None:
-        messages.error(request, _("Choose a photo of the QR code first."))
-        return AccountForm(initial=initial), False
+        form.refuse_photo(_("Choose a photo of the QR code first."))
+        return form, False
     try:
         code = read_vietqr(photo, size=photo.size)
-    except QRImageError as exc:
-        messages.error(request, PHOTO_ERRORS[exc.code])
-        return AccountForm(initial=initial), False
+    except QRImageError as exc:  # a merchant or cash code: the codec's reason and what to do
+        refusal = exc.error if exc.code == "not_stall_code" else None
+        form.refuse_photo(vietqr_error_message(refusal) if refusal else PHOTO_ERRORS[exc.code])
+        return form, False
     bank = Bank.objects.filter(bin=code.bin).first()
     initial["account_number"] = code.account
     if bank is None:
