@@ -25,7 +25,10 @@ class MarketConfig(AppConfig):
             "market.change_paymentaccount",
             "market.delete_paymentaccount",
             "market.view_vendorstatuschange",
+            "market.add_vendorfollowup",  # the follow-up list of their commune's markets
         ],
+        # the follow-up list of the markets of their own village (selectors.followup_markets)
+        Role.VOLUNTEER: ["market.add_vendorfollowup"],
         Role.VILLAGE_SECRETARY: [
             "market.view_market",
             "market.view_vendor",
@@ -42,6 +45,7 @@ class MarketConfig(AppConfig):
             masked=frozenset({"token"}),
         ),
         "market.paymentaccount": dict(owner="vendor", exclude=frozenset({"created_at"})),
+        "market.vendorfollowup": dict(owner="vendor"),
         "market.market": dict(commune="village__commune"),
         "market.bank": dict(commune=None),
     }

@@ -44,6 +44,9 @@ urlpatterns = [
     path("cho/<int:pk>/ap-phich.pdf", views.market_posters, name="market_posters"),
     path("cho/<int:pk>/nguoi-ban.xlsx", views.market_export, name="market_export"),
     path("cho/<int:pk>/nhap/", views.market_import, name="market_import"),
+    # Follow-ups: "is the vendor still receiving transfers?" (officers and volunteers)
+    path("cho/theo-doi/", views.followups, name="followups"),
+    path("cho/<int:pk>/theo-doi/", views.followups, name="market_followups"),
     path("cho/nguoi-ban/<int:pk>/ap-phich.pdf", views.vendor_posters, name="vendor_posters"),
     path(
         "cho/nguoi-ban/<int:pk>/them-tai-khoan/",

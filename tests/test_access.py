@@ -35,7 +35,7 @@ from core import services as core_services
 from core.roles import Role
 from legal_library import services as library_services
 from legal_library.models import Category, Document, PointDailyCount
-from market.models import Bank
+from market.models import Bank, Vendor
 from market.services import AccountData, market_create, vendor_register
 from reports.services import report_generate, report_request
 from tests.trainings.factories import AttendanceFactory
@@ -117,6 +117,10 @@ TABLE = {
     "market:vendor_ceiling": (302, 200, 404, 404, 404, 404, 404, 200),
     # the vendor signed in as themselves, or whoever may see vendor A (the posters' rule)
     "market:vendor_price_tags": (302, 200, 404, 404, 200, 404, 404, 200),
+    # follow-ups: commune officers and the volunteers of the market's village, never
+    # branch secretaries or vendors; the list across one's markets, and market A's
+    "market:followups": (302, 404, 404, 200, 404, 404, 200, 200),
+    "market:market_followups": (302, 404, 404, 200, 404, 404, 404, 200),
     # ---------------------------------------------------------------- legal library
     "legal_library:point": PUBLIC,
     "legal_library:point_category": PUBLIC,
@@ -232,6 +236,12 @@ SHOWN_BY_THE_PAGE = {
 }
 # Officer pages that list the markets or points of the persona's villages only.
 NOT_SHOWN = {
+    # vendor A (village A) and vendor B (village B) are both due
+    "market:followups": {
+        "volunteer": ["Đặng Văn Ước", MARKET_B],
+        "other_officer": ["Lê Thị Bưởi", "Đặng Văn Ước"],
+    },
+    "market:market_followups": {"volunteer": ["Đặng Văn Ước"], "officer": ["Đặng Văn Ước"]},
     "logins": {"other_officer": ["Rơ Châm Thuận", "Lê Thị Bưởi"], "officer": ["Siu Thị Mai"]},
     "market:market_list": {
         "secretary_a": [MARKET_B, MARKET_OTHER],
@@ -266,6 +276,12 @@ SHOWN = {
     "volunteers:volunteer_list": {"officer": [PHONE_B], "secretary_b": [PHONE_B]},
     "market:vendor_page": {persona: [ACCOUNT_A] for persona in PERSONAS},
     "market:vendor_price_tags": {p: [ACCOUNT_A] for p in ("vendor", "secretary_a", "officer")},
+    "market:followups": {
+        "volunteer": ["Lê Thị Bưởi"],
+        "officer": ["Lê Thị Bưởi", "Đặng Văn Ước"],
+        "other_officer": ["Siu Thị Mai"],
+    },
+    "market:market_followups": {"volunteer": ["Lê Thị Bưởi"], "officer": ["Lê Thị Bưởi"]},
     "market:market_list": {
         "officer": ["Chợ tạm Thôn 3", MARKET_B],
         "other_officer": [MARKET_OTHER],
@@ -307,6 +323,8 @@ PERSONAL_DATA = {
     "market:vendor_posters",
     "market:vendor_account_add",
     "market:vendor_price_tags",
+    "market:followups",  # vendors' names and phones
+    "market:market_followups",
     "admin:chuprong_auditentry_changelist",
     "admin:chuprong_auditentry_change",
     "admin:volunteers_assistancerecord_changelist",
@@ -355,10 +373,13 @@ def test_every_admin_model_of_officers_has_rows(officer):
 
 
 def _vendor(market, user, full_name, account_number):
+    """A vendor cashless for 40 days, never followed up: due on the follow-up lists."""
     vendor = vendor_register(
         market=market,
         full_name=full_name,
         stall="A01",
+        status=Vendor.Status.CASHLESS,
+        at=timezone.now() - datetime.timedelta(days=40),
         accounts=[
             AccountData(
                 bank=Bank.objects.get(bin="970436"),
@@ -470,6 +491,7 @@ def objects(
         "market_posters": {"pk": market_a.pk},
         "market_export": {"pk": market_a.pk},
         "market_import": {"pk": market_a.pk},
+        "market_followups": {"pk": market_a.pk},
         "vendor_posters": {"pk": vendor_a_stall.pk},
         "vendor_account_add": {"pk": vendor_a_stall.pk},
         "vendor_reissue": {"pk": vendor_a_stall.pk},

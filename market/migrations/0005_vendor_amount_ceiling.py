@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('market', '0003_report_indexes'),
+        ('market', '0004_vendor_followups'),
     ]
 
     operations = [
