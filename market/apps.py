@@ -31,6 +31,18 @@ class MarketConfig(AppConfig):
             "market.view_vendor",
             "market.view_paymentaccount",
         ],
+        # Volunteers work in the market of their own village only
+        # (selectors.workspace_villages): register vendors, add accounts, hand over
+        # the page, record the status. Never the admin, imports or exports.
+        Role.VOLUNTEER: [
+            "market.view_market",
+            "market.view_vendor",
+            "market.add_vendor",
+            "market.change_vendor",
+            "market.view_paymentaccount",
+            "market.add_paymentaccount",
+            "market.view_vendorstatuschange",
+        ],
     }
     # Records every commune shares: only a superuser changes them (core/roles.py).
     province_wide_models = ("market.bank",)

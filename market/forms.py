@@ -1,12 +1,16 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Village
 from kit.forms import SpreadsheetForm
+from kit.text import vn_phone
 
-from . import vietqr
-from .models import Bank
-from .services import HELD_ELSEWHERE
+from . import selectors, vietqr
+from .models import Bank, Market, Vendor
+from .services import HELD_ELSEWHERE, AccountData, bank_style_name
 from .vietqr_messages import vietqr_error_message
 
 
@@ -50,8 +54,28 @@ class AmountRequestForm(forms.Form):
             raise forms.ValidationError(vietqr_error_message(exc)) from exc
 
 
-class AccountForm(forms.Form):
-    """A vendor's payment account; a photo of an existing code can fill bank and number."""
+class BankInput(forms.TextInput):
+    """A text box for the bank with a ``<datalist>`` of the banks: the browser filters the
+    list as one types (no JavaScript); the server resolves what was typed (``clean_bank``)."""
+
+    template_name = "market/widgets/bank_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.banks: list[Bank] = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-list"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        context["widget"]["banks"] = self.banks
+        return context
+
+
+class AccountFieldsForm(forms.Form):
+    """The fields of one payment account: the bank typed (short name, code or BIN) or
+    picked from the list, the number, the holder; a photo of a code can fill bank and number."""
 
     photo = forms.FileField(
         label=_("Photo or screenshot of the vendor's bank QR code"),
@@ -59,8 +83,18 @@ class AccountForm(forms.Form):
         help_text=_("Optional: the bank and account number are read from the code."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
-    bank = forms.ModelChoiceField(label=_("Bank"), queryset=Bank.objects.filter(active=True))
-    account_number = forms.CharField(label=_("Account or card number"), max_length=40)
+    bank = forms.CharField(
+        label=_("Bank"),
+        max_length=200,
+        widget=BankInput,
+        help_text=_("Type its short name, code or BIN, e.g. Vietcombank, VCB or 970436."),
+    )
+    account_number = forms.CharField(
+        label=_("Account or card number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
+        help_text=_("Spaces and dashes are removed when saved."),
+    )
     holder_name = forms.CharField(
         label=_("Account holder name"),
         max_length=100,
@@ -69,7 +103,6 @@ class AccountForm(forms.Form):
     label = forms.CharField(
         label=_("Label"), max_length=40, required=False, help_text=_("e.g. MoMo, ZaloPay")
     )
-    is_primary = forms.BooleanField(label=_("Primary account"), required=False)
     holder_confirmed = forms.BooleanField(
         label=_("I have confirmed the holder name with the vendor"), required=False
     )
@@ -84,7 +117,51 @@ class AccountForm(forms.Form):
         ),
     )
 
-    NOT_DATA = ("photo", "override_reason")  # fields that are not the account's
+    ACCOUNT_FIELDS = ("bank", "account_number", "holder_name", "label", "holder_confirmed")
+
+    def __init__(self, *args, banks: selectors.BankIndex, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.banks = banks
+        widget = cast(BankInput, self.fields["bank"].widget)
+        widget.banks = sorted(banks.by_bin.values(), key=lambda b: b.short_name.casefold())
+
+    @property
+    def account_section(self) -> list[forms.BoundField]:
+        """The account's fields in order (a template shows them under their heading);
+        the reason box once it is offered."""
+        names = [*self.ACCOUNT_FIELDS]
+        if not self["override_reason"].is_hidden:
+            names.append("override_reason")
+        return [self[name] for name in names]
+
+    def clean_bank(self) -> Bank:
+        text = self.cleaned_data["bank"].strip()
+        found = self.banks.resolve(text)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError(
+                _(
+                    "No bank is known as “%(text)s”: type its short name, code or BIN "
+                    "(e.g. Vietcombank, VCB or 970436), or pick it from the list."
+                )
+                % {"text": text}
+            )
+        raise ValidationError(
+            _("“%(text)s” may be several banks (%(banks)s): type the BIN.")
+            % {"text": text, "banks": ", ".join(str(b) for b in found)}
+        )
+
+    def account_data(self) -> AccountData:
+        data = self.cleaned_data
+        return AccountData(
+            bank=data["bank"],
+            account_number=data["account_number"],
+            holder_name=data["holder_name"],
+            label=data["label"],
+            is_primary=bool(data.get("is_primary")),
+            holder_confirmed=data["holder_confirmed"],
+        )
 
     def add_service_errors(self, exc: ValidationError, *, may_confirm: bool) -> None:
         """Show a service's ValidationError on its fields; an account another vendor
@@ -97,6 +174,101 @@ class AccountForm(forms.Form):
         for field, errors in exc.error_dict.items():
             visible = field in self.fields and (field != "override_reason" or may_confirm)
             self.add_error(field if visible else None, errors)
+
+
+class AccountForm(AccountFieldsForm):
+    """Another account of a registered vendor (the holder name starts as the vendor's)."""
+
+    is_primary = forms.BooleanField(label=_("Primary account"), required=False)
+
+    ACCOUNT_FIELDS = (*AccountFieldsForm.ACCOUNT_FIELDS, "is_primary")
+    field_order = [
+        "photo",
+        "bank",
+        "account_number",
+        "holder_name",
+        "label",
+        "is_primary",
+        "holder_confirmed",
+    ]
+
+
+class VendorRegisterForm(AccountFieldsForm):
+    """A vendor and their first account, on one phone screen."""
+
+    full_name = forms.CharField(label=_("Vendor's full name"), max_length=200)
+    stall = forms.CharField(label=_("Stall"), max_length=20, required=False)
+    goods = forms.CharField(
+        label=_("Goods"), max_length=200, required=False, help_text=_("e.g. vegetables, fish")
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village where the vendor lives"), queryset=Village.objects.none()
+    )
+
+    field_order = [
+        "full_name",
+        "stall",
+        "goods",
+        "phone",
+        "village",
+        "photo",
+        *AccountFieldsForm.ACCOUNT_FIELDS,
+    ]
+    VENDOR_FIELDS = ("full_name", "stall", "goods", "phone", "village")
+
+    def __init__(self, *args, market: Market, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("village", market.village_id)
+        super().__init__(*args, **kwargs)
+        village = cast(forms.ModelChoiceField, self.fields["village"])
+        village.queryset = selectors.vendor_villages(market)
+        self.fields["holder_name"].required = False
+        self.fields["holder_name"].help_text = _(
+            "As the bank shows it (upper case, no diacritics); left empty, the vendor's name."
+        )
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and vn_phone(phone) is None:
+            raise ValidationError(
+                _("Write a Vietnamese phone number of 10 digits, e.g. 0912345678.")
+            )
+        return vn_phone(phone) or ""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("holder_name") and data.get("full_name"):
+            data["holder_name"] = bank_style_name(data["full_name"])
+        return data
+
+    @property
+    def vendor_section(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.VENDOR_FIELDS]
+
+    def vendor_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.VENDOR_FIELDS}
+
+
+class StatusForm(forms.Form):
+    """One tap: the status (its button) and who helped (a volunteer of the market's village)."""
+
+    status = forms.ChoiceField(choices=Vendor.Status.choices)
+    helped_by = forms.ModelChoiceField(
+        label=_("Who helped"),
+        queryset=Village.objects.none(),
+        required=False,
+        empty_label=_("Nobody named"),
+    )
+
+    def __init__(self, *args, market: Market, **kwargs):
+        super().__init__(*args, **kwargs)
+        helped_by = cast(forms.ModelChoiceField, self.fields["helped_by"])
+        helped_by.queryset = selectors.status_helpers(market)
 
 
 class ImportForm(SpreadsheetForm):

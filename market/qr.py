@@ -17,6 +17,7 @@ A missing stamp sends the request to the database, which writes it back with
 change cannot bring the old image back.
 """
 
+import base64
 import hashlib
 
 from django.core.cache import cache
@@ -88,3 +89,9 @@ def version(payload: str) -> str:
 def clear_local() -> None:
     """Empty this process's copies (tests; nothing else needs it)."""
     _local.clear()
+
+
+def data_uri(text: str) -> str:
+    """``text`` (a link) as a QR code in an ``<img src>``: an SVG in a data: URI."""
+    image = render(text, "svg")
+    return "data:image/svg+xml;base64," + base64.b64encode(image.content).decode("ascii")

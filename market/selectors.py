@@ -3,17 +3,19 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.http import Http404
 
-from core.models import User
+from core.models import User, Village
 from core.selectors import villages_for_user
 from kit.text import fold
 
 from . import banking
-from .models import Bank, Market, PaymentAccount, Vendor
+from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
 from .posters import Poster
 
 
@@ -92,6 +94,84 @@ def account_for_token(token: str, account_id: int | None) -> PaymentAccount | No
     if account_id is None:
         return accounts.order_by("-is_primary", "created_at").first()
     return accounts.filter(pk=account_id).first()
+
+
+# ------------------------------------------------------------------ the market workspace
+# Officers and volunteers at work in a market, on a phone: registering vendors,
+# adding accounts, handing over the page, recording the status. Volunteers are a
+# program above this one (the import direction): their model is reached through
+# the ``helped_by`` foreign key of the status history, never imported.
+
+
+def volunteer_model() -> type[models.Model]:
+    """The volunteers' roster model, as ``VendorStatusChange.helped_by`` names it."""
+    return cast(type[models.Model], VendorStatusChange._meta.get_field("helped_by").related_model)
+
+
+def workspace_villages(user: User) -> QuerySet[Village]:
+    """The villages whose markets ``user`` works in: those they manage
+    (``villages_for_user``) and, for an active volunteer, their own village."""
+    if not user.is_authenticated or not user.is_active:
+        return Village.objects.none()
+    own = volunteer_model()._default_manager.filter(user=user, active=True)
+    return Village.objects.filter(
+        Q(pk__in=villages_for_user(user).values("pk")) | Q(pk__in=own.values("village_id"))
+    )
+
+
+def workspace_markets(user: User) -> QuerySet[Market]:
+    return Market.objects.filter(village__in=workspace_villages(user)).select_related(
+        "village__commune"
+    )
+
+
+def workspace_market(user: User, pk: int) -> Market:
+    """A market of ``user``'s workspace, or 404."""
+    market = workspace_markets(user).filter(pk=pk).first()
+    if market is None:
+        raise Http404
+    return market
+
+
+def workspace_vendor(user: User, pk: int) -> Vendor:
+    """A vendor of a market in ``user``'s workspace, with its accounts, or 404."""
+    vendor = (
+        Vendor.objects.filter(market__village__in=workspace_villages(user))
+        .select_related("market__village__commune", "village")
+        .prefetch_related(_accounts())
+        .filter(pk=pk)
+        .first()
+    )
+    if vendor is None:
+        raise Http404
+    return vendor
+
+
+def manages_market(user: User, market: Market) -> bool:
+    """Whether ``user`` has the market's officer tools (posters of the whole market,
+    export, import): its commune's officers and its village's secretary, not volunteers."""
+    return markets_for_user(user).filter(pk=market.pk).exists()
+
+
+def vendor_villages(market: Market) -> QuerySet[Village]:
+    """Where a vendor of ``market`` may live: the villages of the market's commune."""
+    return Village.objects.filter(commune_id=market.village.commune_id).order_by("position", "name")
+
+
+def status_helpers(market: Market) -> QuerySet:
+    """The active volunteers of the market's village, who may be named as having helped."""
+    return (
+        volunteer_model()
+        ._default_manager.filter(village_id=market.village_id, active=True)
+        .order_by("full_name")
+    )
+
+
+def vendor_status_history(vendor: Vendor) -> QuerySet[VendorStatusChange]:
+    """The vendor's status changes, newest first, with who changed and who helped."""
+    return vendor.status_changes.select_related("changed_by", "helped_by").order_by(
+        "-changed_at", "-pk"
+    )
 
 
 # ------------------------------------------------------------------ banks and accounts
