@@ -117,7 +117,13 @@ class AccountFieldsForm(forms.Form):
         ),
     )
 
-    ACCOUNT_FIELDS = ("bank", "account_number", "holder_name", "label", "holder_confirmed")
+    ACCOUNT_FIELDS: tuple[str, ...] = (
+        "bank",
+        "account_number",
+        "holder_name",
+        "label",
+        "holder_confirmed",
+    )
 
     def __init__(self, *args, banks: selectors.BankIndex, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,8 +229,8 @@ class VendorRegisterForm(AccountFieldsForm):
     VENDOR_FIELDS = ("full_name", "stall", "goods", "phone", "village")
 
     def __init__(self, *args, market: Market, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("village", market.village_id)
-        super().__init__(*args, **kwargs)
+        initial = {"village": market.village_id, **(kwargs.pop("initial", None) or {})}
+        super().__init__(*args, initial=initial, **kwargs)
         village = cast(forms.ModelChoiceField, self.fields["village"])
         village.queryset = selectors.vendor_villages(market)
         self.fields["holder_name"].required = False
@@ -240,8 +246,8 @@ class VendorRegisterForm(AccountFieldsForm):
             )
         return vn_phone(phone) or ""
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        data = super().clean() or self.cleaned_data
         if not data.get("holder_name") and data.get("full_name"):
             data["holder_name"] = bank_style_name(data["full_name"])
         return data

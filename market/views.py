@@ -398,7 +398,7 @@ def _form_from_photo(request, form_class, **kwargs) -> tuple[AccountFieldsForm, 
         if name != "photo"
     }
     if not initial.get("holder_name") and initial.get("full_name"):
-        initial["holder_name"] = services.bank_style_name(initial["full_name"])
+        initial["holder_name"] = services.bank_style_name(str(initial["full_name"]))
     photo = request.FILES.get("photo")
     if photo is None:
         messages.error(request, _("Choose a photo of the QR code first."))
