@@ -232,7 +232,12 @@ def account_holders(
     if user is None:
         visible = ids
     else:
-        visible = set(vendors_for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+        # a volunteer knows the vendors of their village's market too (the workspace)
+        visible = set(
+            Vendor.objects.filter(
+                market__village__in=workspace_villages(user), pk__in=ids
+            ).values_list("pk", flat=True)
+        )
     found: dict[tuple[str, str], list[Holder]] = defaultdict(list)
     for account in accounts:
         vendor = account.vendor

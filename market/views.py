@@ -315,7 +315,8 @@ def vendor_new(request, pk: int):
             )
             if "another" in request.POST:
                 return redirect("market:vendor_account_add", pk=vendor.pk)
-            return redirect("market:vendor_handover", pk=vendor.pk)
+            # scrolled to the code: the vendor scans it at once
+            return redirect(reverse("market:vendor_handover", args=[vendor.pk]) + "#ma-trang")
     return _render_new(request, market, form, ok=not form.errors)
 
 

@@ -154,7 +154,7 @@ def test_registering_a_vendor_and_the_first_account_in_one_post(
     )
     vendor = market_a.vendors.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/cho/nguoi-ban/{vendor.pk}/trao-trang/"
+    assert response["Location"] == f"/cho/nguoi-ban/{vendor.pk}/trao-trang/#ma-trang"
     assert (vendor.full_name, vendor.stall, vendor.phone, vendor.village) == (
         NAME,
         "A7",
@@ -315,7 +315,7 @@ def test_the_officers_market_page_links_the_workspace(client, officer, market_a,
     html = client.get(f"/cho/{market_a.pk}/").content.decode()
     assert f'href="/cho/{market_a.pk}/nguoi-ban-moi/"' in html
     assert f'href="/cho/nguoi-ban/{vendor_a.pk}/"' in html
-    assert f'href="/cho/nguoi-ban/{vendor_a.pk}/trao-trang/"' in html
+    assert f'href="/cho/nguoi-ban/{vendor_a.pk}/trao-trang/#ma-trang"' in html
 
 
 # ------------------------------------------------------------------ accounts
