@@ -16,6 +16,7 @@ from market import vietqr
 from market.bank_directory import load_bank_directory
 from market.models import Market, Vendor
 from tests.browser.conftest import PHONE
+from tests.browser.test_csp_browser import RECORD_VIOLATIONS
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
 
@@ -42,7 +43,9 @@ def _png(text: str) -> bytes:
 
 
 def _fits(page) -> None:
+    """Nothing wider than the phone, and nothing the Content Security Policy blocked."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("window.__violations") == []
 
 
 def _in_view(page, selector: str) -> bool:
@@ -54,6 +57,7 @@ def test_volunteer_registers_hands_over_and_marks_cashless(
     browser, live_server, market, screenshot
 ):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     base = live_server.url
     page.goto(base + "/accounts/login/")
@@ -113,6 +117,7 @@ def test_volunteer_registers_hands_over_and_marks_cashless(
     page.get_by_role("link", name="Trao trang cho người bán").click()
     page.wait_for_url("**/trao-trang/#ma-trang")
     assert _in_view(page, ".handover-qr")
+    _fits(page)
     assert page.locator("[data-copy]").is_visible()  # the script showed it
     assert page.get_by_role("link", name="In áp phích").is_visible()
     screenshot(page, "workspace-handover-phone")
