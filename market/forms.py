@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Village
+from core.models import User, Village
 from kit.forms import SpreadsheetForm
 from kit.text import vn_phone
 
@@ -271,10 +271,15 @@ class StatusForm(forms.Form):
         empty_label=_("Nobody named"),
     )
 
-    def __init__(self, *args, market: Market, **kwargs):
+    def __init__(self, *args, market: Market, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         helped_by = cast(forms.ModelChoiceField, self.fields["helped_by"])
         helped_by.queryset = selectors.status_helpers(market)
+        if user.is_authenticated:
+            # a volunteer of the village who records it most often helped: one tap
+            helped_by.initial = (
+                helped_by.queryset.filter(user=user).values_list("pk", flat=True).first()
+            )
 
 
 class ImportForm(SpreadsheetForm):

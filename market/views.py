@@ -469,7 +469,7 @@ def vendor_handover(request, pk: int):
 def vendor_status(request, pk: int):
     """The status in one tap (one button per status) with who helped; the history below."""
     vendor = selectors.workspace_vendor(request.user, pk)
-    form = StatusForm(request.POST or None, market=vendor.market)
+    form = StatusForm(request.POST or None, market=vendor.market, user=request.user)
     if form.is_valid():
         try:
             services.vendor_set_status(

@@ -411,6 +411,7 @@ def test_status_in_one_tap_with_who_helped(client, volunteer, volunteer_a, teamm
     html = page.content.decode()
     assert html.count('name="status"') == 3
     assert list(page.context["form"].fields["helped_by"].queryset) == [teammate_a, volunteer_a]
+    assert page.context["form"]["helped_by"].value() == volunteer_a.pk  # themselves, at first
     response = client.post(url, {"status": "cashless", "helped_by": teammate_a.pk})
     assert response.status_code == 302
     vendor_a.refresh_from_db()
@@ -474,8 +475,9 @@ def test_the_status_page_costs_the_same_with_a_long_history(
         # the menu's "my QR page" (user.vendor)
         ("/cho/nguoi-ban/{pk}/", 8),
         ("/cho/nguoi-ban/{pk}/trao-trang/", 8),
-        # and the village's volunteers to pick, the history (with who changed and helped)
-        ("/cho/nguoi-ban/{pk}/trang-thai/", 10),
+        # and the village's volunteers to pick, whether the user is one of them (picked
+        # at first), the history (with who changed and helped)
+        ("/cho/nguoi-ban/{pk}/trang-thai/", 11),
         # and the banks
         ("/cho/nguoi-ban/{pk}/them-tai-khoan/", 9),
     ],
