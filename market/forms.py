@@ -188,15 +188,7 @@ class AccountForm(AccountFieldsForm):
     is_primary = forms.BooleanField(label=_("Primary account"), required=False)
 
     ACCOUNT_FIELDS = (*AccountFieldsForm.ACCOUNT_FIELDS, "is_primary")
-    field_order = [
-        "photo",
-        "bank",
-        "account_number",
-        "holder_name",
-        "label",
-        "is_primary",
-        "holder_confirmed",
-    ]
+    field_order = ["photo", *ACCOUNT_FIELDS]
 
 
 class VendorRegisterForm(AccountFieldsForm):

@@ -19,27 +19,14 @@ from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
 from .posters import Poster
 
 
-def markets_for_user(user: User) -> QuerySet[Market]:
-    return Market.objects.filter(village__in=villages_for_user(user)).select_related(
-        "village__commune"
-    )
+def _markets_in(villages: QuerySet[Village]) -> QuerySet[Market]:
+    return Market.objects.filter(village__in=villages).select_related("village__commune")
 
 
-def market_for_user(user: User, pk: int) -> Market:
-    """The market, or 404 when it does not exist or is not the user's to see."""
-    market = markets_for_user(user).filter(pk=pk).first()
-    if market is None:
-        raise Http404
-    return market
-
-
-def vendors_for_user(user: User) -> QuerySet[Vendor]:
-    return Vendor.objects.filter(market__village__in=villages_for_user(user))
-
-
-def vendor_for_user(user: User, pk: int) -> Vendor:
+def _vendor_in(villages: QuerySet[Village], pk: int) -> Vendor:
+    """The vendor of a market in ``villages``, with its market and accounts, or 404."""
     vendor = (
-        vendors_for_user(user)
+        Vendor.objects.filter(market__village__in=villages)
         .select_related("market__village__commune", "village")
         .prefetch_related(_accounts())
         .filter(pk=pk)
@@ -48,6 +35,30 @@ def vendor_for_user(user: User, pk: int) -> Vendor:
     if vendor is None:
         raise Http404
     return vendor
+
+
+def _market_or_404(markets: QuerySet[Market], pk: int) -> Market:
+    market = markets.filter(pk=pk).first()
+    if market is None:
+        raise Http404
+    return market
+
+
+def markets_for_user(user: User) -> QuerySet[Market]:
+    return _markets_in(villages_for_user(user))
+
+
+def market_for_user(user: User, pk: int) -> Market:
+    """The market, or 404 when it does not exist or is not the user's to see."""
+    return _market_or_404(markets_for_user(user), pk)
+
+
+def vendors_for_user(user: User) -> QuerySet[Vendor]:
+    return Vendor.objects.filter(market__village__in=villages_for_user(user))
+
+
+def vendor_for_user(user: User, pk: int) -> Vendor:
+    return _vendor_in(villages_for_user(user), pk)
 
 
 def _accounts() -> Prefetch:
@@ -120,31 +131,17 @@ def workspace_villages(user: User) -> QuerySet[Village]:
 
 
 def workspace_markets(user: User) -> QuerySet[Market]:
-    return Market.objects.filter(village__in=workspace_villages(user)).select_related(
-        "village__commune"
-    )
+    return _markets_in(workspace_villages(user))
 
 
 def workspace_market(user: User, pk: int) -> Market:
     """A market of ``user``'s workspace, or 404."""
-    market = workspace_markets(user).filter(pk=pk).first()
-    if market is None:
-        raise Http404
-    return market
+    return _market_or_404(workspace_markets(user), pk)
 
 
 def workspace_vendor(user: User, pk: int) -> Vendor:
     """A vendor of a market in ``user``'s workspace, with its accounts, or 404."""
-    vendor = (
-        Vendor.objects.filter(market__village__in=workspace_villages(user))
-        .select_related("market__village__commune", "village")
-        .prefetch_related(_accounts())
-        .filter(pk=pk)
-        .first()
-    )
-    if vendor is None:
-        raise Http404
-    return vendor
+    return _vendor_in(workspace_villages(user), pk)
 
 
 def manages_market(user: User, market: Market) -> bool:

@@ -320,13 +320,12 @@ def vendor_new(request, pk: int):
     return _render_new(request, market, form, ok=not form.errors)
 
 
+def _render_form(request, template: str, context: dict, *, ok: bool) -> HttpResponse:
+    return render(request, template, context, status=200 if ok else 400)
+
+
 def _render_new(request, market, form, *, ok: bool) -> HttpResponse:
-    return render(
-        request,
-        "market/vendor_new.html",
-        {"market": market, "form": form},
-        status=200 if ok else 400,
-    )
+    return _render_form(request, "market/vendor_new.html", {"market": market, "form": form}, ok=ok)
 
 
 @login_required
@@ -363,11 +362,8 @@ def vendor_account_add(request, pk: int):
 
 
 def _render_account(request, vendor, form, *, ok: bool) -> HttpResponse:
-    return render(
-        request,
-        "market/account_form.html",
-        {"vendor": vendor, "form": form},
-        status=200 if ok else 400,
+    return _render_form(
+        request, "market/account_form.html", {"vendor": vendor, "form": form}, ok=ok
     )
 
 
