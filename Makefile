@@ -78,8 +78,9 @@ lint: install-dev
 	$(BIN)/djlint --lint .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
+	$(DEV_ENV) $(BIN)/mypy
 
-## mypy with django-stubs on the packages pyproject's [tool.mypy] files lists (not yet in lint).
+## mypy with django-stubs on the packages pyproject's [tool.mypy] files lists (make lint runs it too).
 mypy: install-dev
 	$(DEV_ENV) $(BIN)/mypy
 

@@ -248,6 +248,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# The one-time sign-in link an officer hands over (core/sign_in_links.py): valid this
+# many seconds from when it is made, once. Password resets keep PASSWORD_RESET_TIMEOUT.
+SIGN_IN_LINK_TIMEOUT = env.int("SIGN_IN_LINK_TIMEOUT", default=72 * 3600)
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}

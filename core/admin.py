@@ -1,5 +1,6 @@
 import calendar
 import re
+from collections.abc import Sequence
 
 from cron_descriptor import (
     FormatException,
@@ -12,7 +13,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
@@ -123,8 +126,37 @@ class UserAdmin(ProjectAdmin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
 
+    # What only a superuser sets: who is staff or superuser, roles, permissions. Officers
+    # have no permission on users (they make their people's accounts on /tai-khoan/, with
+    # the roles below their own); should one be given it, these stay read-only for them
+    # and they reach only the accounts they could make (never staff, never a superuser).
+    superuser_fields = ("is_superuser", "is_staff", "groups", "user_permissions")
+
     def get_queryset(self, request):
-        return super().get_queryset(request) & selectors.users_for_user(request.user)
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=selectors.handed_over_by(request.user).values("pk"))
+
+    # Django's user admin refuses its add and password pages with 403 before the form
+    # view (which ProjectAdmin turns into 404): a 404 here too.
+    def add_view(self, *args, **kwargs):
+        try:
+            return super().add_view(*args, **kwargs)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+
+    def user_change_password(self, *args, **kwargs):
+        try:
+            return super().user_change_password(*args, **kwargs)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, *self.superuser_fields)
 
     add_fieldsets = (
         (
@@ -209,8 +241,15 @@ _VIETNAMESE_NAMES = re.compile(r"\b(" + "|".join(_VIETNAMESE) + r")\b")
 _READ_ONLY = {"task": "task_name"}
 
 
+def _read_only_name(field: str | Sequence[str]) -> str | Sequence[str]:
+    """A fieldset's entry (a field, or a line of fields) as one who only reads sees it."""
+    if isinstance(field, str):
+        return _READ_ONLY.get(field, field)
+    return [_READ_ONLY.get(name, name) for name in field]
+
+
 @admin.display(description=_("Task"))
-def _task_name(admin_, obj: PeriodicTask) -> str:
+def _task_name(_admin, obj: PeriodicTask) -> str:
     return obj.task
 
 
@@ -242,8 +281,8 @@ class PeriodicTaskAdmin(AuditedAdmin, beat_admin.PeriodicTaskAdmin):
     list_display = ("name", "enabled", "scheduler", "start_time", "last_run_at", "one_off")
     list_filter = ["enabled", "one_off", ("task", _TaskNameFilter), "start_time", "last_run_at"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
         if "task" in form.base_fields:
             form.base_fields["task"].label = _("Task")
         return form
@@ -255,7 +294,7 @@ class PeriodicTaskAdmin(AuditedAdmin, beat_admin.PeriodicTaskAdmin):
         if self.has_change_permission(request, obj):
             return fieldsets
         return [
-            (title, {**options, "fields": [_READ_ONLY.get(f, f) for f in options["fields"]]})
+            (title, {**options, "fields": [_read_only_name(f) for f in options["fields"]]})
             for title, options in fieldsets
         ]
 

@@ -14,15 +14,17 @@ A superuser sees everything. A page an officer may not open answers 404, never 4
 
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin import widgets
-from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
+from django.contrib.admin.options import BaseModelAdmin, IncorrectLookupParameters, InlineModelAdmin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404
+from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from django.http import Http404, HttpRequest
 
 ChoicesOf = Callable[..., models.QuerySet]  # (user) → the records they may pick
 
@@ -37,13 +39,13 @@ def choices(model: type[models.Model], of: ChoicesOf) -> None:
 def shared(*models_: type[models.Model]) -> None:
     """Records every commune shares: anyone who may open the form may pick any of them."""
     for model in models_:
-        choices(model, lambda user, model=model: model._default_manager.all())
+        choices(model, lambda _user, model=model: model._default_manager.all())
 
 
 def superusers_only(*models_: type[models.Model]) -> None:
     """Records only a superuser picks (groups, permissions)."""
     for model in models_:
-        choices(model, lambda user, model=model: model._default_manager.none())
+        choices(model, lambda _user, model=model: model._default_manager.none())
 
 
 def is_declared(model: type[models.Model]) -> bool:
@@ -84,43 +86,53 @@ def add_errors(form, errors: dict[str, list[str]]) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-class ProjectForms:
+if TYPE_CHECKING:  # what the mixins below are mixed into (their bases at run time: object)
+    _AdminBase = BaseModelAdmin[Any]
+    _InlineBase = InlineModelAdmin[Any, Any]
+else:
+    _AdminBase = _InlineBase = object
+
+
+class ScopedChoices(_AdminBase):
     """The forms of a ModelAdmin or an inline: the choices of every relation scoped to
     the user, and ``service_errors`` (the checks of the service that owns the model,
     field → messages) run when the fields themselves are valid, so an admin save meets
-    the same checks as the program's own pages."""
+    the same checks as the program's own pages. ``ProjectAdmin`` and ``ProjectForms``
+    (the inlines) put it in their forms."""
 
-    def service_errors(self, request, instance, data: dict) -> dict[str, list[str]]:
+    def service_errors(
+        self, request: HttpRequest, instance: models.Model, data: dict[str, Any]
+    ) -> dict[str, list[str]]:
         return {}
 
-    def _checked(self, form_class, request):
+    def _checked(self, form_class: type[ModelForm], request: HttpRequest) -> type[ModelForm]:
+        """``form_class`` whose ``clean`` also runs ``service_errors`` on a valid form."""
         admin_ = self
 
-        class Checked(form_class):
-            def clean(self):
+        # mypy checks no base class known only at run time (python/mypy#2477).
+        class Checked(form_class):  # type: ignore[misc,valid-type]
+            def clean(self) -> dict[str, Any]:
                 data = super().clean()
-                if not self._errors:
+                if data is None:  # a clean() that changed cleaned_data in place returns nothing
+                    data = self.cleaned_data
+                if not self.errors:
                     add_errors(self, admin_.service_errors(request, self.instance, data))
                 return data
 
         Checked.__name__ = form_class.__name__
         return Checked
 
-    def get_form(self, request, obj=None, **kwargs):  # a ModelAdmin's form
-        return self._checked(super().get_form(request, obj, **kwargs), request)
-
-    def get_formset(self, request, obj=None, **kwargs):  # an inline's rows
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form = self._checked(formset.form, request)
-        return formset
-
-    def _scoped_queryset(self, db_field, request):
+    def _scoped_queryset(
+        self, db_field: models.ForeignKey | models.ManyToManyField, request: HttpRequest
+    ) -> models.QuerySet:
         queryset = choices_for(request.user, db_field.related_model)
         related_admin = self.admin_site._registry.get(db_field.remote_field.model)
         ordering = related_admin.get_ordering(request) if related_admin is not None else ()
         return queryset.order_by(*ordering) if ordering else queryset
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         if not request.user.is_superuser:
             if "queryset" not in kwargs:
                 kwargs["queryset"] = self._scoped_queryset(db_field, request)
@@ -137,10 +149,23 @@ class ProjectForms:
                 )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField | None:
         if not request.user.is_superuser and "queryset" not in kwargs:
             kwargs["queryset"] = self._scoped_queryset(db_field, request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ProjectForms(ScopedChoices, _InlineBase):
+    """An inline with the project's forms: scoped choices, ``service_errors`` on each row."""
+
+    def get_formset(
+        self, request: HttpRequest, obj: models.Model | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet]:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = self._checked(formset.form, request)
+        return formset
 
 
 @cache
@@ -186,10 +211,19 @@ class SafeDateChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
-class ProjectAdmin(ProjectForms, admin.ModelAdmin):
+class ProjectAdmin(ScopedChoices, admin.ModelAdmin):
     """The base of every admin class of the project (and of those re-registered from
     other packages): scoped choices in its form and inlines, safe date filters, and a
     404 where Django would answer 403 (a page one may not open tells nothing)."""
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: models.Model | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[ModelForm]:
+        return self._checked(super().get_form(request, obj, change=change, **kwargs), request)
 
     def get_changelist(self, request, **kwargs):
         return SafeDateChangeList

@@ -41,6 +41,12 @@ class CoreConfig(AppConfig):
     )
     # The audit trail's rules for this app's models (core/audit.py: Audited's fields).
     audited = {
+        # accounts officers make and the sign-in links they issue (core.services.login_create)
+        "chuprong.user": dict(
+            commune="commune",
+            exclude=frozenset({"password", "last_login", "date_joined", "sign_in_link_issued_at"}),
+            m2m=("groups",),
+        ),
         "django_celery_beat.periodictask": dict(
             commune=None,
             # moved by the scheduler on every run, not by a person

@@ -17,9 +17,18 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps as registry
+from django.contrib.admin.utils import display_for_value
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.db.models.fields.mixins import FieldCacheMixin
+from django.template.defaultfilters import yesno
 from django.utils import timezone
+from django.utils.text import capfirst
+
+from core.models import AuditEntry
 
 # ------------------------------------------------------------------ what is audited
 
@@ -46,8 +55,6 @@ class Audited:
 @functools.cache
 def audited_models() -> dict[str, Audited]:
     """How each audited model is audited, from every app's AppConfig (``audited``)."""
-    from django.apps import apps as registry
-
     return {
         label: Audited(**spec)
         for config in registry.get_app_configs()
@@ -56,7 +63,7 @@ def audited_models() -> dict[str, Audited]:
 
 
 MASK_KEEP = 4  # characters of a masked value that stay readable
-EMPTY = (None, "", [])
+EMPTY: tuple[object, ...] = (None, "", [])
 
 
 def spec_of(model) -> Audited:
@@ -166,18 +173,19 @@ def _commune_id(model, pk, obj: models.Model | None, actor) -> int | None:
     # follow the relations already in memory; ask the database only when one is not
     current, parts = obj, path.split("__")
     for part in parts[:-1]:
-        field = current._meta.get_field(part) if current is not None else None
-        current = getattr(current, part) if field is not None and field.is_cached(current) else None
+        if current is None:
+            break
+        relation = current._meta.get_field(part)
+        cached = isinstance(relation, FieldCacheMixin) and relation.is_cached(current)
+        current = getattr(current, part) if cached else None
     if current is not None:
-        return getattr(current, current._meta.get_field(parts[-1]).attname)
+        field = current._meta.get_field(parts[-1])
+        if isinstance(field, models.Field):
+            return getattr(current, field.attname)
     return model._base_manager.filter(pk=pk).values_list(path, flat=True).first()
 
 
 def _write(*, actor, action: str, model, pk, name: str, values: dict, changes: dict, obj, note):
-    from django.contrib.contenttypes.models import ContentType
-
-    from core.models import AuditEntry
-
     actor = _person(actor)
     owner_model, owner_pk, owner = _owner(model, pk, values, obj)
     types = ContentType.objects.get_for_models(model, owner_model, for_concrete_models=False)
@@ -214,8 +222,6 @@ def record(*, actor, obj: models.Model, before: dict | None, note: str = ""):
     changed and there is no ``note``. ``actor`` is the person, or None for the system.
     Call it inside the transaction of the change.
     """
-    from core.models import AuditEntry
-
     model = type(obj)
     spec = spec_of(model)
     with_m2m = before is None or any(name in before for name in spec.m2m)
@@ -249,8 +255,6 @@ def record(*, actor, obj: models.Model, before: dict | None, note: str = ""):
 
 def record_delete(*, actor, obj: models.Model, note: str = ""):
     """Record that ``obj`` is being deleted (call it before the delete, in its transaction)."""
-    from core.models import AuditEntry
-
     model = type(obj)
     values = snapshot(obj)
     return _write(
@@ -269,8 +273,6 @@ def record_delete(*, actor, obj: models.Model, note: str = ""):
 def record_rows(*, actor, before: dict, queryset: models.QuerySet) -> list:
     """Record the rows of ``queryset`` added, changed or gone since ``before``
     (``rows_snapshot`` of the same queryset)."""
-    from core.models import AuditEntry
-
     entries = []
     now = {obj.pk: obj for obj in queryset}
     for pk, obj in now.items():
@@ -307,30 +309,27 @@ class ShownChange:
 
 
 def _display(field, value) -> str:
-    from django.contrib.admin.utils import display_for_value
-    from django.template.defaultfilters import yesno
-
     if value in EMPTY:
         return "—"
-    if field is None:
-        return display_for_value(value, "—")
-    if field.choices:
+    if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
-        return yesno(value)
+        return str(yesno(value))
+    return display_for_value(_stored_value(field, value), "—")
+
+
+def _stored_value(field, value):
+    """A value as the entry keeps it (a date or date-time as ISO text) as the field holds it."""
     if isinstance(value, str) and isinstance(field, models.DateTimeField):
-        return display_for_value(dt.datetime.fromisoformat(value), "—")
+        return dt.datetime.fromisoformat(value)
     if isinstance(value, str) and isinstance(field, models.DateField):
-        return display_for_value(dt.date.fromisoformat(value), "—")
-    return display_for_value(value, "—")
+        return dt.date.fromisoformat(value)
+    return value
 
 
 def shown_changes(entry) -> list[ShownChange]:
     """The entry's changes with the fields' names in the current language, in the model's
     field order, values as the admin shows them."""
-    from django.core.exceptions import FieldDoesNotExist
-    from django.utils.text import capfirst
-
     model = entry.content_type.model_class()
     order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
     shown = []

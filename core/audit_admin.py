@@ -1,6 +1,8 @@
 """The audit history in the admin: each audited object's "History" page, and the
 read-only list of every entry an officer may read (their commune's)."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -73,7 +76,8 @@ class AuditedAdmin(ProjectAdmin):
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # Django's own "doesn't exist" message and redirect, missing from django-stubs
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         if not self.has_view_or_change_permission(request, obj):
             raise Http404
         paginator = self.get_paginator(
@@ -130,7 +134,16 @@ class AuditEntryAdmin(ProjectAdmin):
     ]
     date_hierarchy = "at"
     search_fields = ["object_repr", "actor_name"]
-    fields = ["at", "who", "action", "kind", "object_repr", "record_link", "note", "changes_shown"]
+    fields: ClassVar[tuple[str, ...]] = (
+        "at",
+        "who",
+        "action",
+        "kind",
+        "object_repr",
+        "record_link",
+        "note",
+        "changes_shown",
+    )
     readonly_fields = fields
     list_per_page = 50
     show_full_result_count = False  # one COUNT of a long table, not two
@@ -148,13 +161,14 @@ class AuditEntryAdmin(ProjectAdmin):
         return False
 
     @admin.display(description=_("who"), ordering="actor_name")
-    def who(self, entry: AuditEntry) -> str:
+    def who(self, entry: AuditEntry) -> str | Promise:
         return entry.actor_name or _("the system")
 
     @admin.display(description=_("kind of record"), ordering="content_type")
-    def kind(self, entry: AuditEntry) -> str:
+    def kind(self, entry: AuditEntry) -> str | Promise:
         model = entry.content_type.model_class()
-        return capfirst(model._meta.verbose_name) if model else entry.content_type.model
+        name = model._meta.verbose_name if model else None
+        return capfirst(name) if name else entry.content_type.model
 
     @admin.display(description=_("fields changed"))
     def fields_changed(self, entry: AuditEntry) -> str:

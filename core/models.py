@@ -74,8 +74,9 @@ class User(AbstractUser):
     and ``village`` say where the user's role applies (see ``core.roles``).
     """
 
-    first_name = None
-    last_name = None
+    # None removes an inherited field (Django's documented way); the stubs type both str.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     full_name = models.TextField(_("full name"), blank=True)
     phone = models.CharField(
         _("phone number"),
@@ -103,10 +104,20 @@ class User(AbstractUser):
         verbose_name=_("village"),
         help_text=_("Where a branch secretary's or volunteer's role applies."),
     )
+    sign_in_link_issued_at = models.DateTimeField(
+        _("sign-in link issued at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the one-time sign-in link now valid was made (core/sign_in_links.py).",
+    )
 
     REQUIRED_FIELDS = ["email"]
 
-    class Meta(AbstractUser.Meta):
+    # core.selectors.user_has_role keeps the user's role names here for the request.
+    _role_names: set[str]
+
+    class Meta:  # AbstractUser.Meta holds only "abstract" and the two names replaced here
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

@@ -6,6 +6,8 @@ and, later, each app's migration that adds permissions) and from
 ``manage.py sync_roles``.
 """
 
+from django.apps import apps as registry
+from django.contrib.auth.management import create_permissions
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,8 +32,6 @@ class Role(models.TextChoices):
 
 
 def _declared(attribute: str) -> list:
-    from django.apps import apps as registry
-
     return [
         getattr(config, attribute)
         for config in registry.get_app_configs()
@@ -98,6 +98,9 @@ PROVINCE_WIDE_PERMISSIONS = _Lazy(province_wide_permissions)
 
 # Roles whose members use the Django admin.
 STAFF_ROLES = frozenset({Role.COMMUNE_OFFICER})
+# The roles a commune officer gives when making a person's sign-in account
+# (core.services.login_create): all below their own, never an officer's, never staff.
+GIVEN_BY_OFFICERS = (Role.VOLUNTEER, Role.VILLAGE_SECRETARY, Role.VENDOR)
 
 
 def sync_roles(apps) -> None:
@@ -107,8 +110,6 @@ def sync_roles(apps) -> None:
     Permissions are created first (Django normally does that after the whole
     ``migrate`` run), so a fresh database gets complete roles in one pass.
     """
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         had_models = getattr(app_config, "models_module", None)
         app_config.models_module = had_models or True  # historical stubs have none

@@ -2,16 +2,20 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
 from core.audit import shared_models
 from core.models import AuditEntry, Commune, User, Village
-from core.roles import Role
+from core.roles import GIVEN_BY_OFFICERS, Role
+from core.sign_in_links import sign_in_links
 
 
 def user_has_role(user: User, role: Role) -> bool:
     if not user.is_authenticated:
         return False
-    names = getattr(user, "_role_names", None)
+    names: set[str] | None = getattr(user, "_role_names", None)
     if names is None:
         names = set(user.groups.values_list("name", flat=True))
         user._role_names = names  # one query per request, whatever the number of checks
@@ -62,6 +66,54 @@ def users_for_user(user: User) -> QuerySet[User]:
             is_superuser=False,
         )
     return User.objects.none()
+
+
+# ------------------------------------------------------------------ sign-in accounts
+
+
+def roles_given_by(user: User) -> tuple[Role, ...]:
+    """The roles ``user`` may give when making someone's sign-in account: a commune
+    officer (of a commune) or a superuser the roles below an officer's; anyone else none."""
+    if not user.is_authenticated or not user.is_active:
+        return ()
+    if user.is_superuser or (user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id):
+        return GIVEN_BY_OFFICERS
+    return ()
+
+
+def handed_over_by(user: User) -> QuerySet[User]:
+    """The accounts whose sign-in links ``user`` may issue and show: their commune's
+    volunteers, branch secretaries and vendors, never staff or a superuser, never an
+    account that also holds a role they may not give."""
+    given = roles_given_by(user)
+    if not given:
+        return User.objects.none()
+    return (
+        users_for_user(user)
+        .filter(is_staff=False, is_superuser=False, groups__name__in=given)
+        .exclude(groups__name__in=[role for role in Role if role not in given])
+        .distinct()
+    )
+
+
+def handed_over_account(user: User, pk: int) -> User:
+    """One account of ``handed_over_by``, or 404."""
+    account = handed_over_by(user).select_related("village", "commune").filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def sign_in_link_account(uidb64: str, token: str) -> User | None:
+    """The account a sign-in link opens while it is valid (once, 72 hours), else None."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    account = User.objects.filter(pk=pk, is_active=True, is_staff=False, is_superuser=False).first()
+    if account is None or not sign_in_links.check_token(account, token):
+        return None
+    return account
 
 
 def public_communes() -> QuerySet[Commune]:

@@ -67,6 +67,7 @@ def parse_datetime(
     """
     if value is None:
         return None
+    moment: datetime.datetime | None
     if isinstance(value, datetime.datetime):
         moment = value
     elif isinstance(value, datetime.date):

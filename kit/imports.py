@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -33,25 +35,15 @@ class ImportFlow:
     done_url: str
 
 
-def handle(request, flow: ImportFlow, form_class=SpreadsheetForm):
+def handle(
+    request: HttpRequest, flow: ImportFlow, form_class: type[forms.Form] = SpreadsheetForm
+) -> HttpResponse:
     """Run the import page for ``flow``: GET, upload (preview) or confirm."""
     if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get(flow.key)
-        if not stored or stored["id"] != request.POST.get("import_id"):
-            messages.error(request, _("This preview has expired; upload the file again."))
-            return redirect(request.path)
-        rows = flow.check([Row(number=n, values=v) for n, v in stored["rows"]])
-        try:
-            message = flow.save(rows, request.POST["confirm"] == "clean")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return _page(request, flow, form_class(), rows, stored["id"])
-        del request.session[flow.key]
-        messages.success(request, message)
-        return redirect(flow.done_url)
-
+        return _confirm(request, flow, form_class)
     form = form_class(request.POST or None, request.FILES or None)
-    rows, import_id = None, None
+    rows: list[Row] | None = None
+    import_id: str | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -67,7 +59,30 @@ def handle(request, flow: ImportFlow, form_class=SpreadsheetForm):
     return _page(request, flow, form, rows, import_id)
 
 
-def _page(request, flow: ImportFlow, form, rows, import_id):
+def _confirm(request: HttpRequest, flow: ImportFlow, form_class: type[forms.Form]) -> HttpResponse:
+    """Save the previewed rows (all, or only the clean ones), checked again."""
+    stored = request.session.get(flow.key)
+    if not stored or stored["id"] != request.POST.get("import_id"):
+        messages.error(request, _("This preview has expired; upload the file again."))
+        return redirect(request.path)
+    rows = flow.check([Row(number=n, values=v) for n, v in stored["rows"]])
+    try:
+        message = flow.save(rows, request.POST["confirm"] == "clean")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _page(request, flow, form_class(), rows, stored["id"])
+    del request.session[flow.key]
+    messages.success(request, message)
+    return redirect(flow.done_url)
+
+
+def _page(
+    request: HttpRequest,
+    flow: ImportFlow,
+    form: forms.Form,
+    rows: list[Row] | None,
+    import_id: str | None,
+) -> HttpResponse:
     context = {
         **flow.context,
         "form": form,

@@ -32,16 +32,15 @@ QR_QUIET_ZONE = 4
 """White modules around the code on each side, as ISO/IEC 18004 asks for."""
 
 _fonts_lock = threading.Lock()
-_fonts_ready = False
+_fonts_ready = threading.Event()
 
 
 def register_fonts() -> None:
     """Register the DejaVu fonts with reportlab; safe and cheap to call repeatedly."""
-    global _fonts_ready
-    if _fonts_ready:
+    if _fonts_ready.is_set():
         return
     with _fonts_lock:
-        if _fonts_ready:
+        if _fonts_ready.is_set():
             return
         known = set(pdfmetrics.getRegisteredFontNames())
         for name, filename in _FONT_FILES.items():
@@ -51,7 +50,7 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(
             REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
         )
-        _fonts_ready = True
+        _fonts_ready.set()
 
 
 def qr_matrix(payload: str) -> list[list[bool]]:

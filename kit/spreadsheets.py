@@ -4,7 +4,9 @@ An import is read in two steps. ``read_rows`` refuses the whole file
 (``SpreadsheetError``) when it cannot be trusted: wrong type, too large, a zip
 bomb, not UTF-8, unknown or missing columns, too many rows. Each program's
 ``check_rows`` then fills every ``Row``'s errors one by one, so the officer
-sees them all in a preview before anything is saved.
+sees them all in a preview before anything is saved. Where the same records are
+also entered on a page, each row is checked with that page's form
+(``check_with_form``): one set of rules and messages serves both doors.
 
 Columns are listed as ``(key, Vietnamese header, English header, *aliases)``;
 headers are matched without case or diacritics ("ho va ten" = "Họ và tên").
@@ -18,18 +20,20 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import openpyxl
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from kit import dates
-from kit.text import fold, vn_phone
+from kit.text import fold
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -55,24 +59,37 @@ class Row:
         return not self.errors
 
 
-def person_row_start(row: Row) -> tuple[str, str | None]:
-    """Clear a row's earlier findings and check the name and phone every list of people has.
+def check_with_form(
+    row: Row, form: forms.BaseForm, unread: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Check a row with the form its page uses, so both doors share rules and messages.
 
-    Returns the name with its spaces tidied and the phone in its 10-digit form
-    ("" when none was given, None when it is not a phone); the errors go on the row.
+    The row's earlier findings are cleared; its errors are then the form's, field by
+    field in the form's order (for a cell that could not be read into the form's data,
+    ``unread`` says why instead), then the form's own. Returns the cleaned data of a
+    valid form, else ``{}``.
     """
     row.errors.clear()
     row.notes.clear()
     row.cleaned = {}
-    name = " ".join(row.values["full_name"].split())
-    if not name:
-        row.errors.append(_("The full name is empty."))
-    phone = vn_phone(row.values["phone"])
-    if phone is None:
-        row.errors.append(_("Write a Vietnamese phone number of 10 digits, e.g. 0912345678."))
-    else:
-        row.values["phone"] = phone
-    return name, phone
+    unread = unread or {}
+    valid = form.is_valid()
+    for name in form.fields:
+        if name in unread:
+            row.errors.append(unread[name])
+        else:
+            row.errors.extend(str(message) for message in form.errors.get(name, []))
+    row.errors.extend(str(message) for message in form.non_field_errors())
+    return dict(form.cleaned_data) if valid and not unread else {}
+
+
+def read_with(form: forms.BaseForm, name: str) -> Any:
+    """The value of a bound form's field as the field reads it, or None if it cannot."""
+    field = form.fields[name]
+    try:
+        return field.clean(form[name].data)
+    except ValidationError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -106,53 +123,67 @@ def read_table(content: bytes, filename: str) -> list[list[str]]:
     """
     name = filename.lower()
     if name.endswith(".xlsx"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-                    raise SpreadsheetError(_("The spreadsheet is too large once unpacked."))
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except SpreadsheetError:
-            raise
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise SpreadsheetError(
-                _("The file could not be read as an XLSX spreadsheet. Is it damaged?")
-            ) from exc
-        try:
-            sheet = book.worksheets[0]
-            table = []
-            for row in sheet.iter_rows(values_only=True):
-                table.append([cell_text(v) for v in row])
-                if len(table) > MAX_ROWS + 1:
-                    break
-        except Exception as exc:  # a damaged sheet inside a sound zip
-            raise SpreadsheetError(
-                _("The file could not be read as an XLSX spreadsheet. Is it damaged?")
-            ) from exc
-        finally:
-            book.close()
-        return table
+        return _read_xlsx(content)
     if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SpreadsheetError(
-                _('The CSV file is not in UTF-8. Save it again as "CSV UTF-8".')
-            ) from exc
-        if "\x00" in text:
-            raise SpreadsheetError(_("The file is not a CSV text file."))
-        dialect = csv.excel
-        with contextlib.suppress(csv.Error):  # a one-column file has no delimiter to find
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        try:
-            return [[cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
-        except csv.Error as exc:
-            raise SpreadsheetError(_("The file is not a CSV text file.")) from exc
+        return _read_csv(content)
     raise SpreadsheetError(_("Upload an .xlsx or a .csv file."))
+
+
+def _damaged_xlsx() -> SpreadsheetError:
+    return SpreadsheetError(_("The file could not be read as an XLSX spreadsheet. Is it damaged?"))
+
+
+def _unpacked_size(content: bytes) -> int:
+    """The bytes an XLSX (a zip) holds once unpacked, read from its directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except Exception as exc:  # not a zip, or a damaged one
+        raise _damaged_xlsx() from exc
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    if _unpacked_size(content) > MAX_UNZIPPED:
+        raise SpreadsheetError(_("The spreadsheet is too large once unpacked."))
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise _damaged_xlsx() from exc
+    try:
+        sheet = book.worksheets[0]
+        table = []
+        for row in sheet.iter_rows(values_only=True):
+            table.append([cell_text(v) for v in row])
+            if len(table) > MAX_ROWS + 1:
+                break
+    except Exception as exc:  # a damaged sheet inside a sound zip
+        raise _damaged_xlsx() from exc
+    finally:
+        book.close()
+    return table
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(
+            _('The CSV file is not in UTF-8. Save it again as "CSV UTF-8".')
+        ) from exc
+    if "\x00" in text:
+        raise SpreadsheetError(_("The file is not a CSV text file."))
+    dialect: type[csv.Dialect] = csv.excel
+    with contextlib.suppress(csv.Error):  # a one-column file has no delimiter to find
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    try:
+        return [[cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise SpreadsheetError(_("The file is not a CSV text file.")) from exc
 
 
 def header_keys(columns: Sequence[Column]) -> dict[str, str]:
     """Folded header → column key, for every header a column accepts (and its key)."""
-    keys = {}
+    keys: dict[str, str] = {}
     for key, *headers in columns:
         for header in (key, *headers):
             keys.setdefault(fold(header), key)

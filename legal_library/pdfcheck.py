@@ -99,7 +99,15 @@ def check_pdf(stream: BinaryIO, *, size: int | None = None) -> int:
         stream.seek(0)
 
 
-def _check(stream: BinaryIO, size: int | None) -> int:  # noqa: C901, PLR0912 - to split (issue 12)
+def _check(stream: BinaryIO, size: int | None) -> int:
+    data = _read_bounded(stream, size)
+    reader, pages = _open(data)
+    _refuse_what_it_carries(reader, data)
+    return pages
+
+
+def _read_bounded(stream: BinaryIO, size: int | None) -> bytes:
+    """The stream's bytes, at most ``MAX_BYTES``, starting with a PDF header."""
     if size is None:
         stream.seek(0, os.SEEK_END)
         size = stream.tell()
@@ -114,7 +122,11 @@ def _check(stream: BinaryIO, size: int | None) -> int:  # noqa: C901, PLR0912 - 
         raise PDFCheckError("empty")
     if data.find(b"%PDF-", 0, HEADER_WINDOW + len(b"%PDF-") - 1) < 0:
         raise PDFCheckError("not_pdf", "no %PDF- header")
+    return data
 
+
+def _open(data: bytes) -> tuple[PdfReader, int]:
+    """The file read by pypdf, and its page count: not encrypted, at least one page."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
@@ -129,7 +141,11 @@ def _check(stream: BinaryIO, size: int | None) -> int:  # noqa: C901, PLR0912 - 
         raise PDFCheckError("corrupt", _describe(exc)) from exc
     if pages < 1:
         raise PDFCheckError("corrupt", "no page")
+    return reader, pages
 
+
+def _refuse_what_it_carries(reader: PdfReader, data: bytes) -> None:
+    """Raise for the first of ``_ORDER`` that the object graph or the raw bytes hold."""
     try:
         found = _findings(reader)
     except PDFCheckError:
@@ -141,7 +157,6 @@ def _check(stream: BinaryIO, size: int | None) -> int:  # noqa: C901, PLR0912 - 
     for code in _ORDER:
         if code in found:
             raise PDFCheckError(code)
-    return pages
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -83,7 +85,8 @@ class PaymentAccountForm(forms.ModelForm):
         """An account another vendor holds is refused here, where the officer sees it,
         unless a reason is given (``services.check_account_holder``, which
         ``after_accounts_changed`` runs again on save)."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean returns (the stubs say "or None")
         bank, number = data.get("bank"), data.get("account_number")
         new_or_moved = self.instance.pk is None or {"bank", "account_number"} & set(
             self.changed_data
@@ -120,7 +123,7 @@ class StatusChangeInline(admin.TabularInline):
     model = VendorStatusChange
     extra = 0
     can_delete = False
-    fields = ["status", "changed_at", "changed_by", "helped_by"]
+    fields: ClassVar[tuple[str, ...]] = ("status", "changed_at", "changed_by", "helped_by")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -7,7 +7,7 @@ into what the VietQR codec and the bank directory know.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kit.text import words
 
@@ -47,7 +47,7 @@ def split_bank_text(text: str) -> tuple[str | None, str]:
     return None, name_key(text)
 
 
-def resolve_bank(text: str, *, by_bin: dict, by_name: dict[str, Iterable]) -> list:
+def resolve_bank(text: str, *, by_bin: Mapping, by_name: Mapping[str, Iterable]) -> list:
     """The banks ``text`` may mean: one when it is clear, several when the name is
     shared (write the BIN then), none when it is unknown or a BIN and a name disagree.
 

@@ -2,6 +2,8 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User, Village
@@ -35,7 +37,7 @@ class AmountRequestForm(forms.Form):
 
     def __init__(self, *args, accounts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [
+        cast(forms.TypedChoiceField, self.fields["account"]).choices = [
             (a.pk, f"{a.label or a.bank.short_name}: {a.account_number}") for a in accounts
         ]
         if len(accounts) < 2:
@@ -168,6 +170,11 @@ class AccountFieldsForm(forms.Form):
             is_primary=bool(data.get("is_primary")),
             holder_confirmed=data["holder_confirmed"],
         )
+
+    def refuse_photo(self, message: str | Promise) -> None:
+        """Show why the photo filled nothing in, at the photo field and in the summary at
+        the top. The form stays unbound (nothing typed is checked yet): its errors are set."""
+        self._errors = ErrorDict(photo=self.error_class([str(message)], renderer=self.renderer))
 
     def add_service_errors(self, exc: ValidationError, *, may_confirm: bool) -> None:
         """Show a service's ValidationError on its fields; an account another vendor

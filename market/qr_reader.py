@@ -21,15 +21,23 @@ PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
 
 
 class QRImageError(Exception):
-    """Why an upload gave no VietQR code. ``code``: too_large, not_image, no_code, not_vietqr."""
+    """Why an upload gave no account. ``code``: too_large, not_image, no_code, not_vietqr,
+    or not_stall_code (a sound code that cannot become a stall account: ``error`` says why).
+    """
 
-    def __init__(self, code: str, detail: str = ""):
+    def __init__(self, code: str, detail: str = "", *, error: vietqr.VietQRError | None = None):
         super().__init__(detail or code)
         self.code = code
         self.detail = detail
+        self.error = error
 
 
 def read_vietqr(upload: BinaryIO, *, size: int | None = None) -> vietqr.VietQR:
+    """The first code in the photo that can become a stall account (a transfer code).
+
+    A photo whose codes are all sound but unusable (a shop's merchant code, an ATM's
+    cash-withdrawal code) raises ``not_stall_code`` with the codec's reason.
+    """
     if size is not None and size > MAX_BYTES:
         raise QRImageError("too_large")
     try:
@@ -45,13 +53,23 @@ def read_vietqr(upload: BinaryIO, *, size: int | None = None) -> vietqr.VietQR:
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise QRImageError("not_image", str(exc)) from exc
     picture.thumbnail((WORK_SIDE, WORK_SIDE))
-    texts = [r.text for r in zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)]
+    # zxing-cpp takes one BarcodeFormat as well (its docstring); its stub says BarcodeFormats.
+    texts = [r.text for r in zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)]  # type: ignore[arg-type]
     if not texts:
         raise QRImageError("no_code")
-    errors = []
+    errors, refusals = [], []
     for text in texts:
         try:
-            return vietqr.parse(text)
+            code = vietqr.parse(text)
         except vietqr.VietQRError as exc:
             errors.append(exc)
-    raise QRImageError("not_vietqr", str(errors[0]))
+            continue
+        try:
+            vietqr.check_stall_account(code)
+        except vietqr.VietQRError as exc:
+            refusals.append(exc)
+            continue
+        return code
+    if refusals:
+        raise QRImageError("not_stall_code", str(refusals[0]), error=refusals[0])
+    raise QRImageError("not_vietqr", str(errors[0]), error=errors[0])

@@ -272,6 +272,15 @@ def market_vendors_by_identity(market: Market) -> dict[tuple[str, str], list[Ven
     return found
 
 
+def vendors_of_communes(communes: Iterable[int] | QuerySet) -> QuerySet[Vendor]:
+    """The vendors of the markets of these communes (ids or a values() subquery), by market."""
+    return (
+        Vendor.objects.filter(market__village__commune_id__in=communes)
+        .select_related("market")
+        .order_by("market__name", "stall", "full_name")
+    )
+
+
 def market_vendors(market: Market) -> QuerySet[Vendor]:
     """A market's vendors with their accounts and banks, for lists and exports (2 queries)."""
     return (
@@ -301,19 +310,15 @@ class Adoption:
 CASHLESS_TARGET = 0.70
 
 
-def _adoption_counts():
-    return {
-        "n_vendors": Count("vendors", distinct=True),
-        "n_with_code": Count("vendors", filter=Q(vendors__accounts__isnull=False), distinct=True),
-        "n_cashless": Count(
-            "vendors", filter=Q(vendors__status=Vendor.Status.CASHLESS), distinct=True
-        ),
-    }
-
-
 def markets_with_adoption(markets: QuerySet[Market]) -> list[tuple[Market, Adoption]]:
     """Each market with its adoption figures, counted in the database (1 query)."""
-    rows = markets.annotate(**_adoption_counts()).order_by("village__commune__name", "name")
+    rows = markets.annotate(
+        n_vendors=Count("vendors", distinct=True),
+        n_with_code=Count("vendors", filter=Q(vendors__accounts__isnull=False), distinct=True),
+        n_cashless=Count(
+            "vendors", filter=Q(vendors__status=Vendor.Status.CASHLESS), distinct=True
+        ),
+    ).order_by("village__commune__name", "name")
     return [(m, Adoption(m.n_vendors, m.n_with_code, m.n_cashless)) for m in rows]
 
 

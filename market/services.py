@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core import services as core_services
 from core.models import User, Village
+from core.roles import Role
 from kit.text import strip_diacritics
 
 from . import banking, qr, selectors, vietqr
@@ -180,6 +182,27 @@ def check_status_helper(*, vendor: Vendor, helped_by) -> None:
 
 
 @transaction.atomic
+def vendor_login_create(*, vendor: Vendor, actor: User) -> User:
+    """The vendor's sign-in account (to open their own page), made by an officer of the
+    market's commune, and linked to the vendor record; the password comes with the
+    one-time link (``core.services.sign_in_link_issue``)."""
+    if vendor.user_id is not None:
+        raise ValidationError(_("%(name)s already has a sign-in account.") % {"name": vendor})
+    user = core_services.login_create(
+        role=Role.VENDOR,
+        full_name=vendor.full_name,
+        phone=vendor.phone,
+        village=vendor.market.village,
+        actor=actor,
+    )
+    before = audit.snapshot(vendor)
+    vendor.user = user
+    vendor.save(update_fields=["user", "updated_at"])
+    audit.record(actor=actor, obj=vendor, before=before)
+    return user
+
+
+@transaction.atomic
 def vendor_set_status(
     *, vendor: Vendor, status: str, actor: User | None, helped_by=None, at=None
 ) -> Vendor:
@@ -196,6 +219,28 @@ def vendor_set_status(
     vendor.save(update_fields=["status", "status_changed_at", "updated_at"])
     audit.record(actor=actor, obj=vendor, before=before)
     return vendor
+
+
+@transaction.atomic
+def vendor_helped_with_payment_app(
+    *, vendor: Vendor, done: bool, helpers: str, actor: User | None
+) -> Vendor:
+    """A volunteer helped the vendor install a payment app (a door-to-door visit says so).
+
+    The vendor becomes cashless when the help is done and the vendor has an account
+    to be paid into, else is being guided; a cashless vendor stays so. The helpers'
+    names fill "onboarded by" when it is empty.
+    """
+    if vendor.status == Vendor.Status.CASHLESS:
+        return vendor
+    cashless = done and vendor.accounts.exists()
+    fields = {} if vendor.onboarded_by else {"onboarded_by": helpers[:200]}
+    return vendor_update(
+        vendor=vendor,
+        actor=actor,
+        status=Vendor.Status.CASHLESS if cashless else Vendor.Status.ONBOARDING,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -381,10 +426,10 @@ def record_accounts(
     (an officer's reason for a shared account)."""
     queryset = vendor.accounts.select_related("bank").order_by("pk")
     entries = audit.record_rows(actor=actor, before=before, queryset=queryset)
-    notes = {str(pk): note for pk, note in (notes or {}).items() if note}
+    note_of = {str(pk): note for pk, note in (notes or {}).items() if note}
     for entry in entries:
-        if entry.object_id in notes:
-            entry.note = notes[entry.object_id][:200]
+        if entry.object_id in note_of:
+            entry.note = note_of[entry.object_id][:200]
             entry.save(update_fields=["note"])
 
 

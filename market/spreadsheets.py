@@ -73,7 +73,7 @@ def _status(value: str) -> str | None:
         return Vendor.Status.NOT_YET
     wanted = fold(value)
     for status in Vendor.Status:
-        if wanted in {fold(status.value), fold(str(status.label)), fold(_(status.label))}:
+        if wanted in {fold(status.value), fold(str(status.label)), fold(_(str(status.label)))}:
             return status.value
     return None
 

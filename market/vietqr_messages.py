@@ -56,7 +56,6 @@ MESSAGES: dict[str, Promise] = {
     "initiation_invalid": _(
         "The QR code does not say whether it is a reusable code or a code for one payment."
     ),
-    "amount_in_static": _("A reusable QR code must not contain an amount."),
     "amount_missing": _("A QR code for one payment must contain an amount."),
     "service_unknown": _("The QR code has an unknown transfer service code %(value)s."),
     "currency_unsupported": _("The QR code is for a currency other than Vietnamese dong."),
@@ -66,6 +65,16 @@ MESSAGES: dict[str, Promise] = {
     "crc_mismatch": _(
         "The QR code content does not match its check code: "
         "the code is damaged or was copied wrongly."
+    ),
+    # A sound code that cannot become a stall account: why, and what to do instead.
+    "merchant_payment": _(
+        "This is a shop's payment code issued by a bank (a merchant code): it has no account "
+        "number that receives transfers. Open the vendor's banking app, choose “QR code to "
+        "receive money” and take the photo again, or type the account number."
+    ),
+    "cash_withdrawal": _(
+        "This is a code for withdrawing cash, not for receiving transfers. Open the banking "
+        "app, choose “QR code to receive money” and take the photo again."
     ),
 }
 

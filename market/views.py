@@ -126,6 +126,7 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
         image = qr.render(payload, fmt)
         if not dynamic:
             qr.store(token, which, fmt, image, stamp=qr.stamp_of(account.vendor.updated_at))
+    response: HttpResponse
     if request.headers.get("If-None-Match") == image.etag:
         response = HttpResponseNotModified()
     else:
@@ -397,14 +398,16 @@ def _form_from_photo(request, form_class, **kwargs) -> tuple[AccountFieldsForm, 
     if not initial.get("holder_name") and initial.get("full_name"):
         initial["holder_name"] = services.bank_style_name(str(initial["full_name"]))
     photo = request.FILES.get("photo")
+    form = form_class(initial=initial, **kwargs)
     if photo is None:
-        messages.error(request, _("Choose a photo of the QR code first."))
-        return form_class(initial=initial, **kwargs), False
+        form.refuse_photo(_("Choose a photo of the QR code first."))
+        return form, False
     try:
         code = read_vietqr(photo, size=photo.size)
-    except QRImageError as exc:
-        messages.error(request, PHOTO_ERRORS[exc.code])
-        return form_class(initial=initial, **kwargs), False
+    except QRImageError as exc:  # a merchant or cash code: the codec's reason and what to do
+        refusal = exc.error if exc.code == "not_stall_code" else None
+        form.refuse_photo(vietqr_error_message(refusal) if refusal else PHOTO_ERRORS[exc.code])
+        return form, False
     bank = kwargs["banks"].by_bin.get(code.bin)
     initial["account_number"] = code.account
     if bank is None:

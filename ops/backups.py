@@ -509,44 +509,7 @@ def archive_unpack(archive: Path, staging: Path) -> Manifest:
     """
     if not archive.is_file():
         raise BackupError(_("There is no file %(path)s.") % {"path": archive})
-    seen: dict[str, FileEntry] = {}
-    manifest_bytes: bytes | None = None
-    try:
-        with gzip.open(archive, "rb") as stream:
-            with tarfile.open(fileobj=stream, mode="r|") as tar:
-                for member in tar:
-                    if member.name == MANIFEST and member.isfile():
-                        manifest_bytes = tar.extractfile(member).read(MANIFEST_MAX_BYTES + 1)
-                        continue
-                    path = _member_path(member.name)
-                    if path is None or not member.isfile():
-                        raise BackupError(
-                            _(
-                                "The archive %(path)s holds %(file)s, which a backup never "
-                                "holds; nothing was changed."
-                            )
-                            % {"path": archive, "file": member.name}
-                        )
-                    if member.name in seen:
-                        raise BackupError(
-                            _("The archive %(path)s holds %(file)s twice; nothing was changed.")
-                            % {"path": archive, "file": member.name}
-                        )
-                    target = staging.joinpath(*path.parts)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    digest = hashlib.sha256()
-                    size = 0
-                    with tar.extractfile(member) as source, target.open("xb") as out:
-                        while chunk := source.read(CHUNK):
-                            digest.update(chunk)
-                            size += len(chunk)
-                            out.write(chunk)
-                    seen[member.name] = {"sha256": digest.hexdigest(), "size": size}
-            # Read to the end: gzip checks its CRC only there.
-            while stream.read(CHUNK):
-                pass
-    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as error:
-        raise _damaged(archive, str(error) or type(error).__name__) from error
+    seen, manifest_bytes = _unpack_members(archive, staging)
     if manifest_bytes is None:
         raise BackupError(
             _(
@@ -556,6 +519,68 @@ def archive_unpack(archive: Path, staging: Path) -> Manifest:
             % {"path": archive}
         )
     manifest = _manifest_parse(archive, manifest_bytes)
+    _check_listed(archive, manifest, seen)
+    return manifest
+
+
+def _unpack_members(archive: Path, staging: Path) -> tuple[dict[str, FileEntry], bytes | None]:
+    """Unpack every member but the manifest into ``staging``: each file's size and SHA-256
+    by name, and the manifest's bytes (None when the archive has none)."""
+    seen: dict[str, FileEntry] = {}
+    manifest_bytes: bytes | None = None
+    try:
+        with gzip.open(archive, "rb") as stream:
+            with tarfile.open(fileobj=stream, mode="r|") as tar:
+                for member in tar:
+                    if member.name == MANIFEST and member.isfile():
+                        manifest_bytes = tar.extractfile(member).read(MANIFEST_MAX_BYTES + 1)
+                        continue
+                    path = _checked_member(archive, member, seen)
+                    seen[member.name] = _unpack_file(tar, member, staging.joinpath(*path.parts))
+            # Read to the end: gzip checks its CRC only there.
+            while stream.read(CHUNK):
+                pass
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise _damaged(archive, str(error) or type(error).__name__) from error
+    return seen, manifest_bytes
+
+
+def _checked_member(
+    archive: Path, member: tarfile.TarInfo, seen: Mapping[str, FileEntry]
+) -> PurePosixPath:
+    """The path of a member a backup may hold, not seen before; BackupError if not."""
+    path = _member_path(member.name)
+    if path is None or not member.isfile():
+        raise BackupError(
+            _(
+                "The archive %(path)s holds %(file)s, which a backup never "
+                "holds; nothing was changed."
+            )
+            % {"path": archive, "file": member.name}
+        )
+    if member.name in seen:
+        raise BackupError(
+            _("The archive %(path)s holds %(file)s twice; nothing was changed.")
+            % {"path": archive, "file": member.name}
+        )
+    return path
+
+
+def _unpack_file(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> FileEntry:
+    """Write the member to ``target`` (a new file), measuring it on the way."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with tar.extractfile(member) as source, target.open("xb") as out:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return {"sha256": digest.hexdigest(), "size": size}
+
+
+def _check_listed(archive: Path, manifest: Manifest, seen: Mapping[str, FileEntry]) -> None:
+    """Every file the manifest lists is there as listed, and nothing else is."""
     for name, entry in manifest["files"].items():
         found = seen.get(name)
         if found is None:
@@ -583,35 +608,40 @@ def archive_unpack(archive: Path, staging: Path) -> Manifest:
             )
             % {"path": archive, "file": unlisted[0]}
         )
-    return manifest
 
 
 def _manifest_parse(archive: Path, raw: bytes) -> Manifest:
     try:
-        if len(raw) > MANIFEST_MAX_BYTES:
-            raise ValueError("too large")
-        manifest = json.loads(raw.decode("utf-8"))
-        if manifest["format"] != FORMAT:
-            raise ValueError(f"format {manifest['format']!r}")
-        engine = manifest["database"]["engine"]
-        if engine not in DATABASE_FILES or manifest["database"]["file"] != DATABASE_FILES[engine]:
-            raise ValueError(f"database {manifest['database']!r}")
-        if manifest["database"]["file"] not in manifest["files"]:
-            raise ValueError("the database file is not listed")
-        for name, entry in manifest["files"].items():
-            if _member_path(name) is None:
-                raise ValueError(f"file name {name!r}")
-            if not isinstance(entry["sha256"], str) or not isinstance(entry["size"], int):
-                raise ValueError(f"entry of {name!r}")
-        if not all(isinstance(n, int) for n in manifest["row_counts"].values()):
-            raise ValueError("row counts")
-        manifest["migrations"] = dict(manifest["migrations"])
-        manifest["created_at"] = str(manifest["created_at"])
+        return _manifest_read(raw)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise BackupError(
             _("The manifest of %(path)s cannot be read (%(reason)s); nothing was changed.")
             % {"path": archive, "reason": error}
         ) from error
+
+
+def _manifest_read(raw: bytes) -> Manifest:
+    """The manifest in ``raw``; ValueError, KeyError, TypeError or AttributeError (what is
+    missing or wrong) when it is not one this code wrote."""
+    if len(raw) > MANIFEST_MAX_BYTES:
+        raise ValueError("too large")
+    manifest = json.loads(raw.decode("utf-8"))
+    if manifest["format"] != FORMAT:
+        raise ValueError(f"format {manifest['format']!r}")
+    engine = manifest["database"]["engine"]
+    if engine not in DATABASE_FILES or manifest["database"]["file"] != DATABASE_FILES[engine]:
+        raise ValueError(f"database {manifest['database']!r}")
+    if manifest["database"]["file"] not in manifest["files"]:
+        raise ValueError("the database file is not listed")
+    for name, entry in manifest["files"].items():
+        if _member_path(name) is None:
+            raise ValueError(f"file name {name!r}")
+        if not isinstance(entry["sha256"], str) or not isinstance(entry["size"], int):
+            raise TypeError(f"entry of {name!r}")
+    if not all(isinstance(n, int) for n in manifest["row_counts"].values()):
+        raise ValueError("row counts")
+    manifest["migrations"] = dict(manifest["migrations"])
+    manifest["created_at"] = str(manifest["created_at"])
     return manifest
 
 

@@ -1,25 +1,40 @@
+import functools
 import sys
 
 from allauth.account.views import LoginView as AllauthLoginView
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import selectors
-from core.models import Commune
+from core import services as accounts
+from core.admin_base import add_errors
+from core.models import Commune, User
+from core.roles import Role
+from kit import qr
+from kit.http import int_param, private_no_store, public_url
 from legal_library.selectors import public_points
+from market import selectors as market_selectors
+from market import services as market_services
 from trainings.selectors import my_attendances, public_calendar
 from volunteers import selectors as volunteering
+from volunteers import services as volunteer_services
 
 from . import selectors as health
+from .forms import FirstPasswordForm, SecretaryLoginForm
 
 
 @require_GET
@@ -151,4 +166,185 @@ def volunteer_home(request):
             "attendances": my_attendances(user)[:10],
             "manager": volunteering.is_manager(user),
         },
+    )
+
+
+# ------------------------------------------------------------------ sign-in accounts
+# A commune officer makes the accounts of their commune's volunteers, branch secretaries
+# and vendors and hands over a one-time link (core.services); the person sets a password.
+# Every page here but the link's own is the officer's: 404 for anyone else.
+
+
+def officers_only(view):
+    """Only one who may make accounts (a commune officer) reaches ``view``; 404 for anyone
+    else, before the method is looked at, and for what the services refuse them."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not selectors.roles_given_by(request.user):
+            raise Http404
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+
+    return wrapped
+
+
+def _issued(request, user: User):
+    """Issue ``user``'s first (or a new) link and show it to the officer."""
+    accounts.sign_in_link_issue(user=user, actor=request.user)
+    return redirect("login_handover", pk=user.pk)
+
+
+@private_no_store
+@login_required
+@officers_only
+@require_GET
+def logins(request):
+    """The commune's people, with and without a sign-in account."""
+    overview = health.logins_overview(
+        request.user, village_id=int_param(request.GET.get("village"))
+    )
+    return render(request, "portal/logins.html", {"overview": overview})
+
+
+def _made(request, make):
+    """Make an account with ``make()`` and show its first link; or say why not."""
+    try:
+        user = make()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("logins")
+    return _issued(request, user)
+
+
+@login_required
+@officers_only
+@require_POST
+def login_volunteer_create(request, pk: int):
+    volunteer = volunteering.volunteer_for_user(request.user, pk)
+    return _made(
+        request,
+        lambda: volunteer_services.volunteer_login_create(volunteer=volunteer, actor=request.user),
+    )
+
+
+@login_required
+@officers_only
+@require_POST
+def login_vendor_create(request, pk: int):
+    vendor = market_selectors.vendor_for_user(request.user, pk)
+    return _made(
+        request, lambda: market_services.vendor_login_create(vendor=vendor, actor=request.user)
+    )
+
+
+@private_no_store
+@login_required
+@officers_only
+@require_http_methods(["GET", "POST"])
+def login_secretary_create(request):
+    """A branch secretary's account, linked to their volunteer record (made if missing)."""
+    form = SecretaryLoginForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = volunteer_services.secretary_login_create(
+                village=data["village"],
+                volunteer=data["volunteer"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            add_errors(form, errors)
+        else:
+            return _issued(request, user)
+    return render(request, "portal/login_secretary.html", {"form": form})
+
+
+@login_required
+@officers_only
+@require_POST
+def login_link_issue(request, pk: int):
+    """A new one-time link for an account; the earlier one stops working."""
+    return _issued(request, selectors.handed_over_account(request.user, pk))
+
+
+def _no_referrer(response):
+    """The link's token is in the address: no other site learns it from a Referer.
+    (``same-origin``, not ``no-referrer``: under the latter browsers post the form with
+    ``Origin: null``, which the CSRF check refuses.)"""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@private_no_store
+@login_required
+@officers_only
+@require_GET
+def login_handover(request, pk: int):
+    """The link to hand over: a big QR code, the link to copy or share, until when."""
+    account = selectors.handed_over_account(request.user, pk)
+    link = accounts.sign_in_link_of(account)
+    url = public_url(request, _link_path(link)) if link else ""
+    return _no_referrer(
+        render(
+            request, "portal/login_handover.html", {"account": account, "link": link, "url": url}
+        )
+    )
+
+
+def _link_path(link: accounts.SignInLink) -> str:
+    return reverse("sign_in_link", kwargs={"uidb64": link.uidb64, "token": link.token})
+
+
+@private_no_store
+@login_required
+@officers_only
+@require_GET
+def login_handover_qr(request, pk: int):
+    link = accounts.sign_in_link_of(selectors.handed_over_account(request.user, pk))
+    if link is None:
+        raise Http404
+    image = qr.render(public_url(request, _link_path(link)), "svg")
+    response = HttpResponse(image.content, content_type=image.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+def _start_page(user: User) -> str:
+    if selectors.user_has_role(user, Role.VENDOR):
+        return reverse("market:vendor_me")
+    return reverse("volunteer_home")
+
+
+@private_no_store
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request, uidb64: str, token: str):
+    """The one-time link: set a password, be signed in, go to one's start page.
+
+    An expired, used or mistyped link says so (410), whoever opens it."""
+    account = selectors.sign_in_link_account(uidb64, token)
+    if account is None:
+        return _no_referrer(render(request, "portal/sign_in_link_gone.html", status=410))
+    form = FirstPasswordForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.sign_in_link_use(user=account, password=form.cleaned_data["new_password1"])
+        except ValidationError:
+            return _no_referrer(render(request, "portal/sign_in_link_gone.html", status=410))
+        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Your password is set. Next time, sign in as %(username)s with it.")
+            % {"username": account.username},
+        )
+        return redirect(_start_page(account))
+    return _no_referrer(
+        render(request, "portal/sign_in_link.html", {"account": account, "form": form})
     )

@@ -15,9 +15,10 @@ the "service" and "kind" columns. Every cell is shown by its column's kind:
 """
 
 import datetime
+import functools
 import io
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -120,24 +121,27 @@ def _label(enum, code: str) -> str:
         return str(code)
 
 
+def _month(value: Any) -> str:
+    year, month = str(value).split("-")[:2]
+    return f"{month}/{year}"
+
+
+# What a cell of each kind holds in the XLSX, from the value the report stores.
+_CELL_VALUES: dict[str, Callable[[Any], Any]] = {
+    "int": int,
+    "percent": lambda value: round(float(value), 1),
+    "date": datetime.date.fromisoformat,
+    "month": _month,
+    "service": functools.partial(_label, Service),
+    "kind": functools.partial(_label, TrainingSession.Kind),
+}
+
+
 def cell_value(kind: str, value: Any) -> Any:
     """A cell as the XLSX holds it: int, float (1 decimal), date, text or None."""
     if value is None or value == "":
         return None
-    if kind == "int":
-        return int(value)
-    if kind == "percent":
-        return round(float(value), 1)
-    if kind == "date":
-        return datetime.date.fromisoformat(value)
-    if kind == "month":
-        year, month = str(value).split("-")[:2]
-        return f"{month}/{year}"
-    if kind == "service":
-        return _label(Service, value)
-    if kind == "kind":
-        return _label(TrainingSession.Kind, value)
-    return str(value)
+    return _CELL_VALUES.get(kind, str)(value)
 
 
 def number_text(value: float | Decimal, decimals: int | None = None) -> str:

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from core import audit
+from core import services as core_services
 from core.roles import Role
 from legal_library import services as library_services
 from legal_library.models import Category, Document, PointDailyCount
@@ -91,6 +92,17 @@ TABLE = {
     "account_login": (200,) + (To("/"),) * 7,
     # allauth's e-mail management is closed: addresses come from officers (user_create)
     "account_email": (404,) * 8,
+    # sign-in accounts: officers make those of their commune's people (each officer
+    # sees their own commune's list; another commune's person is not found)
+    "logins": OFFICER_ONLY,
+    "login_secretary_create": OFFICER_ONLY,
+    "login_volunteer_create": (302, 404, 404, 404, 404, 404, 405, 405),
+    "login_vendor_create": (302, 404, 404, 404, 404, 404, 405, 405),
+    "login_link_issue": (302, 404, 404, 404, 404, 404, 405, 405),
+    "login_handover": SESSION,  # an account of commune A with a link out
+    "login_handover_qr": SESSION,
+    # the one-time link: whoever holds it (opening it uses nothing up)
+    "sign_in_link": PUBLIC,
     # ---------------------------------------------------------------- market
     # vendor A's page and codes: public to whoever holds its key
     "market:vendor_page": PUBLIC,
@@ -232,6 +244,7 @@ NOT_SHOWN = {
     "market:vendor_status": {persona: ["Rơ Châm Thuận"] for persona in PERSONAS},
     # where a vendor may live: the market's commune, never another
     "market:vendor_new": {persona: ["Thôn Hòa Bình"] for persona in PERSONAS},
+    "logins": {"other_officer": ["Rơ Châm Thuận", "Lê Thị Bưởi"], "officer": ["Siu Thị Mai"]},
     "market:market_list": {
         "volunteer": [MARKET_B, MARKET_OTHER],
         "secretary_a": [MARKET_B, MARKET_OTHER],
@@ -259,6 +272,7 @@ NOT_SHOWN = {
 SHOWN = {
     "market:vendor_status": {"volunteer": ["Trần Thị Ánh"], "officer": ["Trần Thị Ánh"]},
     "market:vendor_new": {"volunteer": ["Làng Kte"], "officer": ["Làng Kte"]},
+    "logins": {"officer": ["Rơ Châm Thuận", "Lê Thị Bưởi"], "other_officer": ["Siu Thị Mai"]},
     "volunteers:record_list": {
         "officer": [RESIDENT_A, RESIDENT_B],
         "secretary_a": [RESIDENT_A],
@@ -311,6 +325,12 @@ PERSONAL_DATA = {
     "admin:chuprong_auditentry_change",
     "admin:volunteers_assistancerecord_changelist",
     "admin:volunteers_assistancerecord_change",
+    # the link's token and who it opens: never kept anywhere
+    "logins",
+    "login_secretary_create",
+    "login_handover",
+    "login_handover_qr",
+    "sign_in_link",
 }
 # The same bytes for everyone, signed in or not: may be kept by shared caches.
 SAME_FOR_EVERYONE = {"legal_library:service_worker"}
@@ -447,6 +467,11 @@ def objects(
         crontab=CrontabSchedule.objects.create(),
     )
     account_a = vendor_a_stall.accounts.get()
+    # an account of village A that the officer made, with its one-time link out
+    handed_over = core_services.login_create(
+        role=Role.VOLUNTEER, full_name="Y Nhứ", village=village_a, actor=officer
+    )
+    link = core_services.sign_in_link_issue(user=handed_over, actor=officer)
     return {
         # chuprong
         "commune_detail": {"slug": commune.slug},
@@ -472,6 +497,13 @@ def objects(
         "point_category": {"code": point_a.code, "category": category.slug},
         "document": {"slug": document.slug},
         "attachment": {"slug": document.slug},
+        # sign-in accounts
+        "login_volunteer_create": {"pk": volunteer_b.pk},
+        "login_vendor_create": {"pk": vendor_a_stall.pk},
+        "login_link_issue": {"pk": handed_over.pk},
+        "login_handover": {"pk": handed_over.pk},
+        "login_handover_qr": {"pk": handed_over.pk},
+        "sign_in_link": {"uidb64": link.uidb64, "token": link.token},
         # volunteers, trainings, reports
         "detail": {"pk": report.pk},
         "status": {"pk": report.pk},

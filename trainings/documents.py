@@ -15,9 +15,12 @@ the session with its commune and topics, and volunteers with their village, alre
 fetched (see ``selectors.session_for_user``, ``selectors.roster``).
 """
 
+from __future__ import annotations
+
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,9 +31,11 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kit.pdf import BOLD, REGULAR, TextBlock, draw_qr, register_fonts, text_block
 from kit.text import mask_phone
-from volunteers.models import Volunteer
 
 from .models import Attendance, TrainingSession
+
+if TYPE_CHECKING:
+    from volunteers.models import Volunteer
 
 GREY = Color(0.35, 0.35, 0.35)
 HEADER_FILL = Color(0.88, 0.88, 0.88)
@@ -427,7 +432,7 @@ class _CertificateBody:
     @classmethod
     def make(
         cls, attendance: Attendance, unit: float, width: float, scale: float
-    ) -> "_CertificateBody":
+    ) -> _CertificateBody:
         session = attendance.session
 
         def block(text: str, font: str, size: float, smallest: float, lines: int = 2) -> TextBlock:

@@ -1,9 +1,39 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kit.text import vn_phone
+from kit.forms import KnownChoiceField, PersonNameField, PhoneField
 
 from .services import WalkIn
+
+
+def _village_field(label) -> KnownChoiceField:
+    """A village of the session's branch (``selectors.session_villages``), or not known."""
+    return KnownChoiceField(
+        label=label,
+        queryset=None,
+        required=False,
+        empty_label=_("Not known"),
+        error_messages={
+            "invalid_choice": _("%(value)s is not a village of this session's branch.")
+        },
+    )
+
+
+class AttendeeForm(forms.Form):
+    """One person who attended and is not ticked on the roster: each walk-in line of the
+    sheet (``AttendanceSheetForm``) and each row of an imported list, so both doors
+    share one set of rules and messages. ``villages``: the session's
+    (``selectors.session_villages``); an import also gives them read once
+    (``known_villages``)."""
+
+    full_name = PersonNameField(label=_("Full name"))
+    phone = PhoneField(label=_("Phone"), required=False)
+    village = _village_field(_("Village"))
+
+    def __init__(self, *args, villages, known_villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["village"].known = known_villages
 
 
 class AttendanceSheetForm(forms.Form):
@@ -26,9 +56,7 @@ class AttendanceSheetForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One person per line: full name, then a comma and a phone if known."),
     )
-    walk_in_village = forms.ModelChoiceField(
-        label=_("Walk-ins' village"), queryset=None, required=False, empty_label=_("Not known")
-    )
+    walk_in_village = _village_field(_("Walk-ins' village"))
 
     def __init__(self, *args, roster, villages, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,25 +64,24 @@ class AttendanceSheetForm(forms.Form):
         self.fields["walk_in_village"].queryset = villages
 
     def clean_walk_ins(self) -> list[tuple[str, str]]:
-        people = []
+        """(name, phone) of each line, each checked by ``AttendeeForm``; every bad line is said."""
+        people, errors = [], []
+        villages = self.fields["walk_in_village"].queryset
         for number, line in enumerate(self.cleaned_data["walk_ins"].splitlines(), start=1):
             if not line.strip():
                 continue
             name, _sep, phone = line.partition(",")
-            name = " ".join(name.split())
-            if not name:
-                raise forms.ValidationError(_("Line %(line)s has no name.") % {"line": number})
-            if len(name) > 200:
-                raise forms.ValidationError(
-                    _("The name on line %(line)s is too long.") % {"line": number}
-                )
-            normal = vn_phone(phone)
-            if normal is None:
-                raise forms.ValidationError(
-                    _("The phone on line %(line)s is not a Vietnamese number of 10 digits.")
-                    % {"line": number}
-                )
-            people.append((name, normal))
+            person = AttendeeForm({"full_name": name, "phone": phone}, villages=villages)
+            if person.is_valid():
+                people.append((person.cleaned_data["full_name"], person.cleaned_data["phone"]))
+                continue
+            errors.extend(
+                _("Line %(line)s: %(error)s") % {"line": number, "error": message}
+                for messages in person.errors.values()
+                for message in messages
+            )
+        if errors:
+            raise forms.ValidationError(errors)
         return people
 
     def clean(self):

@@ -6,8 +6,11 @@
 - Anyone: the public calendar and a certificate's verification page.
 """
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -16,10 +19,12 @@ from django.utils import timezone
 from core.models import User, Village
 from core.roles import Role
 from core.selectors import user_has_role
-from volunteers.models import Volunteer
-from volunteers.selectors import volunteers_for_user
+from volunteers.selectors import branch_or_commune_volunteers, volunteers_for_user
 
 from .models import Attendance, Topic, TrainingSession
+
+if TYPE_CHECKING:
+    from volunteers.models import Volunteer
 
 # QR check-in is open from this long before the start to this long after the end.
 CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
@@ -104,11 +109,9 @@ def roster(session: TrainingSession) -> QuerySet[Volunteer]:
     Each carries ``attended`` (already in the attendance list), in the order
     of the printed sign-in sheet, so ticking the sheet back in is quick.
     """
-    volunteers = Volunteer.objects.filter(active=True)
-    if session.village_id:
-        volunteers = volunteers.filter(village_id=session.village_id)
-    else:
-        volunteers = volunteers.filter(village__commune_id=session.commune_id)
+    volunteers = branch_or_commune_volunteers(
+        village_id=session.village_id, commune_id=session.commune_id, active_only=True
+    )
     attended = Attendance.objects.filter(session=session, volunteer=OuterRef("pk"))
     return (
         volunteers.select_related("village")

@@ -1,8 +1,11 @@
 """Writes of the trainings program: sessions and attendance (QR check-in, sheet, import)."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,10 +17,12 @@ from core import audit
 from core.models import Commune, User, Village
 from kit.forms import clean_phone
 from kit.spreadsheets import Row
-from volunteers.models import Volunteer
 
 from .models import Attendance, Topic, TrainingSession
 from .selectors import checkin_window
+
+if TYPE_CHECKING:
+    from volunteers.models import Volunteer
 
 
 def session_errors(

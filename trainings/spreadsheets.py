@@ -7,22 +7,32 @@ without diacritics; a person not on the roster is kept as a walk-in. The
 export is a small report: the session, then one row per attendee.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import openpyxl
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.models import Village
 from kit import spreadsheets as shared
+from kit.forms import known_choices
 from kit.spreadsheets import MAX_BYTES, Row, SpreadsheetError
 from kit.text import fold
-from volunteers.models import Volunteer
 
+from . import selectors
+from .forms import AttendeeForm
 from .models import Attendance, TrainingSession
+
+if TYPE_CHECKING:
+    from volunteers.models import Volunteer
 
 __all__ = [
     "COLUMNS",
@@ -56,88 +66,67 @@ def read_rows(content: bytes, filename: str) -> list[Row]:
 read_attendance_rows = read_rows
 
 
-def _scope(session: TrainingSession):
-    """The volunteers who may attend: the branch's for a village session, else the commune's."""
-    volunteers = Volunteer.objects.select_related("village")
-    if session.village_id:
-        return volunteers.filter(village_id=session.village_id)
-    return volunteers.filter(village__commune_id=session.commune_id)
+@dataclass(frozen=True)
+class _Known:
+    """What every row is checked against, read once (three queries, however many rows)."""
+
+    villages: QuerySet[Village]  # the session's: the walk-in villages the page offers
+    in_branch: dict[str, Village]  # the same, read (``kit.forms.known_choices``)
+    by_text: dict[str, Village]  # folded code or name → a village of the commune
+    by_phone: dict[str, list[Volunteer]]  # the roster the page ticks, by phone
+    by_name: dict[str, list[Volunteer]]  # … and by name without diacritics
+    present_volunteers: set[int]
+    present_phones: set[str]  # of walk-ins already present
+    present_names: set[tuple[str, int | None]]  # (folded name, village id) of those walk-ins
 
 
-def check_attendance_rows(rows: list[Row], session: TrainingSession) -> list[Row]:  # noqa: C901, PLR0912, PLR0915 - to split (issue 12)
-    """Match each row to a volunteer or keep it as a walk-in; fill errors; nothing is written.
-
-    Three queries, however many rows: the commune's villages, the volunteers
-    who may attend, and who is already marked present.
-    """
-    by_code: dict[str, Village] = {}
-    by_village_name: dict[str, Village] = {}
-    for village in Village.objects.filter(commune_id=session.commune_id):
-        by_code[fold(village.code)] = village  # codes are unique in a commune
-        by_village_name.setdefault(fold(village.name), village)
+def _known(session: TrainingSession) -> _Known:
+    villages = selectors.session_villages(session)
+    of_commune = list(
+        Village.objects.filter(commune_id=session.commune_id).annotate(
+            in_branch=Exists(villages.filter(pk=OuterRef("pk")))
+        )
+    )
+    by_text: dict[str, Village] = {}
+    for village in of_commune:
+        by_text.setdefault(fold(village.name), village)
+    by_text.update({fold(v.code): v for v in of_commune})  # unique in a commune; they win
     by_phone: dict[str, list[Volunteer]] = defaultdict(list)
     by_name: dict[str, list[Volunteer]] = defaultdict(list)
-    for volunteer in _scope(session):
+    for volunteer in selectors.roster(session):
         if volunteer.phone:
             by_phone[volunteer.phone].append(volunteer)
         by_name[fold(volunteer.full_name)].append(volunteer)
-    present_volunteers: set[int] = set()
-    present_phones: set[str] = set()
-    present_names: set[tuple[str, int | None]] = set()
+    in_branch = known_choices(v for v in of_commune if v.in_branch)
+    known = _Known(villages, in_branch, by_text, by_phone, by_name, set(), set(), set())
     for volunteer_id, name, village_id, phone in Attendance.objects.filter(
         session=session
     ).values_list("volunteer_id", "name", "village_id", "phone"):
         if volunteer_id:
-            present_volunteers.add(volunteer_id)
+            known.present_volunteers.add(volunteer_id)
         else:
-            present_names.add((fold(name), village_id))
+            known.present_names.add((fold(name), village_id))
             if phone:
-                present_phones.add(phone)
+                known.present_phones.add(phone)
+    return known
+
+
+def check_attendance_rows(rows: list[Row], session: TrainingSession) -> list[Row]:
+    """Match each row to a volunteer or keep it as a walk-in; fill errors; nothing is written.
+
+    Each row is checked by ``forms.AttendeeForm``, the form of the session page's
+    walk-ins, once its village cell is read (by code or name); then it is matched to
+    the roster the page ticks (``selectors.roster``). Three queries, however many rows:
+    the commune's villages (to read the cells; each says whether the page offers it,
+    ``selectors.session_villages``), the roster, and who is already marked present.
+    """
+    known = _known(session)
     seen: dict[tuple, int] = {}
-
     for row in rows:
-        v = row.values
-        name, phone = shared.person_row_start(row)
-        village = None
-        if v["village"]:
-            wanted = fold(v["village"])
-            village = by_code.get(wanted) or by_village_name.get(wanted)
-            if village is None:
-                row.errors.append(_('Unknown village "%(village)s".') % {"village": v["village"]})
-        if not row.ok:
+        person = _person(row, known)
+        if not person:
             continue
-
-        volunteer, several = _match(name, phone, village, by_phone, by_name)
-        if volunteer is not None:
-            keys = [("volunteer", volunteer.pk)]
-            if volunteer.pk in present_volunteers:
-                row.errors.append(
-                    _("%(name)s is already marked present at this session.")
-                    % {"name": volunteer.full_name}
-                )
-            row.notes.append(
-                _("Matched to the volunteer %(name)s (%(village)s).")
-                % {"name": volunteer.full_name, "village": volunteer.village.name}
-            )
-        else:
-            village_id = village.pk if village else None
-            keys = [("name", fold(name), village_id)]
-            if phone:
-                keys.append(("phone", phone))
-            if (fold(name), village_id) in present_names or phone in present_phones:
-                row.errors.append(
-                    _("%(name)s is already marked present at this session.") % {"name": name}
-                )
-            if several:
-                row.notes.append(
-                    _(
-                        "Several volunteers are called %(name)s: add the phone number to tell "
-                        "them apart. Saved as a walk-in."
-                    )
-                    % {"name": name}
-                )
-            else:
-                row.notes.append(_("Not in the volunteer list: saved as a walk-in."))
+        volunteer, keys = _match_row(row, person, known)
         for key in keys:
             if key in seen:
                 row.errors.append(_("This person is also on row %(row)s.") % {"row": seen[key]})
@@ -145,11 +134,60 @@ def check_attendance_rows(rows: list[Row], session: TrainingSession) -> list[Row
         for key in keys:
             seen.setdefault(key, row.number)
         if row.ok:
-            if volunteer is not None:
-                row.cleaned = {"volunteer": volunteer}
-            else:
-                row.cleaned = {"name": name, "village": village, "phone": phone}
+            row.cleaned = {"volunteer": volunteer} if volunteer is not None else person
     return rows
+
+
+def _person(row: Row, known: _Known) -> dict:
+    """The row checked by ``AttendeeForm``: its name, phone and village, or {} (errors on it)."""
+    v = row.values
+    data: dict = {"full_name": v["full_name"], "phone": v["phone"]}
+    unread = {}
+    if v["village"]:
+        data["village"] = known.by_text.get(fold(v["village"]))
+        if data["village"] is None:
+            unread["village"] = _('Unknown village "%(village)s".') % {"village": v["village"]}
+    form = AttendeeForm(data, villages=known.villages, known_villages=known.in_branch)
+    person = shared.check_with_form(row, form, unread)
+    if person:
+        v["phone"] = person["phone"]  # as it is kept, in the preview too
+        person["name"] = person.pop("full_name")
+    return person
+
+
+def _match_row(row: Row, person: dict, known: _Known) -> tuple[Volunteer | None, list[tuple]]:
+    """The volunteer the row is (a note says who), and the keys that tell the person apart
+    in the list; an error if they are already marked present."""
+    name, phone, village = person["name"], person["phone"], person["village"]
+    volunteer, several = _match(name, phone, village, known.by_phone, known.by_name)
+    if volunteer is not None:
+        if volunteer.pk in known.present_volunteers:
+            row.errors.append(
+                _("%(name)s is already marked present at this session.")
+                % {"name": volunteer.full_name}
+            )
+        row.notes.append(
+            _("Matched to the volunteer %(name)s (%(village)s).")
+            % {"name": volunteer.full_name, "village": volunteer.village.name}
+        )
+        return volunteer, [("volunteer", volunteer.pk)]
+    village_id = village.pk if village else None
+    keys: list[tuple] = [("name", fold(name), village_id)]
+    if phone:
+        keys.append(("phone", phone))
+    if (fold(name), village_id) in known.present_names or phone in known.present_phones:
+        row.errors.append(_("%(name)s is already marked present at this session.") % {"name": name})
+    if several:
+        row.notes.append(
+            _(
+                "Several volunteers are called %(name)s: add the phone number to tell "
+                "them apart. Saved as a walk-in."
+            )
+            % {"name": name}
+        )
+    else:
+        row.notes.append(_("Not in the volunteer list: saved as a walk-in."))
+    return None, keys
 
 
 def _match(

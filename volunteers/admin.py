@@ -6,6 +6,7 @@ from core.admin_base import choices
 from core.audit_admin import AuditedAdmin
 
 from . import services
+from .forms import VolunteerForm
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
 from .selectors import campaigns_for_user, records_for_user, volunteers_for_user
 
@@ -17,21 +18,13 @@ choices(AssistanceRecord, records_for_user)
 
 @admin.register(Volunteer)
 class VolunteerAdmin(AuditedAdmin, VillageScopedAdmin):
+    form = VolunteerForm  # the roster import checks each row with it too
     list_display = ["full_name", "village", "branch_role", "on_tech_team", "phone", "active"]
     list_filter = ["active", "on_tech_team", "branch_role", "village"]
     list_select_related = ["village"]
     search_fields = ["full_name", "phone"]
     autocomplete_fields = ["user"]
-    fields = [
-        "full_name",
-        "phone",
-        "village",
-        "branch_role",
-        "on_tech_team",
-        "joined_on",
-        "active",
-        "user",
-    ]
+    fields = [*VolunteerForm.Meta.fields, "user"]
 
 
 @admin.register(Campaign)

@@ -7,8 +7,12 @@
   campaign progress and reports are counts.
 """
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -17,9 +21,25 @@ from django.utils import timezone
 from core.models import User, Village
 from core.roles import Role
 from core.selectors import user_has_role, villages_for_user
-from market.models import Vendor
+from kit.text import fold
+from market.selectors import vendors_of_communes
 
 from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
+
+if TYPE_CHECKING:
+    from market.models import Vendor
+
+
+def branch_or_commune_volunteers(
+    *, village_id: int | None, commune_id: int, active_only: bool = False
+) -> QuerySet[Volunteer]:
+    """The volunteers of a village's branch, or of the whole commune when no village is given."""
+    volunteers = Volunteer.objects.select_related("village")
+    if active_only:
+        volunteers = volunteers.filter(active=True)
+    if village_id:
+        return volunteers.filter(village_id=village_id)
+    return volunteers.filter(village__commune_id=commune_id)
 
 
 def volunteer_profile(user: User) -> Volunteer | None:
@@ -58,6 +78,34 @@ def volunteers_for_user(user: User) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(village__in=villages_for_user(user)).select_related(
         "village", "user"
     )
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Who is already on some villages' rosters, to tell a newcomer apart (one query)."""
+
+    phones: dict[tuple[int, str], str]  # (village id, phone) → the name of who has it
+    names: set[tuple[int, str]]  # (village id, name without diacritics)
+
+
+def roster_of(village_ids: Iterable[int], *, exclude_pk: int | None = None) -> Roster:
+    """The rosters of these villages, without the volunteer ``exclude_pk`` (one being edited)."""
+    phones: dict[tuple[int, str], str] = {}
+    names: set[tuple[int, str]] = set()
+    volunteers = Volunteer.objects.filter(village_id__in=list(village_ids)).exclude(pk=exclude_pk)
+    for village_id, phone, name in volunteers.values_list("village_id", "phone", "full_name"):
+        if phone:
+            phones[(village_id, phone)] = name
+        names.add((village_id, fold(name)))
+    return Roster(phones=phones, names=names)
+
+
+def volunteer_for_user(user: User, pk: int) -> Volunteer:
+    """One volunteer the user manages, or 404."""
+    volunteer = volunteers_for_user(user).filter(pk=pk).first()
+    if volunteer is None:
+        raise Http404
+    return volunteer
 
 
 def volunteer_list(user: User, *, village_id: int | None = None) -> QuerySet[Volunteer]:
@@ -101,12 +149,7 @@ def visit_villages(user: User) -> QuerySet[Village]:
 
 def selectable_vendors(user: User) -> QuerySet[Vendor]:
     """Market vendors of the communes where the user may log visits."""
-    communes = visit_villages(user).values("commune_id")
-    return (
-        Vendor.objects.filter(market__village__commune_id__in=communes)
-        .select_related("market")
-        .order_by("market__name", "stall", "full_name")
-    )
+    return vendors_of_communes(visit_villages(user).values("commune_id"))
 
 
 # ------------------------------------------------------------------ campaigns

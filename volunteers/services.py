@@ -1,7 +1,10 @@
 """Writes of the volunteers program: volunteers, campaigns and assistance records."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,16 +16,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
+from core import services as core_services
 from core.models import Commune, User, Village
 from core.roles import Role
 from kit.forms import clean_phone
 from kit.spreadsheets import ImportResult, Row
 from kit.text import has_id_number
-from market.models import Vendor
-from market.services import vendor_update
+from market.services import vendor_helped_with_payment_app
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
 from .selectors import campaign_progress, campaigns_open_between
+
+if TYPE_CHECKING:
+    from market.models import Vendor
 
 OLDEST_BIRTH_YEAR = 1900
 
@@ -54,6 +60,88 @@ def volunteer_create(
     volunteer.save()
     audit.record(actor=actor, obj=volunteer, before=None)
     return volunteer
+
+
+def _link_login(*, volunteer: Volunteer, user: User, actor: User, **fields) -> None:
+    before = audit.snapshot(volunteer)
+    volunteer.user = user
+    for name, value in fields.items():
+        setattr(volunteer, name, value)
+    volunteer.save(update_fields=["user", *fields, "updated_at"])
+    audit.record(actor=actor, obj=volunteer, before=before)
+
+
+def _without_login(volunteer: Volunteer) -> None:
+    if volunteer.user_id is not None:
+        raise ValidationError(_("%(name)s already has a sign-in account.") % {"name": volunteer})
+
+
+@transaction.atomic
+def volunteer_login_create(*, volunteer: Volunteer, actor: User) -> User:
+    """A volunteer's sign-in account (to log visits), made by an officer of their commune
+    and linked to their record; the password comes with the one-time link."""
+    _without_login(volunteer)
+    user = core_services.login_create(
+        role=Role.VOLUNTEER,
+        full_name=volunteer.full_name,
+        phone=volunteer.phone,
+        village=volunteer.village,
+        actor=actor,
+    )
+    _link_login(volunteer=volunteer, user=user, actor=actor)
+    return user
+
+
+@transaction.atomic
+def secretary_login_create(
+    *,
+    village: Village,
+    actor: User,
+    volunteer: Volunteer | None = None,
+    full_name: str = "",
+    phone: str = "",
+) -> User:
+    """A branch secretary's sign-in account for ``village``, linked to their volunteer
+    record so they log visits as themselves: the given record (of that village, made
+    the branch's secretary), or a new one with ``full_name`` and ``phone``."""
+    if volunteer is None:
+        number = clean_phone(phone, "phone")
+        if number and Volunteer.objects.filter(village=village, phone=number).exists():
+            raise ValidationError(
+                {
+                    "phone": _(
+                        "A volunteer of %(village)s already has this phone number: "
+                        "choose their record above."
+                    )
+                    % {"village": village}
+                }
+            )
+        volunteer = volunteer_create(
+            village=village,
+            full_name=full_name,
+            phone=phone,
+            branch_role=Volunteer.BranchRole.SECRETARY,
+            actor=actor,
+        )
+    elif volunteer.village_id != village.pk:
+        raise ValidationError(
+            {
+                "volunteer": _("%(name)s is not in %(village)s.")
+                % {"name": volunteer, "village": village}
+            }
+        )
+    _without_login(volunteer)
+    user = core_services.login_create(
+        role=Role.VILLAGE_SECRETARY,
+        full_name=volunteer.full_name,
+        phone=volunteer.phone,
+        village=village,
+        actor=actor,
+    )
+    _link_login(
+        volunteer=volunteer, user=user, actor=actor, branch_role=Volunteer.BranchRole.SECRETARY
+    )
+    return user
 
 
 @transaction.atomic
@@ -105,7 +193,7 @@ def campaign_errors(
     return errors
 
 
-def _check_record(  # noqa: C901, PLR0912 - to split (issue 12)
+def _check_record(
     *,
     helped_on: datetime.date,
     village: Village,
@@ -117,54 +205,87 @@ def _check_record(  # noqa: C901, PLR0912 - to split (issue 12)
     notes: str,
     vendor: Vendor | None,
 ) -> dict[str, list[str]]:
+    """What is wrong with a visit, by field (``services`` None: checked elsewhere)."""
     errors: dict[str, list[str]] = {}
-
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    today = timezone.localdate()
-    if services is not None and not services:
-        add("services", _("Tick at least one service the resident was helped with."))
-    for service, outcome in (services or {}).items():
-        if service not in Service.values or outcome not in Outcome.values:
-            add("services", _("Unknown service or outcome."))
-            break
-    if helped_on > today:
-        add("helped_on", _("The date cannot be in the future."))
-    if not volunteers:
-        add("volunteers", _("Choose at least one volunteer who helped."))
-    elif any(v.village.commune_id != village.commune_id for v in volunteers):
-        add("volunteers", _("Every volunteer must belong to a branch of this commune."))
-    if campaign is not None:
-        if campaign.commune_id != village.commune_id:
-            add("campaign", _("This campaign is for another commune."))
-        elif not campaign.starts_on <= helped_on <= campaign.ends_on:
-            add(
-                "helped_on",
-                _("The campaign runs from %(start)s to %(end)s; the date is outside it.")
-                % {
-                    "start": f"{campaign.starts_on:%d/%m/%Y}",
-                    "end": f"{campaign.ends_on:%d/%m/%Y}",
-                },
-            )
-        else:
-            covered = list(campaign.villages.values_list("pk", flat=True))
-            if covered and village.pk not in covered:
-                add("village", _("This village is not covered by the campaign."))
-    if resident_birth_year is not None and not (
-        OLDEST_BIRTH_YEAR <= resident_birth_year <= today.year
+    for field, messages in (
+        ("services", _services_errors(services)),
+        ("helped_on", _date_errors(helped_on)),
+        ("volunteers", _volunteers_errors(volunteers, village)),
+        *_campaign_errors(campaign, village, helped_on),
+        ("resident_birth_year", _birth_year_errors(resident_birth_year)),
+        ("resident_name", _id_number_errors(resident_name)),
+        ("notes", _id_number_errors(notes)),
+        ("vendor", _vendor_errors(vendor, village)),
     ):
-        add(
-            "resident_birth_year",
-            _("Write a year of birth between %(first)s and %(last)s.")
-            % {"first": OLDEST_BIRTH_YEAR, "last": today.year},
-        )
-    for field, text in (("resident_name", resident_name), ("notes", notes)):
-        if has_id_number(text):
-            add(field, _("Do not write identity-card numbers: the program never keeps them."))
-    if vendor is not None and vendor.market.village.commune_id != village.commune_id:
-        add("vendor", _("This vendor sells at a market of another commune."))
+        if messages:
+            errors.setdefault(field, []).extend(messages)
     return errors
+
+
+def _services_errors(services: Mapping[str, str] | None) -> list[str]:
+    if services is None:
+        return []
+    if not services:
+        return [_("Tick at least one service the resident was helped with.")]
+    if any(s not in Service.values or o not in Outcome.values for s, o in services.items()):
+        return [_("Unknown service or outcome.")]
+    return []
+
+
+def _date_errors(helped_on: datetime.date) -> list[str]:
+    if helped_on > timezone.localdate():
+        return [_("The date cannot be in the future.")]
+    return []
+
+
+def _volunteers_errors(volunteers: list[Volunteer], village: Village) -> list[str]:
+    if not volunteers:
+        return [_("Choose at least one volunteer who helped.")]
+    if any(v.village.commune_id != village.commune_id for v in volunteers):
+        return [_("Every volunteer must belong to a branch of this commune.")]
+    return []
+
+
+def _campaign_errors(
+    campaign: Campaign | None, village: Village, helped_on: datetime.date
+) -> list[tuple[str, list[str]]]:
+    """(field, messages): the campaign of the commune, the date inside it, the village covered."""
+    if campaign is None:
+        return []
+    if campaign.commune_id != village.commune_id:
+        return [("campaign", [_("This campaign is for another commune.")])]
+    if not campaign.starts_on <= helped_on <= campaign.ends_on:
+        message = _("The campaign runs from %(start)s to %(end)s; the date is outside it.") % {
+            "start": f"{campaign.starts_on:%d/%m/%Y}",
+            "end": f"{campaign.ends_on:%d/%m/%Y}",
+        }
+        return [("helped_on", [message])]
+    covered = list(campaign.villages.values_list("pk", flat=True))
+    if covered and village.pk not in covered:
+        return [("village", [_("This village is not covered by the campaign.")])]
+    return []
+
+
+def _birth_year_errors(year: int | None) -> list[str]:
+    last = timezone.localdate().year
+    if year is not None and not OLDEST_BIRTH_YEAR <= year <= last:
+        return [
+            _("Write a year of birth between %(first)s and %(last)s.")
+            % {"first": OLDEST_BIRTH_YEAR, "last": last}
+        ]
+    return []
+
+
+def _id_number_errors(text: str) -> list[str]:
+    if has_id_number(text):
+        return [_("Do not write identity-card numbers: the program never keeps them.")]
+    return []
+
+
+def _vendor_errors(vendor: Vendor | None, village: Village) -> list[str]:
+    if vendor is not None and vendor.market.village.commune_id != village.commune_id:
+        return [_("This vendor sells at a market of another commune.")]
+    return []
 
 
 def assistance_record_errors(
@@ -273,17 +394,11 @@ def assistance_record(
 def _vendor_onboarded(
     vendor: Vendor, outcome: str, volunteers: list[Volunteer], actor: User | None
 ) -> None:
-    if vendor.status == Vendor.Status.CASHLESS:
-        return
-    cashless = outcome == Outcome.DONE and vendor.accounts.exists()
-    fields = {}
-    if not vendor.onboarded_by:
-        fields["onboarded_by"] = ", ".join(v.full_name for v in volunteers)[:200]
-    vendor_update(
+    vendor_helped_with_payment_app(
         vendor=vendor,
+        done=outcome == Outcome.DONE,
+        helpers=", ".join(v.full_name for v in volunteers),
         actor=actor,
-        status=Vendor.Status.CASHLESS if cashless else Vendor.Status.ONBOARDING,
-        **fields,
     )
 
 

@@ -8,17 +8,21 @@ also accepts the English labels and the codes.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import openpyxl
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.models import Village
 from kit import spreadsheets as shared
+from kit.forms import known_choices
 from kit.spreadsheets import MAX_BYTES, Row, SpreadsheetError
 from kit.text import fold
 
+from . import selectors
+from .forms import VolunteerForm
 from .models import Volunteer
 
 __all__ = [
@@ -74,124 +78,149 @@ def _roles() -> dict[str, str]:
     return roles
 
 
-def _village_index(villages: Iterable[Village]) -> dict[str, list[Village]]:
-    index: dict[str, list[Village]] = defaultdict(list)
-    for village in villages:
+@dataclass(frozen=True)
+class _Known:
+    """What every row is checked against, read once (three queries, however many rows)."""
+
+    villages: QuerySet[Village]  # those the officer may import into
+    in_scope: dict[str, Village]  # the same, read (``kit.forms.known_choices``)
+    by_text: dict[str, list[Village]]  # folded code or name → villages of their communes
+    roster: selectors.Roster
+    roles: dict[str, str]
+
+
+def _known(villages: QuerySet[Village]) -> _Known:
+    in_scope = known_choices(villages)
+    communes = {v.commune_id for v in in_scope.values()}
+    by_text: dict[str, list[Village]] = defaultdict(list)
+    for village in Village.objects.filter(commune_id__in=communes):  # none: no query
         for key in {fold(village.code), fold(village.name)}:
-            index[key].append(village)
-    return index
+            by_text[key].append(village)
+    return _Known(
+        villages=villages,
+        in_scope=in_scope,
+        by_text=by_text,
+        roster=selectors.roster_of(v.pk for v in in_scope.values()),
+        roles=_roles(),
+    )
 
 
-def check_rows(rows: list[Row], villages: QuerySet[Village]) -> list[Row]:  # noqa: C901, PLR0912, PLR0915 - to split (issue 12)
+def check_rows(rows: list[Row], villages: QuerySet[Village]) -> list[Row]:
     """Fill each row's errors (in the active language) and ``cleaned``; nothing is written.
 
-    ``villages`` are those the officer may import into. Three queries, however
-    many rows: the villages, the other villages of their communes (to tell
-    "not yours" from "unknown"), and the phones already on their rosters.
+    Each row is checked by ``forms.VolunteerForm``, the admin's form, once its cells
+    are read into the form's data (a village by code or name, a role by name, "có" or
+    "không", a day-first date); what only a list can get wrong (a phone twice in the
+    file) is checked here. ``villages`` are those the officer may import into. Three
+    queries, however many rows: the villages, the other villages of their communes (to
+    tell "not yours" from "unknown"), and the rosters of those villages.
     """
-    scope = {v.pk: v for v in villages}
-    communes = {v.commune_id for v in scope.values()}
-    index = _village_index(Village.objects.filter(commune_id__in=communes) if communes else [])
-    taken: dict[tuple[int, str], str] = {}
-    names: set[tuple[int, str]] = set()
-    if scope:
-        for village_id, phone, name in Volunteer.objects.filter(village_id__in=scope).values_list(
-            "village_id", "phone", "full_name"
-        ):
-            if phone:
-                taken[(village_id, phone)] = name
-            names.add((village_id, fold(name)))
-    roles = _roles()
-    today = timezone.localdate()
+    known = _known(villages)
     seen_phones: dict[str, int] = {}
     for row in rows:
-        v = row.values
-        name, phone = shared.person_row_start(row)
-
-        village = None
-        if not v["village"]:
-            row.errors.append(_("The village is empty."))
-        else:
-            found = index.get(fold(v["village"]), [])
-            mine = [c for c in found if c.pk in scope]
-            if len(mine) == 1:
-                village = mine[0]
-            elif mine:
-                row.errors.append(
-                    _('Several villages are called "%(village)s"; write the village code.')
-                    % {"village": v["village"]}
-                )
-            elif found:
-                row.errors.append(
-                    _("You may not add volunteers to %(village)s.") % {"village": found[0].name}
-                )
-            else:
-                row.errors.append(_('Unknown village "%(village)s".') % {"village": v["village"]})
-
-        role = (
-            roles.get(fold(v["branch_role"])) if v["branch_role"] else Volunteer.BranchRole.MEMBER
+        data, unread = _form_data(row.values, known)
+        form = VolunteerForm(
+            data, villages=known.villages, known_villages=known.in_scope, roster=known.roster
         )
-        if role is None:
-            row.errors.append(
-                _('Unknown role "%(role)s"; use one of: %(choices)s.')
-                % {"role": v["branch_role"], "choices": ", ".join(ROLE_NAMES.values())}
-            )
-
-        flags = {}
-        for key, default in (("on_tech_team", False), ("active", True)):
-            flags[key] = shared.yes_no(v[key], default=default)
-            if flags[key] is None:
-                row.errors.append(
-                    _('Write "có" or "không" in the column "%(column)s", not "%(value)s".')
-                    % {"column": _column_header(key), "value": v[key]}
-                )
-
-        joined_on = None
-        try:
-            joined_on = shared.parse_date(v["joined_on"])
-        except ValueError:
-            row.errors.append(
-                _(
-                    'The date "%(date)s" cannot be read; write it as day/month/year, '
-                    "for example 05/12/2026."
-                )
-                % {"date": v["joined_on"]}
-            )
-        if joined_on is not None and joined_on > today:
-            row.errors.append(
-                _("The joining date %(date)s is in the future.") % {"date": f"{joined_on:%d/%m/%Y}"}
-            )
-
+        cleaned = shared.check_with_form(row, form, unread)
+        phone = shared.read_with(form, "phone")
         if phone:
-            if phone in seen_phones:
-                row.errors.append(
-                    _("The phone number %(phone)s is also on row %(row)s.")
-                    % {"phone": phone, "row": seen_phones[phone]}
-                )
-            else:
-                seen_phones[phone] = row.number
-            if village is not None and (village.pk, phone) in taken:
-                row.errors.append(
-                    _("%(name)s of %(village)s already has the phone number %(phone)s.")
-                    % {"name": taken[(village.pk, phone)], "village": village.name, "phone": phone}
-                )
-        if name and village is not None and (village.pk, fold(name)) in names:
-            row.notes.append(
-                _("%(village)s already has a volunteer of this name: is it the same person?")
-                % {"village": village.name}
-            )
-
+            row.values["phone"] = phone  # as it is kept, in the preview too
+            _check_phone_once(row, phone, seen_phones)
+        _note_same_name(row, form.cleaned_data, known.roster)
         if row.ok:
-            row.cleaned = {
-                "full_name": name,
-                "phone": phone,
-                "village": village,
-                "branch_role": role,
-                "on_tech_team": flags["on_tech_team"],
-                "joined_on": joined_on,
-                "active": flags["active"],
-            }
+            row.cleaned = cleaned
     return rows
+
+
+def _form_data(values: dict[str, str], known: _Known) -> tuple[dict, dict[str, str]]:
+    """The row's cells as ``VolunteerForm``'s data, and why a cell could not be read (by field);
+    a cell that cannot be read is left out of the data."""
+    data: dict = {"full_name": values["full_name"], "phone": values["phone"]}
+    unread: dict[str, str] = {}
+    for field, read in (
+        ("village", lambda text: _village(text, known)),
+        ("branch_role", lambda text: _role(text, known.roles)),
+        ("on_tech_team", lambda text: _flag(text, "on_tech_team", default=False)),
+        ("active", lambda text: _flag(text, "active", default=True)),
+        ("joined_on", _date),
+    ):
+        try:
+            data[field] = read(values[field])
+        except ValueError as exc:
+            unread[field] = str(exc)
+    return data, unread
+
+
+def _village(text: str, known: _Known) -> Village | None:
+    """The village a cell names (by code or name; one the officer may not use is for the
+    form to refuse); ValueError when none or several of theirs have the name."""
+    if not text:
+        return None
+    found = known.by_text.get(fold(text), [])
+    mine = [v for v in found if str(v.pk) in known.in_scope]
+    if len(mine) > 1:
+        raise ValueError(
+            _('Several villages are called "%(village)s"; write the village code.')
+            % {"village": text}
+        )
+    if not found:
+        raise ValueError(_('Unknown village "%(village)s".') % {"village": text})
+    return (mine or found)[0]
+
+
+def _role(text: str, roles: dict[str, str]) -> str:
+    if not text:
+        return Volunteer.BranchRole.MEMBER
+    role = roles.get(fold(text))
+    if role is None:
+        raise ValueError(
+            _('Unknown role "%(role)s"; use one of: %(choices)s.')
+            % {"role": text, "choices": ", ".join(ROLE_NAMES.values())}
+        )
+    return role
+
+
+def _flag(text: str, key: str, *, default: bool) -> bool:
+    flag = shared.yes_no(text, default=default)
+    if flag is None:
+        raise ValueError(
+            _('Write "có" or "không" in the column "%(column)s", not "%(value)s".')
+            % {"column": _column_header(key), "value": text}
+        )
+    return flag
+
+
+def _date(text: str):
+    try:
+        return shared.parse_date(text)
+    except ValueError:
+        raise ValueError(
+            _(
+                'The date "%(date)s" cannot be read; write it as day/month/year, '
+                "for example 05/12/2026."
+            )
+            % {"date": text}
+        ) from None
+
+
+def _check_phone_once(row: Row, phone: str, seen_phones: dict[str, int]) -> None:
+    if phone in seen_phones:
+        row.errors.append(
+            _("The phone number %(phone)s is also on row %(row)s.")
+            % {"phone": phone, "row": seen_phones[phone]}
+        )
+    else:
+        seen_phones[phone] = row.number
+
+
+def _note_same_name(row: Row, cleaned: dict, roster: selectors.Roster) -> None:
+    name, village = cleaned.get("full_name"), cleaned.get("village")
+    if name and village is not None and (village.pk, fold(name)) in roster.names:
+        row.notes.append(
+            _("%(village)s already has a volunteer of this name: is it the same person?")
+            % {"village": village.name}
+        )
 
 
 def _column_header(key: str) -> str:

@@ -8,10 +8,12 @@ import pypdfium2
 import pytest
 import qrcode
 import zxingcpp
+from PIL import Image
 
 from market import services, vietqr
 from market.models import Vendor
 from market.services import AccountData
+from tests.market.test_vietqr import CASH_WITHDRAWAL, MERCHANT_STATIC
 
 pytestmark = pytest.mark.django_db
 
@@ -224,6 +226,21 @@ def _image_of(text: str, fmt: str = "PNG") -> io.BytesIO:
     return buffer
 
 
+def _png(image: Image.Image, name: str) -> io.BytesIO:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    buffer.seek(0)
+    buffer.name = name
+    return buffer
+
+
+def _read_photo(client, officer, vendor, photo, **fields):
+    """Press "Read the code" on the vendor's add-account page with this photo."""
+    client.force_login(officer)
+    url = f"/cho/nguoi-ban/{vendor.pk}/them-tai-khoan/"
+    return client.post(url, {"photo": photo, "read": "1", **fields})
+
+
 def test_a_photo_of_a_bank_code_fills_the_account(client, officer, vendor_a):
     payload = vietqr.build(bin="970415", account="0011001932418")
     client.force_login(officer)
@@ -261,22 +278,58 @@ def test_photos_without_a_vietqr_code_are_explained(client, officer, vendor_a, u
         f"/cho/nguoi-ban/{vendor_a.pk}/them-tai-khoan/", {"photo": file, "read": "1"}
     )
     assert response.status_code == 400
-    assert list(response.context["messages"])
+    assert response.context["form"].errors["photo"]  # at the field and in the summary on top
+    assert "form-errors" in response.content.decode()
     assert vendor_a.accounts.count() == 2
 
 
-def test_a_blank_image_has_no_code(client, officer, vendor_a):
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 400), "white").save(buffer, "PNG")
-    buffer.seek(0)
-    buffer.name = "trang.png"
-    client.force_login(officer)
-    response = client.post(
-        f"/cho/nguoi-ban/{vendor_a.pk}/them-tai-khoan/", {"photo": buffer, "read": "1"}
-    )
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (
+            MERCHANT_STATIC,
+            "Đây là mã thanh toán cửa hàng do ngân hàng cấp (mã merchant): mã không có số tài "
+            "khoản nhận chuyển khoản. Hãy mở ứng dụng ngân hàng của người bán, chọn “Mã QR nhận "
+            "tiền” và chụp lại, hoặc nhập số tài khoản.",
+        ),
+        (
+            CASH_WITHDRAWAL,
+            "Đây là mã rút tiền mặt, không dùng để nhận chuyển khoản. Hãy mở ứng dụng ngân "
+            "hàng, chọn “Mã QR nhận tiền” và chụp lại.",
+        ),
+    ],
+)
+def test_a_photo_of_a_merchant_or_cash_code_says_why_in_vietnamese(
+    client, officer, vendor_a, payload, reason
+):
+    assert vietqr.parse(payload).kind in ("merchant_payment", "cash_withdrawal")
+    response = _read_photo(client, officer, vendor_a, _image_of(payload), holder_name="Lê Thị Bưởi")
     assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["photo"] == [reason]
+    assert form.initial["account_number"] == ""  # nothing of the code is filled in
+    assert form.initial["holder_name"] == "Lê Thị Bưởi"
+    html = response.content.decode()
+    assert html.index("form-errors") < html.index('name="photo"')  # the summary comes first
+    assert vendor_a.accounts.count() == 2
+
+
+def test_a_photo_with_a_merchant_code_beside_a_transfer_code_reads_the_transfer(
+    client, officer, vendor_a
+):
+    """A screenshot may show both: the reader takes the one that can be a stall account."""
+    transfer = vietqr.build(bin="970415", account="0011001932418")
+    sheet = Image.new("RGB", (1000, 500), "white")
+    for x, text in ((0, MERCHANT_STATIC), (500, transfer)):
+        sheet.paste(qrcode.make(text).get_image().convert("RGB").resize((480, 480)), (x, 10))
+    response = _read_photo(client, officer, vendor_a, _png(sheet, "hai-ma.png"))
+    assert response.status_code == 200
+    assert response.context["form"].initial["account_number"] == "0011001932418"
+
+
+def test_a_blank_image_has_no_code(client, officer, vendor_a):
+    blank = _png(Image.new("RGB", (400, 400), "white"), "trang.png")
+    assert _read_photo(client, officer, vendor_a, blank).status_code == 400
 
 
 def test_saving_an_account_form(client, officer, vendor_a, vcb):

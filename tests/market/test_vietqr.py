@@ -1,6 +1,8 @@
-"""The VietQR codec (market.vietqr): reference payloads, every refusal, properties, rendering."""
+"""The VietQR codec (market.vietqr): reference payloads, every service, every refusal,
+properties, rendering."""
 
 import binascii
+import re
 import string
 import unicodedata
 from pathlib import Path
@@ -11,15 +13,20 @@ import zxingcpp
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from kit.text import fold
+from kit.text import fold, strip_diacritics
+from market import vietqr as codec
 from market.vietqr import (
     ERROR_CODES,
+    KINDS,
     NAPAS_GUID,
     SERVICE_ACCOUNT,
     SERVICE_CARD,
+    SERVICE_CASH,
+    SERVICE_MERCHANT,
     VietQR,
     VietQRError,
     build,
+    check_stall_account,
     crc16,
     is_card_number,
     normalize_purpose,
@@ -133,9 +140,21 @@ def test_crc_check_value_and_zero_padding():
     assert crc16(b"") == "FFFF"
 
 
+def crc16_by_the_definition(data: bytes) -> int:
+    """CRC-16/CCITT-FALSE bit by bit, as VIETQR.md defines it: polynomial 0x1021,
+    initial value 0xFFFF, no reflection, no final XOR."""
+    crc = 0xFFFF
+    for byte in data:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+            crc &= 0xFFFF
+    return crc
+
+
 @given(st.binary(max_size=300))
-def test_crc_matches_the_standard_library(data):
-    # binascii.crc_hqx is CRC-CCITT with a chosen initial value: 0xFFFF gives CCITT-FALSE.
+def test_crc_from_the_standard_library_is_ccitt_false(data):
+    assert crc16(data) == f"{crc16_by_the_definition(data):04X}"
     assert crc16(data) == f"{binascii.crc_hqx(data, 0xFFFF):04X}"
 
 
@@ -156,6 +175,131 @@ def test_amount_may_be_a_string_of_digits():
     )
     assert validate_amount("10000") == 10000
     assert validate_amount(10**13 - 1) == 10**13 - 1
+
+
+# ---------------------------------------------------------------- every NAPAS service
+
+# A shop's code from its acquiring bank (Vietcombank): the merchant's id there, not an account.
+MERCHANT_STATIC = vietqr(
+    **{
+        "38": napas(bin="970436", account="0106612345", service=SERVICE_MERCHANT),
+        "52": "5411",
+        "59": "TAP HOA CHU PRONG",
+        "60": "GIA LAI",
+        "62": tlv("07", "QUAY01"),
+    }
+)
+MERCHANT_DYNAMIC = vietqr(
+    **{"01": "12", "38": napas(service=SERVICE_MERCHANT), "54": "45000", "59": "QUAN PHO"}
+)
+# What an ATM shows for a card-less withdrawal: the amount is chosen in the app.
+CASH_WITHDRAWAL = vietqr(
+    **{
+        "01": "12",
+        "38": napas(bin="970418", account="ATM00123", service=SERVICE_CASH),
+        "52": "6011",
+        "62": tlv("07", "ATM00123"),
+    }
+)
+CASH_WITHOUT_ID = vietqr(
+    **{"38": tlv("00", NAPAS_GUID) + tlv("01", tlv("00", "970415")) + tlv("02", SERVICE_CASH)}
+)
+# A reusable code with a fixed price, as some bank apps print them: still a transfer.
+STATIC_WITH_AMOUNT = vietqr(**{"54": "25000", "62": tlv("08", "Rau cai")})
+
+SERVICES = [
+    pytest.param(ACB_STATIC, SERVICE_ACCOUNT, "account_transfer", id="account"),
+    pytest.param(
+        vietqr(**{"38": napas(account="9704" + "3" * 12, service=SERVICE_CARD)}),
+        SERVICE_CARD,
+        "card_transfer",
+        id="card",
+    ),
+    pytest.param(MERCHANT_STATIC, SERVICE_MERCHANT, "merchant_payment", id="merchant"),
+    pytest.param(MERCHANT_DYNAMIC, SERVICE_MERCHANT, "merchant_payment", id="merchant-amount"),
+    pytest.param(CASH_WITHDRAWAL, SERVICE_CASH, "cash_withdrawal", id="cash"),
+    pytest.param(CASH_WITHOUT_ID, SERVICE_CASH, "cash_withdrawal", id="cash-no-id"),
+    pytest.param(STATIC_WITH_AMOUNT, SERVICE_ACCOUNT, "account_transfer", id="static-amount"),
+]
+# Sound codes that cannot become a stall account: (payload, error code of check_stall_account).
+NOT_STALL_CODES = [
+    pytest.param(MERCHANT_STATIC, "merchant_payment", id="merchant"),
+    pytest.param(MERCHANT_DYNAMIC, "merchant_payment", id="merchant-amount"),
+    pytest.param(CASH_WITHDRAWAL, "cash_withdrawal", id="cash"),
+    pytest.param(CASH_WITHOUT_ID, "cash_withdrawal", id="cash-no-id"),
+]
+
+
+@pytest.mark.parametrize(("payload", "service", "kind"), SERVICES)
+def test_every_napas_service_is_decoded_and_named(payload, service, kind):
+    code = parse(payload)
+    assert code.service == service
+    assert code.kind == kind == KINDS[service]
+
+
+def test_a_merchant_code_is_read_with_its_shop():
+    code = parse(MERCHANT_STATIC)
+    assert code == VietQR("970436", "0106612345", SERVICE_MERCHANT, None, "", True)
+    assert code.extras == {
+        "merchant_category": "5411",
+        "merchant_name": "TAP HOA CHU PRONG",
+        "city": "GIA LAI",
+        "terminal": "QUAY01",
+    }
+    assert parse(MERCHANT_DYNAMIC).amount == 45000
+
+
+def test_a_cash_withdrawal_code_may_leave_out_the_amount_and_the_atm_id():
+    code = parse(CASH_WITHDRAWAL)
+    assert code == VietQR("970418", "ATM00123", SERVICE_CASH, None, "", False)
+    assert code.extras == {"merchant_category": "6011", "terminal": "ATM00123"}
+    assert parse(CASH_WITHOUT_ID).account == ""
+
+
+def test_a_static_code_may_carry_an_amount():
+    code = parse(STATIC_WITH_AMOUNT)
+    assert code == VietQR("970416", "257678859", SERVICE_ACCOUNT, 25000, "Rau cai", True)
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        # The id of a transfer is an account or card number, checked as one; a dynamic
+        # merchant code, like a dynamic transfer, says how much to pay.
+        (vietqr(**{"38": napas(account="0011 0019", service=SERVICE_CARD)}), "account_format"),
+        (
+            vietqr(
+                **{"38": tlv("00", NAPAS_GUID) + tlv("01", tlv("00", "970416")) + napas()[-12:]}
+            ),
+            "missing_object",
+        ),
+        (vietqr(**{"01": "12", "38": napas(service=SERVICE_MERCHANT)}), "amount_missing"),
+        (vietqr(**{"38": napas(bin="9704", service=SERVICE_CASH)}), "bin_format"),
+        (vietqr(**{"38": napas(service="QRADVERTISE")}), "service_unknown"),
+    ],
+)
+def test_each_service_keeps_its_own_rules(payload, code):
+    with pytest.raises(VietQRError) as caught:
+        parse(payload)
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize(("payload", "code"), NOT_STALL_CODES)
+def test_merchant_and_cash_codes_cannot_become_a_stall_account(payload, code):
+    with pytest.raises(VietQRError) as caught:
+        check_stall_account(parse(payload))
+    assert caught.value.code == code
+    message = str(caught.value)
+    assert message[0].isupper() and message.endswith("."), message
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [p.values[1] for p in REFERENCES]
+    + [MB_LOWERCASE_CRC, STATIC_WITH_AMOUNT, SERVICES[1].values[0]],
+)
+def test_transfer_codes_can_become_a_stall_account(payload):
+    check_stall_account(parse(payload))  # no error: the account (or card) is all a stall keeps
 
 
 # ---------------------------------------------------------------- purpose text
@@ -342,7 +486,6 @@ INVALID_PAYLOADS = [
         vietqr(**{"38": napas() + tlv("02", SERVICE_CARD)}), "duplicate_object", id="dup-38.02"
     ),
     pytest.param(vietqr(**{"01": "13"}), "initiation_invalid", id="initiation-13"),
-    pytest.param(vietqr(**{"54": "10000"}), "amount_in_static", id="static-with-amount"),
     pytest.param(vietqr(**{"01": "12"}), "amount_missing", id="dynamic-without-amount"),
     pytest.param(vietqr(**{"38": napas(bin="97041a")}), "bin_format", id="bin-letter"),
     pytest.param(vietqr(**{"38": napas(bin="97041")}), "bin_format", id="bin-5-digits"),
@@ -374,8 +517,12 @@ def test_invalid_payloads_are_refused(payload, code):
 
 
 def test_every_error_code_has_a_row_and_a_sentence():
-    """A new error code without a row in the tables above fails here."""
-    tested = {code for *_, code in INVALID_INPUTS} | {p.values[-1] for p in INVALID_PAYLOADS}
+    """A new error code without a row in the tables above (or in NOT_STALL_CODES) fails here."""
+    tested = (
+        {code for *_, code in INVALID_INPUTS}
+        | {p.values[-1] for p in INVALID_PAYLOADS}
+        | {p.values[-1] for p in NOT_STALL_CODES}
+    )
     assert tested == ERROR_CODES
     for payload, _code in (p.values for p in INVALID_PAYLOADS):
         with pytest.raises(VietQRError) as caught:
@@ -592,6 +739,93 @@ def test_parse_raises_only_vietqr_errors(text):
         parse(text)
     except VietQRError as exc:
         assert exc.code in ERROR_CODES
+
+
+def normalize_purpose_by_the_rules(text: str) -> str:
+    """normalize_purpose as first written, one rule after the other: the reference."""
+    ascii_text = re.sub(r"['\u2019\u02bc]", "", strip_diacritics(text))
+    return " ".join(re.sub(r"[^A-Za-z0-9]+", " ", ascii_text).split())
+
+
+@settings(max_examples=300)
+@given(
+    st.text(max_size=40)
+    | st.text(VIETNAMESE + VIETNAMESE.upper() + "'\u2019\u02bc.,-!  \t", max_size=30)
+)
+@example(unicodedata.normalize("NFD", "Tiền chợ H'Bia"))
+@example("한국 ㅎㅏ ﬁ Ω ² ١٢٣")  # Hangul syllables and jamo, a ligature, symbols, other digits
+def test_purpose_table_follows_the_rules(text):
+    expected = normalize_purpose_by_the_rules(text)
+    try:
+        assert normalize_purpose(text) == expected
+    except VietQRError:
+        assert len(expected) > 25
+
+
+# Payloads of every service, their objects in any order between 00 and 63.
+services = st.sampled_from([SERVICE_ACCOUNT, SERVICE_CARD, SERVICE_MERCHANT, SERVICE_CASH])
+optional_text = st.none() | st.text(ALNUM + " ", min_size=1, max_size=25)
+
+
+@st.composite
+def any_payloads(draw):
+    """(payload, the VietQR it says, its extras) for a code of any service and layout."""
+    service = draw(services)
+    bin = draw(bins)
+    account = draw(card_numbers if service == SERVICE_CARD else accounts)
+    static = draw(st.booleans())
+    amount = draw(amounts if static or service == SERVICE_CASH else amounts.filter(bool))
+    purpose, name, reference = draw(optional_text), draw(optional_text), draw(optional_text)
+    ids = [("00", bin), ("01", account)]
+    template = [("00", NAPAS_GUID), ("01", "".join(tlv(*i) for i in draw(st.permutations(ids))))]
+    template.append(("02", service))
+    objects = [("01", "11" if static else "12"), ("53", "704"), ("58", "VN")]
+    objects.append(("38", "".join(tlv(*o) for o in draw(st.permutations(template)))))
+    objects += [("54", str(amount))] if amount else []
+    objects += [("59", name)] if name else []
+    additional = [("08", purpose)] if purpose else []
+    additional += [("05", reference)] if reference else []
+    if additional:
+        objects.append(("62", "".join(tlv(*o) for o in draw(st.permutations(additional)))))
+    payload = signed(tlv("00", "01"), *(tlv(*o) for o in draw(st.permutations(objects))))
+    code = VietQR(bin, account, service, amount, purpose or "", static)
+    extras = {"merchant_name": name, "reference": reference}
+    return payload, code, {k: v for k, v in extras.items() if v}
+
+
+@settings(max_examples=300)
+@given(any_payloads())
+def test_codes_of_every_service_in_any_order_are_read(x):
+    payload, expected, extras = x
+    code = parse(payload)
+    assert code == expected
+    assert code.extras == extras
+    assert code.kind == KINDS[expected.service]
+
+
+@settings(max_examples=300)
+@given(any_payloads() | inputs.map(lambda i: (build(**i), None, None)), st.data())
+def test_the_quick_reader_agrees_with_the_general_one(x, data):
+    """parse() reads the usual layout in one match (_read_usual) and anything else object by
+    object (_read_any): on any payload, and on any one-character change of it, the quick
+    reader either steps aside (None) or reads exactly what the general one reads."""
+    payload = x[0]
+    position = data.draw(st.integers(min_value=-1, max_value=len(payload) - 1))
+    if position >= 0:
+        replacement = data.draw(st.characters(min_codepoint=0x20, max_codepoint=0x7E))
+        payload = payload[:position] + replacement + payload[position + 1 :]
+    for check_crc in (True, False):
+        quick = codec._read_usual(payload, check_crc=check_crc)
+        if quick is None:
+            continue
+        general = codec._read_any(payload, check_crc=check_crc)
+        assert (quick, quick.static, quick.extras) == (general, general.static, general.extras)
+
+
+@given(inputs)
+def test_every_built_payload_takes_the_quick_reader(x):
+    payload = build(**x)
+    assert codec._read_usual(payload, check_crc=True) == parse(payload)
 
 
 # ---------------------------------------------------------------- rendering and purity

@@ -9,11 +9,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from market.vietqr import ERROR_CODES, VietQRError, parse, validate_account
+from market.vietqr import ERROR_CODES, VietQRError, check_stall_account, parse, validate_account
 from market.vietqr_messages import MESSAGES, vietqr_error_message
-from tests.market.test_vietqr import ACB_DYNAMIC, ACB_STATIC, INVALID_INPUTS, INVALID_PAYLOADS
+from tests.market.test_vietqr import (
+    ACB_DYNAMIC,
+    ACB_STATIC,
+    CASH_WITHDRAWAL,
+    INVALID_INPUTS,
+    INVALID_PAYLOADS,
+    MERCHANT_STATIC,
+    NOT_STALL_CODES,
+)
 
-FIELDS = {"bin", "bank", "account", "service", "amount", "purpose", "static", "crc_ok"}
+FIELDS = {"bin", "bank", "account", "service", "kind", "amount", "purpose", "static", "crc_ok"}
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +86,7 @@ def test_decode_prints_the_fields_as_json():
         "bin": "970416",
         "account": "257678859",
         "service": "QRIBFTTA",
+        "kind": "account_transfer",
         "amount": 10000,
         "purpose": "Chuyen tien",
         "static": False,
@@ -91,6 +100,19 @@ def test_decode_static_code_has_no_amount():
     assert decoded["amount"] is None
     assert decoded["static"] is True
     assert decoded["purpose"] == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("payload", "service", "kind"),
+    [
+        (MERCHANT_STATIC, "QRPUSH", "merchant_payment"),
+        (CASH_WITHDRAWAL, "QRCASH", "cash_withdrawal"),
+    ],
+)
+def test_decode_says_what_kind_of_code_it_is(payload, service, kind):
+    decoded = json.loads(run("decode", payload))
+    assert (decoded["service"], decoded["kind"]) == (service, kind)
 
 
 @pytest.mark.django_db
@@ -152,7 +174,11 @@ def raised(function, argument) -> VietQRError:
 @pytest.mark.parametrize(
     ("function", "argument"),
     [pytest.param(f, a, id=f"{f.__name__}-{i}") for i, (f, a, _) in enumerate(INVALID_INPUTS)]
-    + [pytest.param(parse, p.values[0], id=p.id) for p in INVALID_PAYLOADS],
+    + [pytest.param(parse, p.values[0], id=p.id) for p in INVALID_PAYLOADS]
+    + [
+        pytest.param(lambda p: check_stall_account(parse(p)), p.values[0], id=f"stall-{p.id}")
+        for p in NOT_STALL_CODES
+    ],
 )
 def test_messages_fill_their_placeholders_from_the_error(function, argument):
     exc = raised(function, argument)

@@ -313,6 +313,21 @@ class CommuneInfo:
     volunteers: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
+@dataclass
+class _RecordRows:
+    """The assistance records (and their services and volunteers) not yet written."""
+
+    records: list[tuple] = field(default_factory=list)
+    services: list[tuple] = field(default_factory=list)
+    links: list[tuple] = field(default_factory=list)
+
+    def write(self, records: Table, services: Table, links: Table) -> None:
+        records.write(self.records)
+        services.write(self.services)
+        links.write(self.links)
+        self.records, self.services, self.links = [], [], []
+
+
 class Seeder:
     def __init__(self, sizes: dict[str, int], *, seed: int, batch: int, write):
         self.sizes, self.batch, self.write = sizes, batch, write
@@ -686,7 +701,7 @@ class Seeder:
     def records(self) -> None:
         """Assistance records with their services and volunteers, day after day as they
         would arrive (ids follow ``helped_on``, like a real table), a chunk at a time."""
-        rng, total = self.rng, self.sizes["records"]
+        total = self.sizes["records"]
         records = Table(
             AssistanceRecord,
             [
@@ -706,70 +721,85 @@ class Seeder:
         through = AssistanceRecord.volunteers.through
         links = Table(through, ["assistancerecord_id", "volunteer_id"], "record volunteers (M2M)")
         # Busier villages, a program that grows over the 18 months, quieter Sundays.
-        village_weights = list(accumulate(rng.uniform(0.3, 1.7) for _ in self.villages))
-        day_weights = accumulate(
-            (0.6 + 0.8 * d / HISTORY_DAYS) * (0.7 if day.weekday() == 6 else 1.0)
-            for d, day in enumerate(self.days)
-        )
-        day_weights, per_day = list(day_weights), [0] * HISTORY_DAYS
-        for done in range(0, total, self.batch):
-            k = min(self.batch, total - done)
-            for d in rng.choices(range(HISTORY_DAYS), cum_weights=day_weights, k=k):
-                per_day[d] += 1
+        village_weights = list(accumulate(self.rng.uniform(0.3, 1.7) for _ in self.villages))
+        per_day = self._records_per_day(total)
 
         record_id = _reserve(AssistanceRecord, total)
-        record_rows, service_rows, link_rows = [], [], []
+        rows = _RecordRows()
         start, generating = time.perf_counter(), 0.0
-
-        def flush():
-            records.write(record_rows)
-            services.write(service_rows)
-            links.write(link_rows)
-            self.progress("assistance records", records.rows, total, start)
-            return [], [], []
-
         for d, count in enumerate(per_day):
             chunk_began = time.perf_counter()
-            day, morning = self.day_text[d], self.mornings[d]
-            villages = rng.choices(self.villages, cum_weights=village_weights, k=count)
-            seconds = sorted(rng.randrange(12 * 3600) for _ in range(count))
+            villages = self.rng.choices(self.villages, cum_weights=village_weights, k=count)
+            seconds = sorted(self.rng.randrange(12 * 3600) for _ in range(count))
             for village, second in zip(villages, seconds, strict=True):
-                campaign_id = None
-                if village.campaigns:
-                    running = [c for c, first, last in village.campaigns if first <= d <= last]
-                    if running and rng.random() < 0.7:
-                        campaign_id = rng.choice(running)
-                created = min(morning + dt.timedelta(seconds=second), self.now)
-                name, birth_year, phone = "", None, ""
-                if rng.random() < 0.3:
-                    name = f"{rng.choice(HONORIFIC)} {self.person()}"
-                    if rng.random() < 0.5:
-                        birth_year = rng.randint(1940, 2008)
-                    if rng.random() < 0.4:
-                        phone = self.phone()
-                record_rows.append(
-                    (record_id, day, village.id, campaign_id, name, birth_year, phone, "", created)
-                )
-                size = SERVICES_PER_RECORD[rng.randrange(len(SERVICES_PER_RECORD))]
-                for service in rng.sample(SERVICE_VALUES, size):
-                    outcome = OUTCOME_TABLE[rng.randrange(len(OUTCOME_TABLE))]
-                    service_rows.append((record_id, service, outcome))
-                helpers = village.volunteers
-                if helpers:
-                    many = len(helpers) > 1 and rng.random() < 0.3
-                    for volunteer_id in rng.sample(helpers, 2 if many else 1):
-                        link_rows.append((record_id, volunteer_id))
+                self._record(rows, record_id, d, village, second)
                 record_id += 1
             generating += time.perf_counter() - chunk_began
-            if len(record_rows) >= self.batch:
-                record_rows, service_rows, link_rows = flush()
-        flush()
+            if len(rows.records) >= self.batch:
+                rows.write(records, services, links)
+                self.progress("assistance records", records.rows, total, start)
+        rows.write(records, services, links)
+        self.progress("assistance records", records.rows, total, start)
         self.write(f"    (generating those rows in Python: {generating:.1f} s)")
         for table in (records, services, links):
             self.steps.append(Step(table.label, table.rows, table.seconds))
             self.write(
                 f"  {table.label:<32} {table.rows:>12,} rows {table.seconds:>8.1f} s (write)"
             )
+
+    def _records_per_day(self, total: int) -> list[int]:
+        """How many of ``total`` records each day holds: more as the program grows, fewer
+        on Sundays."""
+        day_weights = list(
+            accumulate(
+                (0.6 + 0.8 * d / HISTORY_DAYS) * (0.7 if day.weekday() == 6 else 1.0)
+                for d, day in enumerate(self.days)
+            )
+        )
+        per_day = [0] * HISTORY_DAYS
+        for done in range(0, total, self.batch):
+            k = min(self.batch, total - done)
+            for d in self.rng.choices(range(HISTORY_DAYS), cum_weights=day_weights, k=k):
+                per_day[d] += 1
+        return per_day
+
+    def _record(
+        self, rows: _RecordRows, record_id: int, d: int, village: VillageInfo, second: int
+    ) -> None:
+        """One record of day ``d`` in ``village``, with its services and volunteers."""
+        rng = self.rng
+        campaign_id = None
+        if village.campaigns:
+            running = [c for c, first, last in village.campaigns if first <= d <= last]
+            if running and rng.random() < 0.7:
+                campaign_id = rng.choice(running)
+        created = min(self.mornings[d] + dt.timedelta(seconds=second), self.now)
+        name, birth_year, phone = self._resident()
+        day = self.day_text[d]
+        rows.records.append(
+            (record_id, day, village.id, campaign_id, name, birth_year, phone, "", created)
+        )
+        size = SERVICES_PER_RECORD[rng.randrange(len(SERVICES_PER_RECORD))]
+        for service in rng.sample(SERVICE_VALUES, size):
+            outcome = OUTCOME_TABLE[rng.randrange(len(OUTCOME_TABLE))]
+            rows.services.append((record_id, service, outcome))
+        helpers = village.volunteers
+        if helpers:
+            many = len(helpers) > 1 and rng.random() < 0.3
+            for volunteer_id in rng.sample(helpers, 2 if many else 1):
+                rows.links.append((record_id, volunteer_id))
+
+    def _resident(self) -> tuple[str, int | None, str]:
+        """Who was helped, as a record keeps them: most records name nobody."""
+        rng = self.rng
+        name, birth_year, phone = "", None, ""
+        if rng.random() < 0.3:
+            name = f"{rng.choice(HONORIFIC)} {self.person()}"
+            if rng.random() < 0.5:
+                birth_year = rng.randint(1940, 2008)
+            if rng.random() < 0.4:
+                phone = self.phone()
+        return name, birth_year, phone
 
     def library(self) -> None:
         rng, sizes = self.rng, self.sizes
@@ -1037,6 +1067,39 @@ TOUCHED = [
 ]
 
 
+def _check_options(options: dict) -> None:
+    if not settings.DEBUG and not options["force"]:
+        raise CommandError(
+            "seed_scale writes millions of synthetic rows for benchmarks: it runs only "
+            "with DEBUG=1, or with --force."
+        )
+    if options["batch"] < 1:
+        raise CommandError("--batch must be at least 1.")
+    if options["reset"] and options["if_missing"]:
+        raise CommandError("--reset and --if-missing contradict each other.")
+
+
+def _seed(seeder: Seeder, *, replace: bool, write) -> None:
+    """Write the synthetic province (in the caller's transaction), first deleting the
+    previous one when ``replace``."""
+    write(
+        f"Seeding '{PROVINCE}' on {connection.vendor}: "
+        + ", ".join(f"{value:,} {name}" for name, value in seeder.sizes.items())
+    )
+    if connection.vendor == "postgresql":
+        # Check foreign keys row by row instead of queuing millions of checks.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    if replace:
+        write("Deleting the previous synthetic province:")
+        synthetic_delete(write)
+    write("Writing:")
+    seeder.run()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 class Command(BaseCommand):
     help = (
         "Fill the database with a synthetic province for benchmarks (benchmark data only; "
@@ -1082,16 +1145,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
 
-    def handle(self, *args, **options):
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError(
-                "seed_scale writes millions of synthetic rows for benchmarks: it runs only "
-                "with DEBUG=1, or with --force."
-            )
-        if options["batch"] < 1:
-            raise CommandError("--batch must be at least 1.")
-        if options["reset"] and options["if_missing"]:
-            raise CommandError("--reset and --if-missing contradict each other.")
+    def handle(self, *_args, **options):
+        _check_options(options)
         sizes = _sizes(options)
         quiet = options["verbosity"] == 0
 
@@ -1111,22 +1166,7 @@ class Command(BaseCommand):
                     f"The synthetic province '{PROVINCE}' already exists: "
                     "run again with --reset to replace it."
                 )
-            write(
-                f"Seeding '{PROVINCE}' on {connection.vendor}: "
-                + ", ".join(f"{value:,} {name}" for name, value in sizes.items())
-            )
-            if connection.vendor == "postgresql":
-                # Check foreign keys row by row instead of queuing millions of checks.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            if exists:
-                write("Deleting the previous synthetic province:")
-                synthetic_delete(write)
-            write("Writing:")
-            seeder.run()
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            _seed(seeder, replace=exists, write=write)
             commit = time.perf_counter()
         write(f"  {'(commit)':<32} {'':>12}      {time.perf_counter() - commit:>8.1f} s")
         if connection.vendor == "postgresql":
@@ -1139,20 +1179,25 @@ class Command(BaseCommand):
             )
         )
         if not quiet:
-            for step in seeder.steps:
-                self.stdout.write(f"  {step.label:<32} {step.rows:>12,}")
+            self.summary(seeder)
+
+    def summary(self, seeder: Seeder) -> None:
+        """The rows of each table, and how far back the library's point counts go."""
+        sizes = seeder.sizes
+        for step in seeder.steps:
+            self.stdout.write(f"  {step.label:<32} {step.rows:>12,}")
+        self.stdout.write(
+            f"  point counts cover the last {seeder.visit_days:,} days "
+            f"({sizes['scans']:,} counts over {sizes['points']:,} points)."
+        )
+        if seeder.visit_days > HISTORY_DAYS:
+            enough = -(-sizes["scans"] // HISTORY_DAYS)
             self.stdout.write(
-                f"  point counts cover the last {seeder.visit_days:,} days "
-                f"({sizes['scans']:,} counts over {sizes['points']:,} points)."
-            )
-            if seeder.visit_days > HISTORY_DAYS:
-                enough = -(-sizes["scans"] // HISTORY_DAYS)
-                self.stdout.write(
-                    self.style.WARNING(
-                        f"  That is longer than the {HISTORY_DAYS}-day history of the other "
-                        f"tables: --points {enough:,} or more keeps the counts within it."
-                    )
+                self.style.WARNING(
+                    f"  That is longer than the {HISTORY_DAYS}-day history of the other "
+                    f"tables: --points {enough:,} or more keeps the counts within it."
                 )
+            )
 
     def analyze(self, write) -> None:
         """Fresh statistics for the planner (VACUUM too, outside a transaction: it sets the

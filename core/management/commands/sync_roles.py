@@ -7,6 +7,6 @@ from core.roles import ROLE_PERMISSIONS, sync_roles
 class Command(BaseCommand):
     help = "Create the role groups and reset their permissions to core.roles."
 
-    def handle(self, *args, **options):
+    def handle(self, *_args, **_options):
         sync_roles(apps)
         self.stdout.write(self.style.SUCCESS(f"{len(ROLE_PERMISSIONS)} roles in place."))

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = "Compile every .po file under LOCALE_PATHS to .mo (pure Python, no msgfmt)."
 
-    def handle(self, *args, **options):
+    def handle(self, *_args, **options):
         count = 0
         for locale_dir in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):

@@ -3,8 +3,9 @@
     manage.py vietqr encode --bin 970416 --account 257678859 [--amount 10000] [--purpose "..."]
     manage.py vietqr decode PAYLOAD
 
-``decode`` prints JSON; a payload whose only fault is its CRC is still printed
-(with ``"crc_ok": false``) before the command fails, to help find a typo.
+``decode`` prints JSON, with the ``kind`` of code (an account or card transfer, a
+merchant payment, a cash withdrawal); a payload whose only fault is its CRC is still
+printed (with ``"crc_ok": false``) before the command fails, to help find a typo.
 """
 
 import json
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             "bank": bank_short_name(code.bin),
             "account": code.account,
             "service": code.service,
+            "kind": code.kind,  # account_transfer, card_transfer, merchant_payment, cash_withdrawal
             "amount": code.amount,
             "purpose": code.purpose,
             "static": code.static,

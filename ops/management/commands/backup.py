@@ -21,7 +21,7 @@ class Command(BaseCommand):
             help="Folder for the archive (default: backups/ beside manage.py).",
         )
 
-    def handle(self, *args, output_dir: str, **options):
+    def handle(self, *_args, output_dir: str, **_options):
         try:
             result = backup_create(
                 database=Database.from_settings(connections["default"].settings_dict),

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             help="Put the uploaded files here instead of MEDIA_ROOT.",
         )
 
-    def handle(self, *args, archive, yes, database_url, media_root, **options):
+    def handle(self, *_args, archive, yes, database_url, media_root, **_options):
         try:
             database = (
                 Database.from_url(database_url)

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             help="host:port the portal is served on, for the sign-in address printed.",
         )
 
-    def handle(self, *args, with_officer: bool, address: str, **options):
+    def handle(self, *_args, with_officer: bool, address: str, **_options):
         if with_officer and not settings.DEBUG:
             raise CommandError(
                 "The demo officer has a published password: it is created only with DEBUG=1."
