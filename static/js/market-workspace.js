@@ -1,5 +1,7 @@
-// The market workspace on a phone. Everything here only enhances pages that work
-// without JavaScript (our CSP forbids inline scripts, so it lives in this file).
+// Registering a vendor in the market workspace (market/vendor_new.html): the holder name
+// follows the vendor's name. The page works without it (the server fills an empty holder
+// name the same way); our CSP forbids inline scripts, so it lives in this file. The
+// hand-over's copy and share buttons are handover.js.
 (function () {
   "use strict";
 
@@ -31,48 +33,4 @@
       }
     });
   }
-
-  // The link field selects itself, ready to copy by hand.
-  document.querySelectorAll("[data-select-on-focus]").forEach(function (field) {
-    field.addEventListener("focus", function () {
-      field.select();
-    });
-  });
-
-  var note = document.querySelector(".copy-note");
-
-  document.querySelectorAll("[data-copy]").forEach(function (button) {
-    var field = document.querySelector(button.dataset.copy);
-    if (!field || !navigator.clipboard) {
-      return;
-    }
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      navigator.clipboard.writeText(field.value).then(function () {
-        if (note) {
-          note.textContent = button.dataset.copied;
-        }
-      });
-    });
-  });
-
-  // The phone's share sheet (Zalo, messages…), only where the browser has one.
-  document.querySelectorAll("[data-share]").forEach(function (button) {
-    var field = document.querySelector(button.dataset.share);
-    if (!field || typeof navigator.share !== "function") {
-      return;
-    }
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      navigator
-        .share({
-          title: button.dataset.shareTitle,
-          text: button.dataset.shareText,
-          url: field.value,
-        })
-        .catch(function () {
-          // closed without sharing: nothing to do
-        });
-    });
-  });
 })();

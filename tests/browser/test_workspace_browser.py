@@ -118,13 +118,16 @@ def test_volunteer_registers_hands_over_and_marks_cashless(
     page.wait_for_url("**/trao-trang/#ma-trang")
     assert _in_view(page, ".handover-qr")
     _fits(page)
-    assert page.locator("[data-copy]").is_visible()  # the script showed it
+    copy = page.locator("[data-copy]")
+    assert copy.is_visible()  # the script showed it
     assert page.get_by_role("link", name="In áp phích").is_visible()
     screenshot(page, "workspace-handover-phone")
     shot = page.locator(".handover-qr").screenshot()
     (result,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
     assert result.text == f"{base}/v/{vendor.token}/"
     assert page.input_value("#vendor-link") == result.text
+    copy.click()
+    assert copy.inner_text() == "Đã sao chép đường dẫn"
     href = page.get_by_role("link", name="In áp phích").get_attribute("href")
     poster = page.request.get(base + href)
     assert poster.status == 200 and poster.headers["content-type"] == "application/pdf"

@@ -376,7 +376,7 @@ def test_the_hand_over_page_shows_the_link_as_a_big_code(client, officer, vendor
     svg = base64.b64decode(response.context["qr"].removeprefix(prefix))
     assert svg == kit_qr.render(link, "svg").content
     assert "data-copy" in html and "data-share" in html  # shown by the script
-    assert "js/market-workspace." in html and "<script>" not in html
+    assert "js/handover." in html and "<script>" not in html
     assert f'href="/cho/nguoi-ban/{vendor_a.pk}/ap-phich.pdf"' in html
 
 
