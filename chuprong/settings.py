@@ -229,6 +229,16 @@ if not REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < 3600:
         "Report time limits must satisfy REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < 3600 s."
     )
 
+# The market's follow-ups ("is the vendor still receiving transfers?"): due this
+# many days after a vendor goes cashless, then this many days after each answer;
+# a "yes" within the last MARKET_FOLLOWUP_EVERY_DAYS days makes the vendor confirmed.
+MARKET_FOLLOWUP_FIRST_DAYS = env.int("MARKET_FOLLOWUP_FIRST_DAYS", default=30)
+MARKET_FOLLOWUP_EVERY_DAYS = env.int("MARKET_FOLLOWUP_EVERY_DAYS", default=90)
+if not (0 < MARKET_FOLLOWUP_FIRST_DAYS <= 3660 and 0 < MARKET_FOLLOWUP_EVERY_DAYS <= 3660):
+    raise ImproperlyConfigured(
+        "MARKET_FOLLOWUP_FIRST_DAYS and MARKET_FOLLOWUP_EVERY_DAYS must be 1 to 3660 days."
+    )
+
 # ---------------------------------------------------------------------- email
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Đoàn xã Chư Prông <noreply@localhost>")

@@ -12,7 +12,7 @@ List filters on relations list the same choices (``ScopedRelatedFilter``).
 A superuser sees everything. A page an officer may not open answers 404, never 403.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +79,7 @@ class ScopedRawIdWidget(widgets.ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value) if visible else ("", "")
 
 
-def add_errors(form, errors: dict[str, list[str]]) -> None:
+def add_errors(form, errors: Mapping[Any, list[str]]) -> None:
     """Put a service's errors (field → messages) on the form, under the field when shown."""
     for field, messages in errors.items():
         for message in messages:

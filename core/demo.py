@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from core import services
-from core.models import Commune, User
+from core.models import Commune, User, Village
 from core.roles import Role
 
 PROVINCE = "Gia Lai"
@@ -70,3 +70,24 @@ def demo_load(*, officer_password: str | None = None) -> DemoResult:
             officer.set_password(officer_password)
             officer.save(update_fields=["password"])
     return DemoResult(commune=commune, village_count=commune.villages.count(), officer=officer)
+
+
+def demo_user(
+    *, username: str, role: Role, full_name: str, password: str, village: Village
+) -> User:
+    """A program's demo account in ``village`` (created once; its password set again on
+    every load): the demo volunteer, the demo vendor."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return services.user_create(
+            username=username,
+            role=role,
+            full_name=full_name,
+            email=f"{username}@example.invalid",
+            password=password,
+            commune=village.commune,
+            village=village,
+        )
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

@@ -30,8 +30,9 @@ class SignInLinkTokenGenerator(PasswordResetTokenGenerator):
     def _now(self) -> dt.datetime:
         return timezone.now()
 
-    def _num_seconds(self, moment: dt.datetime) -> int:
-        return int((moment - EPOCH).total_seconds())
+    def _num_seconds(self, dt_: dt.datetime | dt.date) -> int:
+        assert isinstance(dt_, dt.datetime)  # noqa: S101 - _now() gives aware datetimes
+        return int((dt_ - EPOCH).total_seconds())
 
     def _make_hash_value(self, user, timestamp) -> str:
         login = "" if user.last_login is None else user.last_login.replace(microsecond=0)

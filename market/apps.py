@@ -25,6 +25,7 @@ class MarketConfig(AppConfig):
             "market.change_paymentaccount",
             "market.delete_paymentaccount",
             "market.view_vendorstatuschange",
+            "market.add_vendorfollowup",  # the follow-up list of their commune's markets
         ],
         Role.VILLAGE_SECRETARY: [
             "market.view_market",
@@ -33,8 +34,10 @@ class MarketConfig(AppConfig):
         ],
         # Volunteers work in the market of their own village only
         # (selectors.workspace_villages): register vendors, add accounts, hand over
-        # the page, record the status. Never the admin, imports or exports.
+        # the page, record the status; answer its follow-ups (selectors.followup_markets).
+        # Never the admin, imports or exports.
         Role.VOLUNTEER: [
+            "market.add_vendorfollowup",
             "market.view_market",
             "market.view_vendor",
             "market.add_vendor",
@@ -54,6 +57,7 @@ class MarketConfig(AppConfig):
             masked=frozenset({"token"}),
         ),
         "market.paymentaccount": dict(owner="vendor", exclude=frozenset({"created_at"})),
+        "market.vendorfollowup": dict(owner="vendor"),
         "market.market": dict(commune="village__commune"),
         "market.bank": dict(commune=None),
     }

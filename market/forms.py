@@ -11,7 +11,7 @@ from kit.forms import SpreadsheetForm
 from kit.text import vn_phone
 
 from . import selectors, vietqr
-from .models import Bank, Market, Vendor
+from .models import Bank, Market, Vendor, VendorFollowUp
 from .services import HELD_ELSEWHERE, AccountData, bank_style_name
 from .vietqr_messages import vietqr_error_message
 
@@ -287,3 +287,34 @@ class ImportForm(SpreadsheetForm):
         self.fields["file"].help_text = _(
             "One vendor per row; the first row holds the column names."
         )
+
+
+class FollowUpForm(forms.Form):
+    """One tap on the follow-up list: the vendor, the answer (the button pressed), and for
+    "no" or "stopped" the reason, asked on a second step (``needs_reason``)."""
+
+    vendor = forms.ModelChoiceField(queryset=Vendor.objects.none(), widget=forms.HiddenInput)
+    seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    answer = forms.ChoiceField(choices=VendorFollowUp.Answer.choices, widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=VendorFollowUp.Reason.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional, e.g. what the vendor said."),
+    )
+
+    def __init__(self, *args, vendors, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["vendor"]).queryset = vendors
+
+    @property
+    def needs_reason(self) -> bool:
+        """A valid "no" or "stopped" without its reason yet: show the reason step."""
+        data = self.cleaned_data
+        return data["answer"] != VendorFollowUp.Answer.YES and not data["reason"]

@@ -3,7 +3,8 @@
 A ``Vendor`` sells at a ``Market`` (which is in a village, and so a commune)
 and shows one or more ``PaymentAccount`` codes at the stall. ``token`` is the
 unguessable key of the vendor's own page ``/v/<token>/``. Every status change
-is kept in ``VendorStatusChange`` so adoption can be drawn over time.
+is kept in ``VendorStatusChange`` so adoption can be drawn over time, and every
+answer to "is the vendor still receiving transfers?" in ``VendorFollowUp``.
 """
 
 from django.conf import settings
@@ -163,6 +164,63 @@ class VendorStatusChange(models.Model):
     def __str__(self) -> str:
         # The day in Viet Nam, not in UTC: 23:30 UTC is already the next morning there.
         return f"{self.get_status_display()} {timezone.localtime(self.changed_at):%d/%m/%Y}"
+
+
+class VendorFollowUp(models.Model):
+    """One answer to "is the vendor still receiving transfers?", asked of a cashless vendor
+    ``MARKET_FOLLOWUP_FIRST_DAYS`` after going cashless, then every
+    ``MARKET_FOLLOWUP_EVERY_DAYS`` (``selectors.with_followup``)."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes, receiving transfers")
+        NO = "no", _("No transfers received")
+        STOPPED = "stopped", _("Stopped using the code")
+
+    class Reason(models.TextChoices):
+        SCAM_FEAR = "scam_fear", _("Afraid of scams")
+        FEES = "fees", _("Fees")
+        NO_SIGNAL = "no_signal", _("No phone signal")
+        PREFER_CASH = "prefer_cash", _("Customers prefer cash")
+        OTHER = "other", _("Other")
+
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, related_name="followups", verbose_name=_("vendor")
+    )
+    answer = models.CharField(_("answer"), max_length=8, choices=Answer.choices)
+    reason = models.CharField(
+        _("reason"),
+        max_length=12,
+        choices=Reason.choices,
+        blank=True,
+        help_text=_("Why no transfer arrives, or why the vendor stopped."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    answered_at = models.DateTimeField(_("answered at"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["vendor", "-answered_at"]
+        indexes = [models.Index(fields=["vendor", "answered_at"])]
+        constraints = [
+            # a "no" or a "stopped" says why; a "yes" needs no reason
+            models.CheckConstraint(
+                condition=Q(answer="yes", reason="")
+                | (Q(answer__in=["no", "stopped"]) & ~Q(reason="")),
+                name="followup_reason_unless_yes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_answer_display()} {timezone.localtime(self.answered_at):%d/%m/%Y}"
 
 
 class PaymentAccount(models.Model):

@@ -1,21 +1,41 @@
-"""Reads of the cashless market: who sees which market and vendor, adoption figures."""
+"""Reads of the cashless market: who sees which market and vendor, adoption figures,
+the follow-ups due."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Upper
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Upper
 from django.http import Http404
+from django.utils import timezone
 
 from core.models import User, Village
-from core.selectors import villages_for_user
+from core.roles import Role
+from core.selectors import user_has_role, villages_for_user
 from kit.text import fold
 
 from . import banking
-from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
+from .models import Bank, Market, PaymentAccount, Vendor, VendorFollowUp, VendorStatusChange
 from .posters import Poster
 
 
@@ -295,6 +315,8 @@ class Adoption:
     vendors: int
     with_code: int
     cashless: int
+    confirmed: int = 0  # cashless and confirmed receiving transfers (``with_followup``)
+    due: int = 0  # follow-ups due today
 
     @property
     def share_cashless(self) -> float | None:
@@ -306,20 +328,51 @@ class Adoption:
         share = self.share_cashless
         return None if share is None else round(share * 100)
 
+    @property
+    def percent_confirmed(self) -> int | None:
+        """Vendors confirmed receiving transfers, in % of all vendors: a code on the
+        wall is not a transfer received."""
+        return round(100 * self.confirmed / self.vendors) if self.vendors else None
+
 
 CASHLESS_TARGET = 0.70
 
 
-def markets_with_adoption(markets: QuerySet[Market]) -> list[tuple[Market, Adoption]]:
-    """Each market with its adoption figures, counted in the database (1 query)."""
-    rows = markets.annotate(
-        n_vendors=Count("vendors", distinct=True),
-        n_with_code=Count("vendors", filter=Q(vendors__accounts__isnull=False), distinct=True),
-        n_cashless=Count(
+def _adoption_counts(today: datetime.date):
+    def vendors_where(condition: Q) -> Coalesce:
+        counted = (
+            with_followup(Vendor.objects.filter(market=OuterRef("pk")))
+            .filter(condition)
+            .order_by()
+            .values("market")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    return {
+        "n_vendors": Count("vendors", distinct=True),
+        "n_with_code": Count("vendors", filter=Q(vendors__accounts__isnull=False), distinct=True),
+        "n_cashless": Count(
             "vendors", filter=Q(vendors__status=Vendor.Status.CASHLESS), distinct=True
         ),
-    ).order_by("village__commune__name", "name")
-    return [(m, Adoption(m.n_vendors, m.n_with_code, m.n_cashless)) for m in rows]
+        "n_confirmed": vendors_where(Q(followup_confirmed=True)),
+        "n_due": vendors_where(Q(followup_due_at__lt=_day_start(today + datetime.timedelta(1)))),
+    }
+
+
+def markets_with_adoption(
+    markets: QuerySet[Market], today: datetime.date | None = None
+) -> list[tuple[Market, Adoption]]:
+    """Each market with its adoption figures, counted in the database (1 query)."""
+    counts = _adoption_counts(today or timezone.localdate())
+    rows = markets.annotate(**counts).order_by("village__commune__name", "name")
+    return [(m, _adoption_of(m)) for m in rows]
+
+
+def _adoption_of(m: Any) -> Adoption:
+    """The figures ``_adoption_counts`` annotated on a market."""
+    return Adoption(m.n_vendors, m.n_with_code, m.n_cashless, m.n_confirmed, m.n_due)
 
 
 def total_adoption(pairs: list[tuple[Market, Adoption]]) -> Adoption:
@@ -327,7 +380,138 @@ def total_adoption(pairs: list[tuple[Market, Adoption]]) -> Adoption:
         vendors=sum(a.vendors for _m, a in pairs),
         with_code=sum(a.with_code for _m, a in pairs),
         cashless=sum(a.cashless for _m, a in pairs),
+        confirmed=sum(a.confirmed for _m, a in pairs),
+        due=sum(a.due for _m, a in pairs),
     )
+
+
+# ------------------------------------------------------------------ follow-ups
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in Asia/Ho_Chi_Minh."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def first_days() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.MARKET_FOLLOWUP_FIRST_DAYS)
+
+
+def every_days() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.MARKET_FOLLOWUP_EVERY_DAYS)
+
+
+def current_followups(at: datetime.datetime | None = None) -> QuerySet[VendorFollowUp]:
+    """The follow-ups of the vendor ``OuterRef("pk")`` since its current status began
+    (and before ``at``), latest first: a subquery for ``with_followup``."""
+    followups = VendorFollowUp.objects.filter(
+        vendor=OuterRef("pk"), answered_at__gte=OuterRef("status_changed_at")
+    )
+    if at is not None:
+        followups = followups.filter(answered_at__lt=at)
+    return followups.order_by("-answered_at", "-pk")
+
+
+def with_followup(
+    vendors: QuerySet[Vendor], *, at: datetime.datetime | None = None
+) -> QuerySet[Vendor]:
+    """The vendors with their follow-up state as of ``at`` (now), all in the database:
+
+    - ``followup_last_id``, ``followup_last_answer``, ``followup_last_at``: the latest
+      answer since the vendor's current status began (None: not asked yet);
+    - ``followup_due_at`` (cashless vendors only, else None): ``MARKET_FOLLOWUP_FIRST_DAYS``
+      after going cashless, or ``MARKET_FOLLOWUP_EVERY_DAYS`` after the latest answer,
+      whichever is later;
+    - ``followup_confirmed``: cashless, and the latest answer is "yes" and was given in
+      the last ``MARKET_FOLLOWUP_EVERY_DAYS`` days ("confirmed receiving transfers").
+    """
+    at = at or timezone.now()
+    latest = current_followups(at)
+    since = F("status_changed_at")
+    first_due = ExpressionWrapper(since + first_days(), output_field=DateTimeField())
+    cashless = Q(status=Vendor.Status.CASHLESS)
+    return vendors.annotate(
+        followup_last_id=Subquery(latest.values("pk")[:1]),
+        followup_last_answer=Subquery(latest.values("answer")[:1]),
+        followup_last_at=Subquery(latest.values("answered_at")[:1]),
+    ).annotate(
+        followup_due_at=Case(
+            When(
+                cashless,
+                then=Greatest(
+                    first_due,
+                    Coalesce(
+                        ExpressionWrapper(
+                            F("followup_last_at") + every_days(), output_field=DateTimeField()
+                        ),
+                        first_due,
+                    ),
+                ),
+            ),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+        followup_confirmed=Case(
+            When(
+                cashless
+                & Q(
+                    followup_last_answer=VendorFollowUp.Answer.YES,
+                    followup_last_at__gte=at - every_days(),
+                ),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def followup_villages_for_user(user: User) -> QuerySet[Village]:
+    """The villages whose vendors ``user`` may follow up: every village of a commune
+    officer's commune (every one for a superuser), a volunteer's own village, nobody
+    else's (branch secretaries, vendors, anonymous visitors)."""
+    if not user.is_authenticated or not user.has_perm("market.add_vendorfollowup"):
+        return Village.objects.none()
+    if user.is_superuser or user_has_role(user, Role.COMMUNE_OFFICER):
+        return villages_for_user(user)
+    if user_has_role(user, Role.VOLUNTEER) and user.village_id:
+        return Village.objects.filter(pk=user.village_id)
+    return Village.objects.none()
+
+
+def followup_markets_for_user(user: User) -> QuerySet[Market]:
+    return Market.objects.filter(village__in=followup_villages_for_user(user)).select_related(
+        "village"
+    )
+
+
+def followup_vendors_for_user(user: User) -> QuerySet[Vendor]:
+    """The vendors ``user`` may answer a follow-up for (the answer form's choice)."""
+    return Vendor.objects.filter(market__village__in=followup_villages_for_user(user))
+
+
+def followups_due(
+    user: User, *, market: Market | None = None, today: datetime.date | None = None
+) -> list[Vendor]:
+    """The vendors whose follow-up is due by the end of ``today``, in the user's markets
+    (or one of them), the longest waiting first, with their market (1 query)."""
+    today = today or timezone.localdate()
+    vendors = followup_vendors_for_user(user).filter(status=Vendor.Status.CASHLESS)
+    if market is not None:
+        vendors = vendors.filter(market=market)
+    due: list[Any] = list(  # Vendors with the annotations of ``with_followup``
+        with_followup(vendors.select_related("market"))
+        .filter(Q(followup_due_at__lt=_day_start(today + datetime.timedelta(1))))
+        .order_by(F("followup_due_at"), "market__name", "stall", "full_name")
+    )
+    for vendor in due:
+        vendor.followup_last_label = answer_label(vendor.followup_last_answer)
+    return due
+
+
+def answer_label(answer: str | None) -> str:
+    """How a follow-up's answer is shown ("" for none)."""
+    return str(VendorFollowUp.Answer(answer).label) if answer else ""
 
 
 def posters_for(vendors, market: Market) -> list[Poster]:

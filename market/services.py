@@ -1,4 +1,5 @@
-"""Writes of the cashless market: vendors, their accounts, status, page keys, imports."""
+"""Writes of the cashless market: vendors, their accounts, status, page keys, imports,
+follow-ups."""
 
 import secrets
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from core.roles import Role
 from kit.text import strip_diacritics
 
 from . import banking, qr, selectors, vietqr
-from .models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
+from .models import Bank, Market, PaymentAccount, Vendor, VendorFollowUp, VendorStatusChange
 from .vietqr_messages import vietqr_error_message
 
 TOKEN_BYTES = 12  # 96 bits of randomness, 16 URL-safe characters
@@ -219,6 +220,67 @@ def vendor_set_status(
     vendor.save(update_fields=["status", "status_changed_at", "updated_at"])
     audit.record(actor=actor, obj=vendor, before=before)
     return vendor
+
+
+# What a vendor's status becomes when a follow-up finds they stopped using their code.
+STOPPED_STATUS = Vendor.Status.NOT_YET
+
+
+@dataclass(frozen=True)
+class FollowUpResult:
+    followup: VendorFollowUp | None
+    recorded: bool  # False: another answer came first (a double tap), nothing was written
+
+
+@transaction.atomic
+def followup_answer(
+    *,
+    vendor: Vendor,
+    answer: str,
+    reason: str = "",
+    note: str = "",
+    seen_last_id: int | None = None,
+    actor: User | None,
+    at=None,
+) -> FollowUpResult:
+    """Record the answer to "is the vendor still receiving transfers?".
+
+    "no" keeps the status (the vendor is then not confirmed); "stopped" moves the
+    status back to ``STOPPED_STATUS`` through ``vendor_set_status`` (the history
+    keeps it). "no" and "stopped" need a reason. ``seen_last_id`` is the vendor's latest
+    answer the person saw (0: none): when another answer was recorded since (a double
+    tap, two volunteers at once), nothing is written and that answer is returned.
+    """
+    at = at or timezone.now()
+    # one answer at a time per vendor (PostgreSQL; SQLite writes one at a time anyway)
+    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    latest = (
+        VendorFollowUp.objects.filter(vendor=vendor, answered_at__gte=vendor.status_changed_at)
+        .order_by("-answered_at", "-pk")
+        .first()
+    )
+    if seen_last_id is not None and (latest.pk if latest else 0) != seen_last_id:
+        return FollowUpResult(latest, recorded=False)
+    if vendor.status != Vendor.Status.CASHLESS:
+        raise ValidationError(_("This vendor is no longer marked cashless: nothing to follow up."))
+    if answer == VendorFollowUp.Answer.YES:
+        reason = ""
+    elif not reason:
+        raise ValidationError({"reason": _("Choose the reason.")})
+    followup = VendorFollowUp(
+        vendor=vendor,
+        answer=answer,
+        reason=reason,
+        note=" ".join(note.split()),
+        answered_at=at,
+        answered_by=actor,
+    )
+    followup.full_clean()
+    followup.save()
+    audit.record(actor=actor, obj=followup, before=None)
+    if answer == VendorFollowUp.Answer.STOPPED:
+        vendor_set_status(vendor=vendor, status=STOPPED_STATUS, actor=actor, at=at)
+    return FollowUpResult(followup, recorded=True)
 
 
 @transaction.atomic

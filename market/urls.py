@@ -49,6 +49,9 @@ urlpatterns = [
     path("cho/nguoi-ban/<int:pk>/", views.vendor_workspace, name="vendor_workspace"),
     path("cho/nguoi-ban/<int:pk>/trao-trang/", views.vendor_handover, name="vendor_handover"),
     path("cho/nguoi-ban/<int:pk>/trang-thai/", views.vendor_status, name="vendor_status"),
+    # Follow-ups: "is the vendor still receiving transfers?" (officers and volunteers)
+    path("cho/theo-doi/", views.followups, name="followups"),
+    path("cho/<int:pk>/theo-doi/", views.followups, name="market_followups"),
     path("cho/nguoi-ban/<int:pk>/ap-phich.pdf", views.vendor_posters, name="vendor_posters"),
     path(
         "cho/nguoi-ban/<int:pk>/them-tai-khoan/",

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -23,11 +24,12 @@ from .forms import (
     AccountFieldsForm,
     AccountForm,
     AmountRequestForm,
+    FollowUpForm,
     ImportForm,
     StatusForm,
     VendorRegisterForm,
 )
-from .models import Vendor
+from .models import Vendor, VendorFollowUp
 from .qr_reader import QRImageError, read_vietqr
 from .vietqr import VietQRError
 from .vietqr_messages import vietqr_error_message
@@ -147,6 +149,14 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
 # ------------------------------------------------------------------ officer pages
 
 
+def _targets() -> dict:
+    """What the adoption figures are shown against (market/includes/adoption.html)."""
+    return {
+        "target": round(selectors.CASHLESS_TARGET * 100),
+        "days": settings.MARKET_FOLLOWUP_EVERY_DAYS,
+    }
+
+
 @login_required
 @permission_required_or_404("market.view_market")
 @require_GET
@@ -158,7 +168,7 @@ def market_list(request):
         {
             "pairs": pairs,
             "total": selectors.total_adoption(pairs),
-            "target": round(selectors.CASHLESS_TARGET * 100),
+            **_targets(),
         },
     )
 
@@ -178,8 +188,8 @@ def market_detail(request, pk: int):
             "market": market,
             "adoption": adoption,
             "manages": selectors.manages_market(request.user, market),
-            "vendors": selectors.market_vendors(market),
-            "target": round(selectors.CASHLESS_TARGET * 100),
+            "vendors": selectors.with_followup(selectors.market_vendors(market)),
+            **_targets(),
         },
     )
 
@@ -508,3 +518,70 @@ def vendor_reissue(request, pk: int):
     services.vendor_reissue_token(vendor=vendor, actor=request.user)
     messages.success(request, _("A new page link was made; the old one no longer works."))
     return redirect(reverse("market:market_detail", args=[vendor.market_id]) + f"#v{vendor.pk}")
+
+
+# ------------------------------------------------------------------ follow-ups
+
+ANSWERED = {
+    VendorFollowUp.Answer.YES: gettext_lazy("Saved: %(vendor)s is still receiving transfers."),
+    VendorFollowUp.Answer.NO: gettext_lazy(
+        "Saved: %(vendor)s receives no transfers; the vendor stays marked cashless, not confirmed."
+    ),
+    VendorFollowUp.Answer.STOPPED: gettext_lazy(
+        "Saved: %(vendor)s stopped using the code and is marked “not yet” again."
+    ),
+}
+
+
+@login_required
+@permission_required_or_404("market.add_vendorfollowup")
+@require_http_methods(["GET", "POST"])
+def followups(request, pk: int | None = None):
+    """The phone list of the vendors whose follow-up is due, in the user's markets or
+    one of them: one tap answers yes, no or stopped (no and stopped then ask why)."""
+    markets = selectors.followup_markets_for_user(request.user)
+    market = markets.filter(pk=pk).first() if pk is not None else None
+    if pk is not None and market is None:
+        raise Http404
+    if request.method == "POST":
+        return _followup_answer(request, market)
+    return render(
+        request,
+        "market/followups.html",
+        {"market": market, "vendors": selectors.followups_due(request.user, market=market)},
+    )
+
+
+def _followup_answer(request, market):
+    vendors = selectors.followup_vendors_for_user(request.user)
+    if market is not None:
+        vendors = vendors.filter(market=market)
+    form = FollowUpForm(request.POST, vendors=vendors)
+    if "vendor" in form.errors:  # not a vendor this user may follow up
+        raise Http404
+    if form.is_valid() and not form.needs_reason:
+        data = form.cleaned_data
+        try:
+            result = services.followup_answer(
+                vendor=data["vendor"],
+                answer=data["answer"],
+                reason=data["reason"],
+                note=data["note"],
+                seen_last_id=data["seen"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            name = data["vendor"].full_name
+            if result.recorded:
+                messages.success(request, ANSWERED[data["answer"]] % {"vendor": name})
+            else:
+                messages.info(request, _("%(vendor)s was already answered.") % {"vendor": name})
+            return redirect(request.path)
+    return render(
+        request,
+        "market/followup_reason.html",
+        {"market": market, "form": form, "vendor": form.cleaned_data.get("vendor")},
+        status=400 if form.errors else 200,
+    )

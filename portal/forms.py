@@ -1,5 +1,7 @@
 """Forms of the portal: the branch secretary's sign-in account, the first password."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
@@ -26,17 +28,18 @@ class SecretaryLoginForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages_for_user(user).order_by("position", "name")
-        volunteers = self.fields["volunteer"]
+        villages = cast(forms.ModelChoiceField, self.fields["village"])
+        villages.queryset = villages_for_user(user).order_by("position", "name")
+        volunteers = cast(forms.ModelChoiceField, self.fields["volunteer"])
         volunteers.queryset = (
             volunteering.volunteers_for_user(user)
             .filter(user=None, active=True)
             .order_by("village__position", "full_name")
         )
-        volunteers.label_from_instance = lambda v: f"{v.full_name} · {v.village.name}"
+        volunteers.label_from_instance = lambda obj: f"{obj.full_name} · {obj.village.name}"  # type: ignore[method-assign]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         village, volunteer = data.get("village"), data.get("volunteer")
         if volunteer is not None and village is not None and volunteer.village_id != village.pk:
             self.add_error(

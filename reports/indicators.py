@@ -14,9 +14,10 @@ per table); ARCHITECTURE.md lists them too.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.functional import Promise
+from django.conf import settings
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Program:
@@ -90,6 +91,31 @@ INDICATORS: tuple[Indicator, ...] = (
         Program.MARKET,
         _("Share of vendors paid cashless"),
         _("Vendors paid cashless ÷ vendors registered × 100; target 70%."),
+        unit=Unit.PERCENT,
+        target=Decimal(70),
+    ),
+    Indicator(
+        "market.vendors_confirmed",
+        Program.MARKET,
+        _("Vendors confirmed receiving transfers"),
+        lazy(
+            lambda: (
+                gettext(
+                    "Vendors paid cashless whose latest follow-up (“is the vendor still receiving "
+                    "transfers?”), since they went cashless and within the %(days)s days before "
+                    "the end of the period, answered “yes”: a code on the wall is not a transfer "
+                    "received."
+                )
+                % {"days": settings.MARKET_FOLLOWUP_EVERY_DAYS}
+            ),
+            str,
+        )(),
+    ),
+    Indicator(
+        "market.confirmed_share",
+        Program.MARKET,
+        _("Share of vendors confirmed receiving transfers"),
+        _("Vendors confirmed receiving transfers ÷ vendors registered × 100; target 70%."),
         unit=Unit.PERCENT,
         target=Decimal(70),
     ),
@@ -272,6 +298,7 @@ TABLES: tuple[Table, ...] = (
             Column("vendors", _("Vendors")),
             Column("cashless", _("Cashless")),
             Column("share", _("Share cashless (%)"), "percent"),
+            Column("confirmed_share", _("Confirmed receiving (%)"), "percent"),
             Column("visits", pgettext_lazy("door-to-door", "Visits")),
             Column("residents", _("Residents helped")),
             Column("services", _("Services given")),
@@ -291,6 +318,8 @@ TABLES: tuple[Table, ...] = (
             Column("with_qr", _("With a QR code")),
             Column("cashless", _("Cashless")),
             Column("share", _("Share cashless (%)"), "percent"),
+            Column("confirmed", _("Confirmed receiving")),
+            Column("confirmed_share", _("Confirmed receiving (%)"), "percent"),
         ),
     ),
     Table(

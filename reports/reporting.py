@@ -52,6 +52,7 @@ from django.utils import timezone
 from core.models import Commune, Village
 from legal_library.models import DocumentDailyCount, LibraryPoint, PointDailyCount
 from market.models import Market, PaymentAccount, Vendor, VendorStatusChange
+from market.selectors import with_followup
 from trainings.models import Attendance, TrainingSession
 from volunteers.models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
 
@@ -170,19 +171,22 @@ def _first_cashless():
     )
 
 
+MARKET_COUNTS = ("vendors", "with_qr", "cashless", "confirmed")
+
+
 def market_figures(w: _Work) -> tuple[dict, dict, dict]:
     """Indicators, tables and per-village columns of the cashless market."""
     vendors = Vendor.objects.filter(w.scope.q("market__village"), created_at__lt=w.until)
     per_market = {
         row["market_id"]: row
-        for row in vendors.annotate(
-            has_account=Exists(PaymentAccount.objects.filter(vendor=OuterRef("pk")))
-        )
+        for row in with_followup(vendors, at=w.until)
+        .annotate(has_account=Exists(PaymentAccount.objects.filter(vendor=OuterRef("pk"))))
         .values("market_id")
         .annotate(
             vendors=Count("id"),
             with_qr=Count("id", filter=Q(has_account=True)),
             cashless=Count("id", filter=Q(status=Vendor.Status.CASHLESS)),
+            confirmed=Count("id", filter=Q(followup_confirmed=True)),
         )
         .order_by()
     }
@@ -194,19 +198,22 @@ def market_figures(w: _Work) -> tuple[dict, dict, dict]:
         .values("id", "name", "village_id", "village__name")
     ):
         row = per_market.get(market["id"], {})
-        counts = {k: row.get(k, 0) for k in ("vendors", "with_qr", "cashless")}
+        counts = {k: row.get(k, 0) for k in MARKET_COUNTS}
         markets.append(
             {
                 "market": market["name"],
                 "village": market["village__name"],
                 **counts,
                 "share": _share(counts["cashless"], counts["vendors"]),
+                "confirmed_share": _share(counts["confirmed"], counts["vendors"]),
             }
         )
-        village = per_village.setdefault(market["village_id"], {"vendors": 0, "cashless": 0})
-        village["vendors"] += counts["vendors"]
-        village["cashless"] += counts["cashless"]
-    total = {k: sum(m[k] for m in markets) for k in ("vendors", "with_qr", "cashless")}
+        village = per_village.setdefault(
+            market["village_id"], {"vendors": 0, "cashless": 0, "confirmed": 0}
+        )
+        for key in village:
+            village[key] += counts[key]
+    total = {k: sum(m[k] for m in markets) for k in MARKET_COUNTS}
 
     firsts = (
         Vendor.objects.filter(w.scope.q("market__village"))
@@ -241,6 +248,10 @@ def market_figures(w: _Work) -> tuple[dict, dict, dict]:
         "market.vendors_cashless": _figure(total["cashless"]),
         "market.cashless_share": _figure(
             _share(total["cashless"], total["vendors"]), total["cashless"], total["vendors"]
+        ),
+        "market.vendors_confirmed": _figure(total["confirmed"]),
+        "market.confirmed_share": _figure(
+            _share(total["confirmed"], total["vendors"]), total["confirmed"], total["vendors"]
         ),
         "market.onboarded": _figure(onboarded),
     }
@@ -643,6 +654,7 @@ def _village_row(village: dict, values: dict) -> dict:
         "vendors": vendors,
         "cashless": cashless,
         "share": _share(cashless, vendors),
+        "confirmed_share": _share(values.get("confirmed", 0), vendors),
         "visits": values.get("visits", 0),
         "residents": values.get("residents", 0),
         "services": values.get("services", 0),

@@ -76,8 +76,9 @@ class Dashboard:
         return [
             IndicatorRow(
                 i,
-                self.now["indicators"][i.code]["value"],
-                self.before["indicators"][i.code]["value"],
+                # figures cached before an indicator was added have none of it
+                self.now["indicators"].get(i.code, {}).get("value"),
+                self.before["indicators"].get(i.code, {}).get("value"),
             )
             for i in for_program(program)
         ]

@@ -35,7 +35,7 @@ from core import services as core_services
 from core.roles import Role
 from legal_library import services as library_services
 from legal_library.models import Category, Document, PointDailyCount
-from market.models import Bank
+from market.models import Bank, Vendor
 from market.services import AccountData, market_create, vendor_register
 from reports.services import report_generate, report_request
 from tests.factories import UserFactory
@@ -125,6 +125,10 @@ TABLE = {
     # the permission is checked before the method: those without it learn nothing
     # (a volunteer has it, but a POST finds no vendor of theirs: vendor_for_user)
     "market:vendor_reissue": (302, 404, 404, 405, 404, 404, 405, 405),
+    # follow-ups: commune officers and the volunteers of the market's village, never
+    # branch secretaries or vendors; the list across one's markets, and market A's
+    "market:followups": (302, 404, 404, 200, 404, 404, 200, 200),
+    "market:market_followups": (302, 404, 404, 200, 404, 404, 404, 200),
     # ---------------------------------------------------------------- legal library
     "legal_library:point": PUBLIC,
     "legal_library:point_category": PUBLIC,
@@ -244,6 +248,12 @@ NOT_SHOWN = {
     "market:vendor_status": {persona: ["Rơ Châm Thuận"] for persona in PERSONAS},
     # where a vendor may live: the market's commune, never another
     "market:vendor_new": {persona: ["Thôn Hòa Bình"] for persona in PERSONAS},
+    # vendor A (village A) and vendor B (village B) are both due
+    "market:followups": {
+        "volunteer": ["Đặng Văn Ước", MARKET_B],
+        "other_officer": ["Lê Thị Bưởi", "Đặng Văn Ước"],
+    },
+    "market:market_followups": {"volunteer": ["Đặng Văn Ước"], "officer": ["Đặng Văn Ước"]},
     "logins": {"other_officer": ["Rơ Châm Thuận", "Lê Thị Bưởi"], "officer": ["Siu Thị Mai"]},
     "market:market_list": {
         "volunteer": [MARKET_B, MARKET_OTHER],
@@ -280,6 +290,12 @@ SHOWN = {
     },
     "volunteers:volunteer_list": {"officer": [PHONE_B], "secretary_b": [PHONE_B]},
     "market:vendor_page": {persona: [ACCOUNT_A] for persona in PERSONAS},
+    "market:followups": {
+        "volunteer": ["Lê Thị Bưởi"],
+        "officer": ["Lê Thị Bưởi", "Đặng Văn Ước"],
+        "other_officer": ["Siu Thị Mai"],
+    },
+    "market:market_followups": {"volunteer": ["Lê Thị Bưởi"], "officer": ["Lê Thị Bưởi"]},
     "market:market_list": {
         "volunteer": ["Chợ tạm Thôn 3"],
         "officer": ["Chợ tạm Thôn 3", MARKET_B],
@@ -321,6 +337,8 @@ PERSONAL_DATA = {
     "market:market_import",
     "market:vendor_posters",
     "market:vendor_account_add",
+    "market:followups",  # vendors' names and phones
+    "market:market_followups",
     "admin:chuprong_auditentry_changelist",
     "admin:chuprong_auditentry_change",
     "admin:volunteers_assistancerecord_changelist",
@@ -369,10 +387,13 @@ def test_every_admin_model_of_officers_has_rows(officer):
 
 
 def _vendor(market, user, full_name, account_number):
+    """A vendor cashless for 40 days, never followed up: due on the follow-up lists."""
     vendor = vendor_register(
         market=market,
         full_name=full_name,
         stall="A01",
+        status=Vendor.Status.CASHLESS,
+        at=timezone.now() - datetime.timedelta(days=40),
         accounts=[
             AccountData(
                 bank=Bank.objects.get(bin="970436"),
@@ -484,6 +505,7 @@ def objects(
         "market_posters": {"pk": market_a.pk},
         "market_export": {"pk": market_a.pk},
         "market_import": {"pk": market_a.pk},
+        "market_followups": {"pk": market_a.pk},
         "vendor_posters": {"pk": vendor_a_stall.pk},
         "vendor_account_add": {"pk": vendor_a_stall.pk},
         "vendor_new": {"pk": market_a.pk},

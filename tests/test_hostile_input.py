@@ -27,7 +27,7 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
 from legal_library.models import Document
-from market.models import PaymentAccount, Vendor, VendorStatusChange
+from market.models import PaymentAccount, Vendor, VendorFollowUp, VendorStatusChange
 from reports.models import AdoptionReport
 from trainings.models import Attendance
 from volunteers.models import AssistanceRecord, ServiceGiven, Volunteer
@@ -332,6 +332,30 @@ def test_vendor_amount_request_refuses_bad_amounts_with_a_message(client, world)
     form = response.context["form"]
     assert form.errors["amount"] and not response.context["requested"]
     assert escape(form.errors["amount"][0]) in response.content.decode()
+
+
+@FEW
+@given(
+    fields=st.fixed_dictionaries(
+        {},
+        optional={
+            "vendor": hostile,
+            "seen": hostile,
+            "answer": st.one_of(st.sampled_from(["yes", "no", "stopped"]), hostile),
+            "reason": hostile,
+            "note": hostile,
+        },
+    )
+)
+def test_follow_up_answers_hostile_values(client, officer, world, fields):
+    """The follow-up list's one-tap form: refused with a page (or 404 for a vendor that is
+    not the officer's to follow up), never an error, and nothing saved for a vendor that
+    is not cashless."""
+    client.force_login(officer)
+    response = post_raw(client, f"/cho/{world['market'].pk}/theo-doi/", fields)
+    assert_refused_or_fine(response, list(fields.values()))
+    assert response.status_code in {200, 400, 404}
+    assert not VendorFollowUp.objects.exists()
 
 
 @FEW

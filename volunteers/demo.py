@@ -10,8 +10,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from core import services as core_services
-from core.models import Commune, User
+from core.demo import demo_user
+from core.models import Commune
 from core.roles import Role
 
 from . import services
@@ -92,20 +92,13 @@ def demo_load(commune: Commune, *, volunteer_password: str | None = None) -> int
 
 
 def _demo_user(volunteer: Volunteer, password: str) -> None:
-    user = User.objects.filter(username=VOLUNTEER_USERNAME).first()
-    if user is None:
-        user = core_services.user_create(
-            username=VOLUNTEER_USERNAME,
-            role=Role.VOLUNTEER,
-            full_name=volunteer.full_name,
-            email="tinhnguyen@example.invalid",
-            password=password,
-            commune=volunteer.village.commune,
-            village=volunteer.village,
-        )
-    else:
-        user.set_password(password)
-        user.save(update_fields=["password"])
+    user = demo_user(
+        username=VOLUNTEER_USERNAME,
+        role=Role.VOLUNTEER,
+        full_name=volunteer.full_name,
+        password=password,
+        village=volunteer.village,
+    )
     if volunteer.user_id != user.pk:
         volunteer.user = user
         volunteer.save(update_fields=["user"])

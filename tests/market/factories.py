@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from market.models import Bank, Market, PaymentAccount, Vendor
+from market.models import Bank, Market, PaymentAccount, Vendor, VendorFollowUp
 from market.services import new_token
 from tests.factories import VillageFactory
 
@@ -38,3 +38,15 @@ class PaymentAccountFactory(factory.django.DjangoModelFactory):
     holder_name = factory.LazyAttribute(lambda a: a.vendor.full_name.upper())
     is_primary = True
     holder_confirmed = True
+
+
+class VendorFollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VendorFollowUp
+
+    vendor = factory.SubFactory(VendorFactory, status=Vendor.Status.CASHLESS)
+    answer = VendorFollowUp.Answer.YES
+    reason = factory.LazyAttribute(
+        lambda f: "" if f.answer == VendorFollowUp.Answer.YES else VendorFollowUp.Reason.OTHER
+    )
+    answered_at = factory.LazyFunction(timezone.now)

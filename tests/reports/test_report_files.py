@@ -21,6 +21,8 @@ VALUES = {
     "market.vendors_with_qr": 31,
     "market.vendors_cashless": 29,
     "market.cashless_share": 72.5,
+    "market.vendors_confirmed": 18,
+    "market.confirmed_share": 45.0,
     "market.onboarded": 6,
     "assistance.visits": 120,
     "assistance.residents": 97,
@@ -44,6 +46,7 @@ VALUES = {
 }
 FRACTIONS = {
     "market.cashless_share": (29, 40),
+    "market.confirmed_share": (18, 40),
     "library.coverage": (9, 12),
     "volunteers.visits_per_volunteer": (120, 25),
 }
@@ -76,6 +79,7 @@ SNAPSHOT = {
                 "vendors": 12,
                 "cashless": 9,
                 "share": 75.0,
+                "confirmed_share": 50.0,
                 "visits": 30,
                 "residents": 25,
                 "services": 41,
@@ -88,6 +92,7 @@ SNAPSHOT = {
                 "vendors": 0,
                 "cashless": 0,
                 "share": None,
+                "confirmed_share": None,
                 "visits": 4,
                 "residents": 4,
                 "services": 4,
@@ -104,6 +109,8 @@ SNAPSHOT = {
                 "with_qr": 25,
                 "cashless": 23,
                 "share": 76.66666,
+                "confirmed": 15,
+                "confirmed_share": 50.0,
             },
             {
                 "market": "Chợ phiên Ia Boòng",
@@ -112,6 +119,8 @@ SNAPSHOT = {
                 "with_qr": 6,
                 "cashless": 6,
                 "share": 60.0,
+                "confirmed": 3,
+                "confirmed_share": 30.0,
             },
         ],
         "market_trend": [
@@ -265,7 +274,7 @@ def test_xlsx_program_sheet(book):
     assert rows[0][0] == str(TABLE_BY_KEY["markets"].title)
     assert rows[1][:3] == (_("Market"), _("Village"), _("Vendors"))
     assert sheet["A1"].font.bold and sheet["A2"].font.bold
-    assert rows[2] == ("Chợ Chư Prông", "Thôn 3", 30, 25, 23, 76.7)
+    assert rows[2] == ("Chợ Chư Prông", "Thôn 3", 30, 25, 23, 76.7, 15, 50.0)
     assert sheet["F3"].number_format == "0.0"
     trend = _row_of(sheet, str(TABLE_BY_KEY["market_trend"].title))
     assert trend
@@ -290,7 +299,8 @@ def test_xlsx_villages_and_checks(book):
     assert villages["D1"].value == str(TABLE_BY_KEY["villages"].columns[3].heading)
     assert villages["A3"].value == "Thôn Hòa Bình"
     assert villages["D3"].value is None  # nothing to divide by
-    assert villages["J2"].value == 140
+    assert villages["E2"].value == 50.0  # confirmed receiving transfers
+    assert villages["K2"].value == 140
     assert villages.freeze_panes == "B2"
 
     checks = book[sheet_title(_("Data-quality checks"), "")]

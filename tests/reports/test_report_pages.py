@@ -39,7 +39,9 @@ def test_dashboard_in_vietnamese_with_charts(client, officer, village_a, village
     html = client.get("/bao-cao/").content.decode()
     assert "Bảng theo dõi kết quả" in html
     assert "Tỷ lệ tiểu thương thanh toán không dùng tiền mặt" in html
-    assert html.count("<svg") == 5  # one chart per program
+    # one chart per program, two for the market: cashless, and confirmed receiving transfers
+    assert html.count("<svg") == 6
+    assert "Tỷ lệ tiểu thương xác nhận có nhận tiền chuyển khoản theo chợ" in html
     assert "Lập báo cáo ngay" in html
 
 

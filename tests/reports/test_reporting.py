@@ -16,7 +16,12 @@ from reports import reporting
 from reports.indicators import BY_CODE, INDICATORS, TABLES
 from tests.factories import VillageFactory
 from tests.legal_library.factories import DocumentFactory, PointFactory
-from tests.market.factories import MarketFactory, PaymentAccountFactory, VendorFactory
+from tests.market.factories import (
+    MarketFactory,
+    PaymentAccountFactory,
+    VendorFactory,
+    VendorFollowUpFactory,
+)
 from tests.trainings.factories import AttendanceFactory, TrainingSessionFactory, topic
 from tests.volunteers.factories import AssistanceRecordFactory, CampaignFactory, VolunteerFactory
 from trainings.models import TrainingSession
@@ -46,7 +51,14 @@ def _vendor(market, status, *, created="2026-09-01", account=True, cashless_on=(
         VendorStatusChange.objects.create(
             vendor=vendor, status=Vendor.Status.CASHLESS, changed_at=at(day)
         )
+    if cashless_on:
+        Vendor.objects.filter(pk=vendor.pk).update(status_changed_at=at(cashless_on[-1]))
     return vendor
+
+
+def _followups(vendor, *answers):
+    for day, answer in answers:
+        VendorFollowUpFactory(vendor=vendor, answer=answer, answered_at=at(day))
 
 
 @pytest.fixture
@@ -60,9 +72,16 @@ def world(commune, village_a, village_b, other_village):
     _vendor(market_a, not_yet)
     _vendor(market_a, Vendor.Status.ONBOARDING, account=False)
     _vendor(market_a, cashless, created="2026-11-03", cashless_on=["2026-11-05"])  # after
-    _vendor(market_b, cashless, cashless_on=["2026-05-01", "2026-10-20"])
+    b1 = _vendor(market_b, cashless, cashless_on=["2026-05-01", "2026-07-01"])
     _vendor(market_b, not_yet, account=False)
-    _vendor(MarketFactory(village=other_village), cashless, cashless_on=["2026-10-02"])
+    x1 = _vendor(MarketFactory(village=other_village), cashless, cashless_on=["2026-10-02"])
+    # follow-ups: v1 confirmed; v2's latest is a "no"; b1's "yes" are before the 90
+    # days that end with October and after it; another commune's is not counted
+    yes, no = "yes", "no"
+    _followups(w["v1"], ("2026-09-01", yes), ("2026-10-25", yes))  # the first before cashless
+    _followups(w["v2"], ("2026-10-01", yes), ("2026-10-20", no))
+    _followups(b1, ("2026-08-01", yes), ("2026-11-02", yes))
+    _followups(x1, ("2026-10-20", yes))
 
     a1 = VolunteerFactory(village=village_a, full_name="Ksor Y Bim", on_tech_team=True)
     a2 = VolunteerFactory(village=village_a, full_name="Nguyễn Văn Đức", on_tech_team=False)
@@ -180,6 +199,8 @@ def test_every_indicator_of_the_commune(world, commune):
         "market.vendors_with_qr": 3,
         "market.vendors_cashless": 3,
         "market.cashless_share": 50.0,
+        "market.vendors_confirmed": 1,
+        "market.confirmed_share": 16.7,
         "market.onboarded": 1,
         "assistance.visits": 6,
         "assistance.residents": 5,
@@ -220,6 +241,8 @@ def test_tables_of_the_commune(world, commune):
             "with_qr": 2,
             "cashless": 2,
             "share": 50.0,
+            "confirmed": 1,
+            "confirmed_share": 25.0,
         },
         {
             "market": "Chợ tạm thôn 3",
@@ -228,6 +251,8 @@ def test_tables_of_the_commune(world, commune):
             "with_qr": 1,
             "cashless": 1,
             "share": 50.0,
+            "confirmed": 0,
+            "confirmed_share": 0.0,
         },
     ]
     trend = tables["market_trend"]
@@ -286,6 +311,7 @@ def test_tables_of_the_commune(world, commune):
             "vendors": 4,
             "cashless": 2,
             "share": 50.0,
+            "confirmed_share": 25.0,
             "visits": 4,
             "residents": 3,
             "services": 5,
@@ -298,6 +324,7 @@ def test_tables_of_the_commune(world, commune):
             "vendors": 2,
             "cashless": 1,
             "share": 50.0,
+            "confirmed_share": 0.0,
             "visits": 2,
             "residents": 2,
             "services": 2,

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.demo import OFFICER_USERNAME, demo_load
 from legal_library.demo import demo_load as library_demo_load
+from market.demo import VENDOR_USERNAME
 from market.demo import demo_load as market_demo_load
 from trainings.demo import demo_load as trainings_demo_load
 from volunteers.demo import VOLUNTEER_USERNAME
@@ -19,8 +20,8 @@ class Command(BaseCommand):
             "--with-officer",
             action="store_true",
             help=(
-                f"Also create the demo officer '{OFFICER_USERNAME}' and volunteer "
-                f"'{VOLUNTEER_USERNAME}' (only with DEBUG=1)."
+                f"Also create the demo officer '{OFFICER_USERNAME}', volunteer "
+                f"'{VOLUNTEER_USERNAME}' and vendor '{VENDOR_USERNAME}' (only with DEBUG=1)."
             ),
         )
         parser.add_argument(
@@ -35,7 +36,9 @@ class Command(BaseCommand):
                 "The demo officer has a published password: it is created only with DEBUG=1."
             )
         result = demo_load(officer_password=DEMO_PASSWORD if with_officer else None)
-        vendors = market_demo_load(result.commune)
+        vendors = market_demo_load(
+            result.commune, vendor_password=DEMO_PASSWORD if with_officer else None
+        )
         points, documents = library_demo_load(result.commune)
         volunteers = volunteers_demo_load(
             result.commune, volunteer_password=DEMO_PASSWORD if with_officer else None
@@ -54,5 +57,6 @@ class Command(BaseCommand):
                 f"Sign in at http://{address}/accounts/login/ "
                 f"as '{OFFICER_USERNAME}' with password '{DEMO_PASSWORD}' "
                 f"(admin: http://{address}/admin/); "
-                f"as volunteer '{VOLUNTEER_USERNAME}' with the same password."
+                f"as volunteer '{VOLUNTEER_USERNAME}' or vendor '{VENDOR_USERNAME}' "
+                "with the same password."
             )

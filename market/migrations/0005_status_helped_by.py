@@ -11,7 +11,7 @@ def sync_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("market", "0003_report_indexes"),
+        ("market", "0004_vendor_followups"),
         ("volunteers", "0003_report_indexes"),
     ]
 
