@@ -9,6 +9,7 @@ import qrcode
 import zxingcpp
 from django.apps import apps
 from PIL import Image
+from playwright.sync_api import expect
 
 from core.demo import demo_load
 from core.roles import sync_roles
@@ -58,6 +59,7 @@ def test_volunteer_registers_hands_over_and_marks_cashless(
 ):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     context.add_init_script(RECORD_VIOLATIONS)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     base = live_server.url
     page.goto(base + "/accounts/login/")
@@ -127,7 +129,8 @@ def test_volunteer_registers_hands_over_and_marks_cashless(
     assert result.text == f"{base}/v/{vendor.token}/"
     assert page.input_value("#vendor-link") == result.text
     copy.click()
-    assert copy.inner_text() == "Đã sao chép đường dẫn"
+    expect(copy).to_have_text("Đã sao chép đường dẫn")
+    assert page.evaluate("navigator.clipboard.readText()") == result.text
     href = page.get_by_role("link", name="In áp phích").get_attribute("href")
     poster = page.request.get(base + href)
     assert poster.status == 200 and poster.headers["content-type"] == "application/pdf"
