@@ -509,9 +509,8 @@ def test_walk_ins_with_a_bad_phone_save_nobody(client, officer, world, volunteer
         {"volunteers": [volunteer_a.pk], "walk_ins": "Ksor H'Hen, 0905111000\nY Bim, 12345"},
     )
     assert response.status_code == 400
-    assert says(
-        response, "The phone on line %(line)s is not a Vietnamese number of 10 digits.", line=2
-    )
+    phone_message = vi("Write a Vietnamese phone number of 10 digits, e.g. 0912345678.")
+    assert says(response, "Line %(line)s: %(error)s", line=2, error=phone_message)
     assert not Attendance.objects.exists()
 
 
