@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import permission_required_or_404
 from kit import imports
+from kit.forms import add_service_errors
 
 from . import posters, qr, selectors, services, spreadsheets
 from .forms import (
@@ -488,8 +489,7 @@ def vendor_status(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
