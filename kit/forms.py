@@ -13,6 +13,16 @@ from .text import vn_phone
 PHONE_MESSAGE = _("Write a Vietnamese phone number of 10 digits, e.g. 0912345678.")
 
 
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form that asked for it: each message under its field
+    when the form shows that field, else at the top (the summary)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
 class SpreadsheetForm(forms.Form):
     """Upload of an XLSX or CSV list (vendors, volunteers, attendance)."""
 

@@ -32,6 +32,7 @@ UNITS = {
 CURRENCIES = ("vnd", "dong", "d")
 MAX_LENGTH = 40  # longer text is no amount (and never reaches the regular expressions)
 
+_DIGITS = re.compile(r"[0-9]+")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _LONE_SPACE = re.compile(r"(?<![0-9]) | (?![0-9])")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:([., ])[0-9]{3})(?:\1[0-9]{3})*")
@@ -72,10 +73,11 @@ def parse_amount(text: str) -> int:
     if len(text) > MAX_LENGTH:
         raise AmountError("format", text[:MAX_LENGTH])
     folded = _fold(text)
-    folded = _CURRENCY.sub("", folded) if not folded.isdigit() else folded
+    digits_only = _DIGITS.fullmatch(folded) is not None  # ASCII: "²" is no amount
+    folded = folded if digits_only else _CURRENCY.sub("", folded)
     if not folded:
         raise AmountError("empty", text)
-    if folded.isdigit():
+    if _DIGITS.fullmatch(folded) is not None:
         return int(folded)
     if (match := _WITH_UNIT.fullmatch(folded)) is not None:
         number, unit, spoken = match.groups()

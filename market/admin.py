@@ -123,11 +123,14 @@ class StatusChangeInline(admin.TabularInline):
     model = VendorStatusChange
     extra = 0
     can_delete = False
-    fields: ClassVar[tuple[str, ...]] = ("status", "changed_at", "changed_by")
+    fields: ClassVar[tuple[str, ...]] = ("status", "changed_at", "changed_by", "helped_by")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by", "helped_by")
 
 
 @admin.register(Vendor)

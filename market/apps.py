@@ -27,12 +27,24 @@ class MarketConfig(AppConfig):
             "market.view_vendorstatuschange",
             "market.add_vendorfollowup",  # the follow-up list of their commune's markets
         ],
-        # the follow-up list of the markets of their own village (selectors.followup_markets)
-        Role.VOLUNTEER: ["market.add_vendorfollowup"],
         Role.VILLAGE_SECRETARY: [
             "market.view_market",
             "market.view_vendor",
             "market.view_paymentaccount",
+        ],
+        # Volunteers work in the market of their own village only
+        # (selectors.workspace_villages): register vendors, add accounts, hand over
+        # the page, record the status; answer its follow-ups (selectors.followup_markets).
+        # Never the admin, imports or exports.
+        Role.VOLUNTEER: [
+            "market.add_vendorfollowup",
+            "market.view_market",
+            "market.view_vendor",
+            "market.add_vendor",
+            "market.change_vendor",
+            "market.view_paymentaccount",
+            "market.add_paymentaccount",
+            "market.view_vendorstatuschange",
         ],
     }
     # Records every commune shares: only a superuser changes them (core/roles.py).

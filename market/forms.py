@@ -6,12 +6,14 @@ from django.forms.utils import ErrorDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.models import User, Village
 from kit import money
 from kit.forms import SpreadsheetForm
+from kit.text import vn_phone
 
-from . import vietqr
-from .models import DEFAULT_AMOUNT_CEILING, MIN_AMOUNT_CEILING, Bank, Vendor, VendorFollowUp
-from .services import HELD_ELSEWHERE
+from . import selectors, vietqr
+from .models import DEFAULT_AMOUNT_CEILING, MIN_AMOUNT_CEILING, Bank, Market, Vendor, VendorFollowUp
+from .services import HELD_ELSEWHERE, AccountData, bank_style_name
 from .vietqr_messages import vietqr_error_message
 
 MAX_TAGS = 60  # four A4 pages of 15 tags
@@ -221,8 +223,28 @@ class PriceTagForm(CeilingConfirmation, forms.Form):
         return cleaned
 
 
-class AccountForm(forms.Form):
-    """A vendor's payment account; a photo of an existing code can fill bank and number."""
+class BankInput(forms.TextInput):
+    """A text box for the bank with a ``<datalist>`` of the banks: the browser filters the
+    list as one types (no JavaScript); the server resolves what was typed (``clean_bank``)."""
+
+    template_name = "market/widgets/bank_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.banks: list[Bank] = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-list"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        context["widget"]["banks"] = self.banks
+        return context
+
+
+class AccountFieldsForm(forms.Form):
+    """The fields of one payment account: the bank typed (short name, code or BIN) or
+    picked from the list, the number, the holder; a photo of a code can fill bank and number."""
 
     photo = forms.FileField(
         label=_("Photo or screenshot of the vendor's bank QR code"),
@@ -230,8 +252,18 @@ class AccountForm(forms.Form):
         help_text=_("Optional: the bank and account number are read from the code."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
-    bank = forms.ModelChoiceField(label=_("Bank"), queryset=Bank.objects.filter(active=True))
-    account_number = forms.CharField(label=_("Account or card number"), max_length=40)
+    bank = forms.CharField(
+        label=_("Bank"),
+        max_length=200,
+        widget=BankInput,
+        help_text=_("Type its short name, code or BIN, e.g. Vietcombank, VCB or 970436."),
+    )
+    account_number = forms.CharField(
+        label=_("Account or card number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
+        help_text=_("Spaces and dashes are removed when saved."),
+    )
     holder_name = forms.CharField(
         label=_("Account holder name"),
         max_length=100,
@@ -240,7 +272,6 @@ class AccountForm(forms.Form):
     label = forms.CharField(
         label=_("Label"), max_length=40, required=False, help_text=_("e.g. MoMo, ZaloPay")
     )
-    is_primary = forms.BooleanField(label=_("Primary account"), required=False)
     holder_confirmed = forms.BooleanField(
         label=_("I have confirmed the holder name with the vendor"), required=False
     )
@@ -255,7 +286,57 @@ class AccountForm(forms.Form):
         ),
     )
 
-    NOT_DATA = ("photo", "override_reason")  # fields that are not the account's
+    ACCOUNT_FIELDS: tuple[str, ...] = (
+        "bank",
+        "account_number",
+        "holder_name",
+        "label",
+        "holder_confirmed",
+    )
+
+    def __init__(self, *args, banks: selectors.BankIndex, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.banks = banks
+        widget = cast(BankInput, self.fields["bank"].widget)
+        widget.banks = sorted(banks.by_bin.values(), key=lambda b: b.short_name.casefold())
+
+    @property
+    def account_section(self) -> list[forms.BoundField]:
+        """The account's fields in order (a template shows them under their heading);
+        the reason box once it is offered."""
+        names = [*self.ACCOUNT_FIELDS]
+        if not self["override_reason"].is_hidden:
+            names.append("override_reason")
+        return [self[name] for name in names]
+
+    def clean_bank(self) -> Bank:
+        text = self.cleaned_data["bank"].strip()
+        found = self.banks.resolve(text)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError(
+                _(
+                    "No bank is known as “%(text)s”: type its short name, code or BIN "
+                    "(e.g. Vietcombank, VCB or 970436), or pick it from the list."
+                )
+                % {"text": text}
+            )
+        raise ValidationError(
+            _("“%(text)s” may be several banks (%(banks)s): type the BIN.")
+            % {"text": text, "banks": ", ".join(str(b) for b in found)}
+        )
+
+    def account_data(self) -> AccountData:
+        data = self.cleaned_data
+        return AccountData(
+            bank=data["bank"],
+            account_number=data["account_number"],
+            holder_name=data["holder_name"],
+            label=data["label"],
+            is_primary=bool(data.get("is_primary")),
+            holder_confirmed=data["holder_confirmed"],
+        )
 
     def refuse_photo(self, message: str | Promise) -> None:
         """Show why the photo filled nothing in, at the photo field and in the summary at
@@ -273,6 +354,98 @@ class AccountForm(forms.Form):
         for field, errors in exc.error_dict.items():
             visible = field in self.fields and (field != "override_reason" or may_confirm)
             self.add_error(field if visible else None, errors)
+
+
+class AccountForm(AccountFieldsForm):
+    """Another account of a registered vendor (the holder name starts as the vendor's)."""
+
+    is_primary = forms.BooleanField(label=_("Primary account"), required=False)
+
+    ACCOUNT_FIELDS = (*AccountFieldsForm.ACCOUNT_FIELDS, "is_primary")
+    field_order = ["photo", *ACCOUNT_FIELDS]
+
+
+class VendorRegisterForm(AccountFieldsForm):
+    """A vendor and their first account, on one phone screen."""
+
+    full_name = forms.CharField(label=_("Vendor's full name"), max_length=200)
+    stall = forms.CharField(label=_("Stall"), max_length=20, required=False)
+    goods = forms.CharField(
+        label=_("Goods"), max_length=200, required=False, help_text=_("e.g. vegetables, fish")
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village where the vendor lives"), queryset=Village.objects.none()
+    )
+
+    field_order = [
+        "full_name",
+        "stall",
+        "goods",
+        "phone",
+        "village",
+        "photo",
+        *AccountFieldsForm.ACCOUNT_FIELDS,
+    ]
+    VENDOR_FIELDS = ("full_name", "stall", "goods", "phone", "village")
+
+    def __init__(self, *args, market: Market, **kwargs):
+        initial = {"village": market.village_id, **(kwargs.pop("initial", None) or {})}
+        super().__init__(*args, initial=initial, **kwargs)
+        village = cast(forms.ModelChoiceField, self.fields["village"])
+        village.queryset = selectors.vendor_villages(market)
+        self.fields["holder_name"].required = False
+        self.fields["holder_name"].help_text = _(
+            "As the bank shows it (upper case, no diacritics); left empty, the vendor's name."
+        )
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and vn_phone(phone) is None:
+            raise ValidationError(
+                _("Write a Vietnamese phone number of 10 digits, e.g. 0912345678.")
+            )
+        return vn_phone(phone) or ""
+
+    def clean(self) -> dict:
+        data = super().clean() or self.cleaned_data
+        if not data.get("holder_name") and data.get("full_name"):
+            data["holder_name"] = bank_style_name(data["full_name"])
+        return data
+
+    @property
+    def vendor_section(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.VENDOR_FIELDS]
+
+    def vendor_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.VENDOR_FIELDS}
+
+
+class StatusForm(forms.Form):
+    """One tap: the status (its button) and who helped (a volunteer of the market's village)."""
+
+    status = forms.ChoiceField(choices=Vendor.Status.choices)
+    helped_by = forms.ModelChoiceField(
+        label=_("Who helped"),
+        queryset=Village.objects.none(),
+        required=False,
+        empty_label=_("Nobody named"),
+    )
+
+    def __init__(self, *args, market: Market, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        helped_by = cast(forms.ModelChoiceField, self.fields["helped_by"])
+        helped_by.queryset = selectors.status_helpers(market)
+        if user.is_authenticated:
+            # a volunteer of the village who records it most often helped: one tap
+            helped_by.initial = (
+                helped_by.queryset.filter(user=user).values_list("pk", flat=True).first()
+            )
 
 
 class ImportForm(SpreadsheetForm):

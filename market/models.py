@@ -150,6 +150,17 @@ class VendorStatusChange(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
+    # A string reference, not an import: volunteers sits above market in the
+    # import direction (ARCHITECTURE.md, "The direction of imports").
+    helped_by = models.ForeignKey(
+        "volunteers.Volunteer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="vendor_status_changes",
+        verbose_name=_("helped by"),
+        help_text=_("The volunteer of the market's village who helped the vendor."),
+    )
 
     class Meta:
         verbose_name = _("status change")

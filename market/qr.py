@@ -19,6 +19,7 @@ A missing stamp sends the request to the database, which writes it back with
 change cannot bring the old image back.
 """
 
+import base64
 import hashlib
 
 from django.core.cache import cache
@@ -148,3 +149,9 @@ def card_filename(account) -> str:
     accounts at one bank get two files)."""
     bank = slugify(account.bank.short_name) or account.bank.bin
     return f"vietqr-{bank}-{account.account_number[-4:]}.png"
+
+
+def data_uri(text: str) -> str:
+    """``text`` (a link) as a QR code in an ``<img src>``: an SVG in a data: URI."""
+    image = render(text, "svg")
+    return "data:image/svg+xml;base64," + base64.b64encode(image.content).decode("ascii")

@@ -5,9 +5,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
@@ -35,31 +36,18 @@ from kit.money import PriceLine
 from kit.text import fold
 
 from . import banking, vietqr
-from .models import Bank, Market, PaymentAccount, Vendor, VendorFollowUp
+from .models import Bank, Market, PaymentAccount, Vendor, VendorFollowUp, VendorStatusChange
 from .posters import Poster, PriceTag
 
 
-def markets_for_user(user: User) -> QuerySet[Market]:
-    return Market.objects.filter(village__in=villages_for_user(user)).select_related(
-        "village__commune"
-    )
+def _markets_in(villages: QuerySet[Village]) -> QuerySet[Market]:
+    return Market.objects.filter(village__in=villages).select_related("village__commune")
 
 
-def market_for_user(user: User, pk: int) -> Market:
-    """The market, or 404 when it does not exist or is not the user's to see."""
-    market = markets_for_user(user).filter(pk=pk).first()
-    if market is None:
-        raise Http404
-    return market
-
-
-def vendors_for_user(user: User) -> QuerySet[Vendor]:
-    return Vendor.objects.filter(market__village__in=villages_for_user(user))
-
-
-def vendor_for_user(user: User, pk: int) -> Vendor:
+def _vendor_in(villages: QuerySet[Village], pk: int) -> Vendor:
+    """The vendor of a market in ``villages``, with its market and accounts, or 404."""
     vendor = (
-        vendors_for_user(user)
+        Vendor.objects.filter(market__village__in=villages)
         .select_related("market__village__commune", "village")
         .prefetch_related(_accounts())
         .filter(pk=pk)
@@ -68,6 +56,30 @@ def vendor_for_user(user: User, pk: int) -> Vendor:
     if vendor is None:
         raise Http404
     return vendor
+
+
+def _market_or_404(markets: QuerySet[Market], pk: int) -> Market:
+    market = markets.filter(pk=pk).first()
+    if market is None:
+        raise Http404
+    return market
+
+
+def markets_for_user(user: User) -> QuerySet[Market]:
+    return _markets_in(villages_for_user(user))
+
+
+def market_for_user(user: User, pk: int) -> Market:
+    """The market, or 404 when it does not exist or is not the user's to see."""
+    return _market_or_404(markets_for_user(user), pk)
+
+
+def vendors_for_user(user: User) -> QuerySet[Vendor]:
+    return Vendor.objects.filter(market__village__in=villages_for_user(user))
+
+
+def vendor_for_user(user: User, pk: int) -> Vendor:
+    return _vendor_in(villages_for_user(user), pk)
 
 
 def _accounts() -> Prefetch:
@@ -86,15 +98,21 @@ def vendor_by_token(token: str) -> Vendor | None:
     return Vendor.objects.select_related("market__village__commune").filter(token=token).first()
 
 
-def vendor_for_self_or_officer(user: User, pk: int, perm: str) -> Vendor:
+def vendor_for_self_or_officer(
+    user: User, pk: int, perm: str, *, managers_only: bool = False
+) -> Vendor:
     """Vendor ``pk`` for the vendor signed in as themselves, or for a user holding
-    ``perm`` whose villages it is in; 404 for anyone else."""
+    ``perm`` whose villages it is in (with ``managers_only``, who also has the market's
+    officer tools: ``manages_market``, not a volunteer); 404 for anyone else."""
     own = getattr(user, "vendor", None)
     if own is not None and own.pk == pk:
         return Vendor.objects.select_related("market__village__commune").get(pk=pk)
     if not user.has_perm(perm):
         raise Http404
-    return vendor_for_user(user, pk)
+    vendor = vendor_for_user(user, pk)
+    if managers_only and not manages_market(user, vendor.market):
+        raise Http404
+    return vendor
 
 
 def vendor_accounts(vendor: Vendor) -> list[PaymentAccount]:
@@ -115,6 +133,70 @@ def account_for_token(token: str, account_id: int | None) -> PaymentAccount | No
     if account_id is None:
         return accounts.order_by("-is_primary", "created_at").first()
     return accounts.filter(pk=account_id).first()
+
+
+# ------------------------------------------------------------------ the market workspace
+# Officers and volunteers at work in a market, on a phone: registering vendors,
+# adding accounts, handing over the page, recording the status. Volunteers are a
+# program above this one (the import direction): their model is reached through
+# the ``helped_by`` foreign key of the status history, never imported.
+
+
+def volunteer_model() -> type[models.Model]:
+    """The volunteers' roster model, as ``VendorStatusChange.helped_by`` names it."""
+    return cast(type[models.Model], VendorStatusChange._meta.get_field("helped_by").related_model)
+
+
+def workspace_villages(user: User) -> QuerySet[Village]:
+    """The villages whose markets ``user`` works in: those they manage
+    (``villages_for_user``) and, for an active volunteer, their own village."""
+    if not user.is_authenticated or not user.is_active:
+        return Village.objects.none()
+    own = volunteer_model()._default_manager.filter(user=user, active=True)
+    return Village.objects.filter(
+        Q(pk__in=villages_for_user(user).values("pk")) | Q(pk__in=own.values("village_id"))
+    )
+
+
+def workspace_markets(user: User) -> QuerySet[Market]:
+    return _markets_in(workspace_villages(user))
+
+
+def workspace_market(user: User, pk: int) -> Market:
+    """A market of ``user``'s workspace, or 404."""
+    return _market_or_404(workspace_markets(user), pk)
+
+
+def workspace_vendor(user: User, pk: int) -> Vendor:
+    """A vendor of a market in ``user``'s workspace, with its accounts, or 404."""
+    return _vendor_in(workspace_villages(user), pk)
+
+
+def manages_market(user: User, market: Market) -> bool:
+    """Whether ``user`` has the market's officer tools (posters of the whole market,
+    export, import): its commune's officers and its village's secretary, not volunteers."""
+    return markets_for_user(user).filter(pk=market.pk).exists()
+
+
+def vendor_villages(market: Market) -> QuerySet[Village]:
+    """Where a vendor of ``market`` may live: the villages of the market's commune."""
+    return Village.objects.filter(commune_id=market.village.commune_id).order_by("position", "name")
+
+
+def status_helpers(market: Market) -> QuerySet:
+    """The active volunteers of the market's village, who may be named as having helped."""
+    return (
+        volunteer_model()
+        ._default_manager.filter(village_id=market.village_id, active=True)
+        .order_by("full_name")
+    )
+
+
+def vendor_status_history(vendor: Vendor) -> QuerySet[VendorStatusChange]:
+    """The vendor's status changes, newest first, with who changed and who helped."""
+    return vendor.status_changes.select_related("changed_by", "helped_by").order_by(
+        "-changed_at", "-pk"
+    )
 
 
 # ------------------------------------------------------------------ banks and accounts
@@ -175,7 +257,12 @@ def account_holders(
     if user is None:
         visible = ids
     else:
-        visible = set(vendors_for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+        # a volunteer knows the vendors of their village's market too (the workspace)
+        visible = set(
+            Vendor.objects.filter(
+                market__village__in=workspace_villages(user), pk__in=ids
+            ).values_list("pk", flat=True)
+        )
     found: dict[tuple[str, str], list[Holder]] = defaultdict(list)
     for account in accounts:
         vendor = account.vendor

@@ -59,9 +59,11 @@ def _forget_images_on_commit(token: str) -> None:
     transaction.on_commit(forget)
 
 
-def _record_status(vendor: Vendor, status: str, actor: User | None, at) -> None:
+def _record_status(vendor: Vendor, status: str, actor: User | None, at, helped_by=None) -> None:
     vendor.status, vendor.status_changed_at = status, at
-    VendorStatusChange.objects.create(vendor=vendor, status=status, changed_at=at, changed_by=actor)
+    VendorStatusChange.objects.create(
+        vendor=vendor, status=status, changed_at=at, changed_by=actor, helped_by=helped_by
+    )
 
 
 @transaction.atomic
@@ -86,11 +88,21 @@ def vendor_register(
     onboarded_by: str = "",
     notes: str = "",
     accounts: Sequence[AccountData] = (),
+    override_reason: str = "",
     actor: User | None,
     at=None,
 ) -> Vendor:
-    """Register a vendor with their accounts; the first account becomes primary."""
+    """Register a vendor with their accounts; the first account becomes primary.
+
+    All or nothing: an account refused (``account_add``: a bad number, one another
+    vendor holds without an officer's ``override_reason``) leaves no vendor behind.
+    The vendor lives in a village of the market's commune (the market's by default).
+    """
     at = at or timezone.now()
+    if village is not None and village.commune_id != market.village.commune_id:
+        raise ValidationError(
+            {"village": _("The vendor's village must be in the market's commune.")}
+        )
     vendor = Vendor(
         market=market,
         full_name=" ".join(full_name.split()),
@@ -105,12 +117,19 @@ def vendor_register(
         token=new_token(),
         token_issued_at=at,
     )
+    if vendor.stall and market.vendors.filter(stall__iexact=vendor.stall).exists():
+        raise ValidationError(
+            {
+                "stall": _("Stall %(stall)s already has a vendor in this market.")
+                % {"stall": vendor.stall}
+            }
+        )
     vendor.full_clean()
     vendor.save()
     VendorStatusChange.objects.create(vendor=vendor, status=status, changed_at=at, changed_by=actor)
     audit.record(actor=actor, obj=vendor, before=None)
     for data in accounts:
-        account_add(vendor=vendor, data=data, actor=actor)
+        account_add(vendor=vendor, data=data, actor=actor, override_reason=override_reason)
     return vendor
 
 
@@ -155,6 +174,16 @@ def vendor_update(
     return vendor
 
 
+def check_status_helper(*, vendor: Vendor, helped_by) -> None:
+    """A helper named on a status change is an active volunteer of the market's village."""
+    if helped_by is None:
+        return
+    if not helped_by.active or helped_by.village_id != vendor.market.village_id:
+        raise ValidationError(
+            {"helped_by": _("Choose an active volunteer of the market's village.")}
+        )
+
+
 @transaction.atomic
 def vendor_login_create(*, vendor: Vendor, actor: User) -> User:
     """The vendor's sign-in account (to open their own page), made by an officer of the
@@ -177,11 +206,19 @@ def vendor_login_create(*, vendor: Vendor, actor: User) -> User:
 
 
 @transaction.atomic
-def vendor_set_status(*, vendor: Vendor, status: str, actor: User | None, at=None) -> Vendor:
+def vendor_set_status(
+    *, vendor: Vendor, status: str, actor: User | None, helped_by=None, at=None
+) -> Vendor:
+    """Move the vendor to ``status``, kept in the status history with who helped
+    (``helped_by``: an active volunteer of the market's village, or None).
+    The same status again changes nothing."""
+    if status not in Vendor.Status.values:
+        raise ValidationError({"status": _("Choose one of the statuses shown.")})
+    check_status_helper(vendor=vendor, helped_by=helped_by)
     if status == vendor.status:
         return vendor
     before = audit.snapshot(vendor)
-    _record_status(vendor, status, actor, at or timezone.now())
+    _record_status(vendor, status, actor, at or timezone.now(), helped_by)
     vendor.save(update_fields=["status", "status_changed_at", "updated_at"])
     audit.record(actor=actor, obj=vendor, before=before)
     return vendor

@@ -44,6 +44,11 @@ urlpatterns = [
     path("cho/<int:pk>/ap-phich.pdf", views.market_posters, name="market_posters"),
     path("cho/<int:pk>/nguoi-ban.xlsx", views.market_export, name="market_export"),
     path("cho/<int:pk>/nhap/", views.market_import, name="market_import"),
+    # The market workspace on a phone: officers, and volunteers of the market's village.
+    path("cho/<int:pk>/nguoi-ban-moi/", views.vendor_new, name="vendor_new"),
+    path("cho/nguoi-ban/<int:pk>/", views.vendor_workspace, name="vendor_workspace"),
+    path("cho/nguoi-ban/<int:pk>/trao-trang/", views.vendor_handover, name="vendor_handover"),
+    path("cho/nguoi-ban/<int:pk>/trang-thai/", views.vendor_status, name="vendor_status"),
     # Follow-ups: "is the vendor still receiving transfers?" (officers and volunteers)
     path("cho/theo-doi/", views.followups, name="followups"),
     path("cho/<int:pk>/theo-doi/", views.followups, name="market_followups"),

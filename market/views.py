@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,19 +16,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import permission_required_or_404
 from kit import imports
+from kit.forms import add_service_errors
 from kit.http import pdf_response, private_no_store
 from kit.money import format_vnd as vnd
 
 from . import pages, posters, qr, selectors, services, spreadsheets
 from .forms import (
+    AccountFieldsForm,
     AccountForm,
     AmountRequestForm,
     CeilingForm,
     FollowUpForm,
     ImportForm,
     PriceTagForm,
+    StatusForm,
+    VendorRegisterForm,
 )
-from .models import Bank, VendorFollowUp
+from .models import Vendor, VendorFollowUp
 from .qr_reader import QRImageError, read_vietqr
 from .vietqr import VietQRError
 from .vietqr_messages import vietqr_error_message
@@ -139,7 +144,9 @@ def vendor_qr(request, token: str, fmt: str, account_id: int | None = None):
 def vendor_ceiling(request, pk: int):
     """The largest amount the vendor's page asks for without a confirmation: set by the
     vendor (signed in) or by an officer of the vendor's commune."""
-    vendor = selectors.vendor_for_self_or_officer(request.user, pk, "market.change_vendor")
+    vendor = selectors.vendor_for_self_or_officer(
+        request.user, pk, "market.change_vendor", managers_only=True
+    )
     form = CeilingForm(request.POST or None, initial={"amount_ceiling": vnd(vendor.amount_ceiling)})
     if form.is_valid():
         services.vendor_update(
@@ -199,7 +206,7 @@ def _targets() -> dict:
 @permission_required_or_404("market.view_market")
 @require_GET
 def market_list(request):
-    pairs = selectors.markets_with_adoption(selectors.markets_for_user(request.user))
+    pairs = selectors.markets_with_adoption(selectors.workspace_markets(request.user))
     return render(
         request,
         "market/market_list.html",
@@ -215,7 +222,7 @@ def market_list(request):
 @permission_required_or_404("market.view_market")
 @require_GET
 def market_detail(request, pk: int):
-    pairs = selectors.markets_with_adoption(selectors.markets_for_user(request.user).filter(pk=pk))
+    pairs = selectors.markets_with_adoption(selectors.workspace_markets(request.user).filter(pk=pk))
     if not pairs:
         raise Http404
     market, adoption = pairs[0]
@@ -225,6 +232,7 @@ def market_detail(request, pk: int):
         {
             "market": market,
             "adoption": adoption,
+            "manages": selectors.manages_market(request.user, market),
             "vendors": selectors.with_followup(selectors.market_vendors(market)),
             **_targets(),
         },
@@ -263,13 +271,13 @@ def market_posters(request, pk: int):
 @permission_required_or_404("market.view_vendor")
 @require_GET
 def vendor_posters(request, pk: int):
-    vendor = selectors.vendor_for_user(request.user, pk)
+    vendor = selectors.workspace_vendor(request.user, pk)
     items = selectors.posters_for([vendor], vendor.market)
     if not items:
         messages.warning(
             request, _("Confirm the account holder's name with the vendor before printing.")
         )
-        return redirect("market:market_detail", pk=vendor.market_id)
+        return redirect("market:vendor_workspace", pk=vendor.pk)
     layout = _layout(request) if "layout" in request.GET else posters.Layout.A6
     return _pdf_response(posters.render_posters(items, layout), f"ap-phich-nguoi-ban-{pk}.pdf")
 
@@ -324,42 +332,94 @@ def market_import(request, pk: int):
     return imports.handle(request, flow, form_class=ImportForm)
 
 
+# ------------------------------------------------------------------ the market workspace
+# Officers of the commune and volunteers of the market's village, on a phone
+# (selectors.workspace_*): register a vendor, add accounts, hand over the page,
+# record the status.
+
+
+def _may_confirm(request) -> bool:
+    return services.may_confirm_shared_account(request.user)
+
+
+@login_required
+@permission_required_or_404("market.add_vendor")
+@require_http_methods(["GET", "POST"])
+def vendor_new(request, pk: int):
+    """A vendor and their first account on one screen; "Read the code" fills the bank and
+    number from a photo. Saved whole or not at all (``vendor_register``)."""
+    market = selectors.workspace_market(request.user, pk)
+    banks = selectors.bank_index()
+    if request.method == "POST" and "read" in request.POST:
+        form, ok = _form_from_photo(request, VendorRegisterForm, banks=banks, market=market)
+        return _render_new(request, market, form, ok=ok)
+    form = VendorRegisterForm(request.POST or None, banks=banks, market=market)
+    if form.is_valid():
+        try:
+            vendor = services.vendor_register(
+                market=market,
+                **form.vendor_data(),
+                accounts=[form.account_data()],
+                override_reason=form.cleaned_data["override_reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc, may_confirm=_may_confirm(request))
+        else:
+            messages.success(
+                request, _("%(name)s has been registered.") % {"name": vendor.full_name}
+            )
+            if "another" in request.POST:
+                return redirect("market:vendor_account_add", pk=vendor.pk)
+            # scrolled to the code: the vendor scans it at once
+            return redirect(reverse("market:vendor_handover", args=[vendor.pk]) + "#ma-trang")
+    return _render_new(request, market, form, ok=not form.errors)
+
+
+def _render_form(request, template: str, context: dict, *, ok: bool) -> HttpResponse:
+    return render(request, template, context, status=200 if ok else 400)
+
+
+def _render_new(request, market, form, *, ok: bool) -> HttpResponse:
+    return _render_form(request, "market/vendor_new.html", {"market": market, "form": form}, ok=ok)
+
+
 @login_required
 @permission_required_or_404("market.change_vendor")
 @require_http_methods(["GET", "POST"])
 def vendor_account_add(request, pk: int):
     """Add an account; "Read the code" fills bank and number from a photo, without JavaScript."""
-    vendor = selectors.vendor_for_user(request.user, pk)
+    vendor = selectors.workspace_vendor(request.user, pk)
+    banks = selectors.bank_index()
     if request.method == "POST" and "read" in request.POST:
-        form, ok = _form_from_photo(request)
-        return render(
-            request,
-            "market/account_form.html",
-            {"vendor": vendor, "form": form},
-            status=200 if ok else 400,
-        )
-    form = AccountForm(request.POST or None)
+        form, ok = _form_from_photo(request, AccountForm, banks=banks)
+        return _render_account(request, vendor, form, ok=ok)
+    form = AccountForm(
+        request.POST or None,
+        banks=banks,
+        initial={"holder_name": services.bank_style_name(vendor.full_name)},
+    )
     if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in AccountForm.NOT_DATA}
         try:
             services.account_add(
                 vendor=vendor,
-                data=services.AccountData(**data),
+                data=form.account_data(),
                 actor=request.user,
                 override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as exc:
-            form.add_service_errors(
-                exc, may_confirm=services.may_confirm_shared_account(request.user)
-            )
+            form.add_service_errors(exc, may_confirm=_may_confirm(request))
         else:
             messages.success(request, _("The account has been added."))
-            return redirect("market:market_detail", pk=vendor.market_id)
-    return render(
-        request,
-        "market/account_form.html",
-        {"vendor": vendor, "form": form},
-        status=400 if form.errors else 200,
+            if "another" in request.POST:
+                return redirect("market:vendor_account_add", pk=vendor.pk)
+            return redirect("market:vendor_workspace", pk=vendor.pk)
+    return _render_account(request, vendor, form, ok=not form.errors)
+
+
+def _render_account(request, vendor, form, *, ok: bool) -> HttpResponse:
+    return _render_form(
+        request, "market/account_form.html", {"vendor": vendor, "form": form}, ok=ok
     )
 
 
@@ -380,15 +440,20 @@ PHOTO_ERRORS = {
 }
 
 
-def _form_from_photo(request) -> tuple[AccountForm, bool]:
+def _form_from_photo(request, form_class, **kwargs) -> tuple[AccountFieldsForm, bool]:
     """An unbound form pre-filled from the posted fields and the code read from the photo."""
+    fields = form_class.base_fields
     initial = {
-        k: request.POST.get(k, "") for k in ("bank", "account_number", "holder_name", "label")
+        name: bool(request.POST.get(name))
+        if isinstance(field, forms.BooleanField)
+        else request.POST.get(name, "")
+        for name, field in fields.items()
+        if name != "photo"
     }
-    initial["is_primary"] = bool(request.POST.get("is_primary"))
-    initial["holder_confirmed"] = bool(request.POST.get("holder_confirmed"))
+    if not initial.get("holder_name") and initial.get("full_name"):
+        initial["holder_name"] = services.bank_style_name(str(initial["full_name"]))
     photo = request.FILES.get("photo")
-    form = AccountForm(initial=initial)
+    form = form_class(initial=initial, **kwargs)
     if photo is None:
         form.refuse_photo(_("Choose a photo of the QR code first."))
         return form, False
@@ -398,7 +463,7 @@ def _form_from_photo(request) -> tuple[AccountForm, bool]:
         refusal = exc.error if exc.code == "not_stall_code" else None
         form.refuse_photo(vietqr_error_message(refusal) if refusal else PHOTO_ERRORS[exc.code])
         return form, False
-    bank = Bank.objects.filter(bin=code.bin).first()
+    bank = kwargs["banks"].by_bin.get(code.bin)
     initial["account_number"] = code.account
     if bank is None:
         messages.warning(
@@ -410,13 +475,83 @@ def _form_from_photo(request) -> tuple[AccountForm, bool]:
             % {"bin": code.bin},
         )
     else:
-        initial["bank"] = bank.pk
+        initial["bank"] = str(bank)
         messages.success(
             request,
             _("Read from the code: %(bank)s, account %(account)s. Check the details and save.")
             % {"bank": bank.short_name, "account": code.account},
         )
-    return AccountForm(initial=initial), True
+    return form_class(initial=initial, **kwargs), True
+
+
+@login_required
+@permission_required_or_404("market.change_vendor")
+@require_GET
+def vendor_workspace(request, pk: int):
+    """One vendor on a phone: status, accounts, and the next things to do."""
+    vendor = selectors.workspace_vendor(request.user, pk)
+    return render(
+        request,
+        "market/vendor_workspace.html",
+        {"vendor": vendor, "accounts": vendor.accounts.all()},
+    )
+
+
+@login_required
+@permission_required_or_404("market.change_vendor")
+@require_GET
+def vendor_handover(request, pk: int):
+    """The vendor's page link as a big code the vendor scans with their own phone,
+    a field to copy it, the phone's share sheet, and the poster."""
+    vendor = selectors.workspace_vendor(request.user, pk)
+    link = request.build_absolute_uri(reverse("market:vendor_page", args=[vendor.token]))
+    return render(
+        request,
+        "market/vendor_handover.html",
+        {
+            "vendor": vendor,
+            "link": link,
+            "qr": qr.data_uri(link),
+            "printable": any(a.holder_confirmed for a in vendor.accounts.all()),
+        },
+    )
+
+
+@login_required
+@permission_required_or_404("market.change_vendor")
+@require_http_methods(["GET", "POST"])
+def vendor_status(request, pk: int):
+    """The status in one tap (one button per status) with who helped; the history below."""
+    vendor = selectors.workspace_vendor(request.user, pk)
+    form = StatusForm(request.POST or None, market=vendor.market, user=request.user)
+    if form.is_valid():
+        try:
+            services.vendor_set_status(
+                vendor=vendor,
+                status=form.cleaned_data["status"],
+                helped_by=form.cleaned_data["helped_by"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Status of %(name)s: %(status)s.")
+                % {"name": vendor.full_name, "status": vendor.get_status_display()},
+            )
+            return redirect("market:vendor_status", pk=vendor.pk)
+    return render(
+        request,
+        "market/vendor_status.html",
+        {
+            "vendor": vendor,
+            "form": form,
+            "statuses": Vendor.Status.choices,
+            "history": selectors.vendor_status_history(vendor),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

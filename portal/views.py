@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import selectors
 from core import services as accounts
-from core.admin_base import add_errors
 from core.models import Commune, User
 from core.roles import Role
 from kit import qr
+from kit.forms import add_service_errors
 from kit.http import int_param, private_no_store, public_url
 from legal_library.selectors import public_points
 from market import selectors as market_selectors
@@ -258,8 +258,7 @@ def login_secretary_create(request):
                 actor=request.user,
             )
         except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            add_errors(form, errors)
+            add_service_errors(form, error)
         else:
             return _issued(request, user)
     return render(request, "portal/login_secretary.html", {"form": form})

@@ -38,6 +38,7 @@ from legal_library.models import Category, Document, PointDailyCount
 from market.models import Bank, Vendor
 from market.services import AccountData, market_create, vendor_register
 from reports.services import report_generate, report_request
+from tests.factories import UserFactory
 from tests.trainings.factories import AttendanceFactory
 from tests.volunteers.factories import AssistanceRecordFactory, VolunteerFactory
 from trainings.models import Topic
@@ -72,6 +73,11 @@ OFFICER_ONLY = (302, 404, 404, 404, 404, 404, 200, 200)  # permission officers a
 SESSION = (302, 404, 404, 404, 404, 404, 404, 200)  # a commune's object: its officer
 POST_ONLY = (302, 405, 405, 405, 405, 405, 405, 405)
 VILLAGE_A = (302, 404, 404, 404, 200, 404, 404, 200)  # village A's: its secretary, officer
+# village A's market, seen by its secretary and officer, and worked in by its volunteers
+VILLAGE_A_MARKET = (302, 404, 404, 200, 200, 404, 404, 200)
+# the market workspace of village A (register, accounts, hand-over, status): its
+# commune's officers and its village's volunteers; not secretaries (they only look)
+WORKSPACE = (302, 404, 404, 200, 404, 404, 404, 200)
 # the admin: officers (staff) only; anyone else goes to the admin's sign-in page
 ADMIN = (ADMIN_SIGN_IN,) * 6 + (200, 200)  # shared, or each officer's own rows
 ADMIN_OBJECT = (ADMIN_SIGN_IN,) * 6 + (ADMIN_INDEX, 200)  # an object of commune A
@@ -104,15 +110,21 @@ TABLE = {
     "market:account_qr": PUBLIC,
     # a signed-in vendor goes to their own page, never to another's
     "market:vendor_me": (302, To("/v/{token_a}/"), To("/v/{token_b}/"), 404, 404, 404, 404, 404),
-    "market:market_list": MANAGER,
-    "market:market_detail": VILLAGE_A,
+    "market:market_list": MEMBER,  # volunteers: their village's market
+    "market:market_detail": VILLAGE_A_MARKET,
+    # the market's officer tools: not for volunteers
     "market:market_posters": VILLAGE_A,
     "market:market_export": VILLAGE_A,
     "market:market_import": SESSION,
-    "market:vendor_posters": VILLAGE_A,
-    "market:vendor_account_add": SESSION,
+    "market:vendor_posters": VILLAGE_A_MARKET,
+    "market:vendor_new": WORKSPACE,
+    "market:vendor_workspace": WORKSPACE,
+    "market:vendor_handover": WORKSPACE,
+    "market:vendor_status": WORKSPACE,
+    "market:vendor_account_add": WORKSPACE,
     # the permission is checked before the method: those without it learn nothing
-    "market:vendor_reissue": (302, 404, 404, 404, 404, 404, 405, 405),
+    # (a volunteer has it, but a POST finds no vendor of theirs: vendor_for_user)
+    "market:vendor_reissue": (302, 404, 404, 405, 404, 404, 405, 405),
     # the vendor signed in as themselves, or an officer of the commune who may change vendors
     "market:vendor_ceiling": (302, 200, 404, 404, 404, 404, 404, 200),
     # the vendor signed in as themselves, or whoever may see vendor A (the posters' rule)
@@ -224,7 +236,7 @@ PRIVATE = {
     RESIDENT_A: {"volunteer", "secretary_a", "officer"},
     RESIDENT_B: {"secretary_b", "officer"},
     RESIDENT_OTHER: {"other_officer"},
-    ACCOUNT_A: {"vendor", "secretary_a", "officer"},
+    ACCOUNT_A: {"vendor", "volunteer", "secretary_a", "officer"},
     ACCOUNT_B: {"vendor_b", "secretary_b", "officer"},
     ACCOUNT_OTHER: {"other_officer"},
     PHONE_B: {"secretary_b", "officer"},
@@ -236,6 +248,10 @@ SHOWN_BY_THE_PAGE = {
 }
 # Officer pages that list the markets or points of the persona's villages only.
 NOT_SHOWN = {
+    # whom a status change may name: village A's volunteers, never village B's
+    "market:vendor_status": {persona: ["Rơ Châm Thuận"] for persona in PERSONAS},
+    # where a vendor may live: the market's commune, never another
+    "market:vendor_new": {persona: ["Thôn Hòa Bình"] for persona in PERSONAS},
     # vendor A (village A) and vendor B (village B) are both due
     "market:followups": {
         "volunteer": ["Đặng Văn Ước", MARKET_B],
@@ -244,6 +260,7 @@ NOT_SHOWN = {
     "market:market_followups": {"volunteer": ["Đặng Văn Ước"], "officer": ["Đặng Văn Ước"]},
     "logins": {"other_officer": ["Rơ Châm Thuận", "Lê Thị Bưởi"], "officer": ["Siu Thị Mai"]},
     "market:market_list": {
+        "volunteer": [MARKET_B, MARKET_OTHER],
         "secretary_a": [MARKET_B, MARKET_OTHER],
         "secretary_b": ["Chợ tạm Thôn 3", MARKET_OTHER],
         "other_officer": ["Chợ tạm Thôn 3", MARKET_B],
@@ -267,6 +284,8 @@ NOT_SHOWN = {
 }
 # What the pages must show, so the checks above can fail: the data is there.
 SHOWN = {
+    "market:vendor_status": {"volunteer": ["Trần Thị Ánh"], "officer": ["Trần Thị Ánh"]},
+    "market:vendor_new": {"volunteer": ["Làng Kte"], "officer": ["Làng Kte"]},
     "logins": {"officer": ["Rơ Châm Thuận", "Lê Thị Bưởi"], "other_officer": ["Siu Thị Mai"]},
     "volunteers:record_list": {
         "officer": [RESIDENT_A, RESIDENT_B],
@@ -283,6 +302,7 @@ SHOWN = {
     },
     "market:market_followups": {"volunteer": ["Lê Thị Bưởi"], "officer": ["Lê Thị Bưởi"]},
     "market:market_list": {
+        "volunteer": ["Chợ tạm Thôn 3"],
         "officer": ["Chợ tạm Thôn 3", MARKET_B],
         "other_officer": [MARKET_OTHER],
     },
@@ -494,6 +514,10 @@ def objects(
         "market_followups": {"pk": market_a.pk},
         "vendor_posters": {"pk": vendor_a_stall.pk},
         "vendor_account_add": {"pk": vendor_a_stall.pk},
+        "vendor_new": {"pk": market_a.pk},
+        "vendor_workspace": {"pk": vendor_a_stall.pk},
+        "vendor_handover": {"pk": vendor_a_stall.pk},
+        "vendor_status": {"pk": vendor_a_stall.pk},
         "vendor_reissue": {"pk": vendor_a_stall.pk},
         "vendor_ceiling": {"pk": vendor_a_stall.pk},
         "vendor_price_tags": {"pk": vendor_a_stall.pk},
@@ -602,6 +626,45 @@ def test_access(client, request, objects, name):
             assert value not in text, f"{where}: shows {value!r}"
         for value in SHOWN.get(name, {}).get(persona, ()):
             assert value in text, f"{where}: does not show {value!r}"
+
+
+# A volunteer of village B (the same commune) finds nothing of village A's market: the
+# workspace is the market's village's. The eight personas above have one volunteer.
+OTHER_VILLAGE_VOLUNTEER = {
+    name: 404 for name, row in TABLE.items() if row in (WORKSPACE, VILLAGE_A_MARKET)
+} | {"market:vendor_reissue": 405}
+
+
+@pytest.fixture
+def volunteer_of_b(village_b, volunteer_b):
+    """A volunteer of village B signed in: the roster entry ``volunteer_b`` is theirs."""
+    user = UserFactory(
+        username="tinhnguyen_b",
+        full_name=volunteer_b.full_name,
+        role=Role.VOLUNTEER,
+        village=village_b,
+        commune=village_b.commune,
+    )
+    volunteer_b.user = user
+    volunteer_b.save(update_fields=["user"])
+    return user
+
+
+def test_the_other_village_volunteer_has_a_row_for_each_workspace_page():
+    assert {"market:vendor_new", "market:vendor_status"} <= set(OTHER_VILLAGE_VOLUNTEER)
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_VILLAGE_VOLUNTEER))
+def test_a_volunteer_of_another_village(client, objects, volunteer_of_b, name):
+    client.force_login(volunteer_of_b)
+    assert client.get(_url(name, objects)).status_code == OTHER_VILLAGE_VOLUNTEER[name]
+
+
+def test_a_volunteer_of_another_village_sees_their_own_market_only(client, objects, volunteer_of_b):
+    client.force_login(volunteer_of_b)
+    text = client.get(reverse("market:market_list")).content.decode()
+    assert MARKET_B in text
+    assert "Chợ tạm Thôn 3" not in text and MARKET_OTHER not in text
 
 
 def test_another_communes_officer_never_sees_the_object_in_the_admin(

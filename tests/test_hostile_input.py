@@ -27,7 +27,7 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
 from legal_library.models import Document
-from market.models import PaymentAccount, Vendor, VendorFollowUp
+from market.models import PaymentAccount, Vendor, VendorFollowUp, VendorStatusChange
 from reports.models import AdoptionReport
 from trainings.models import Attendance
 from volunteers.models import AssistanceRecord, ServiceGiven, Volunteer
@@ -387,6 +387,55 @@ def test_account_form_hostile_values(client, officer, world, fields):
 @FEW
 @given(
     fields=st.fixed_dictionaries(
+        {"bank": st.sampled_from(["VCB", "970436"]) | hostile},
+        optional={
+            name: hostile
+            for name in (
+                "full_name",
+                "stall",
+                "goods",
+                "phone",
+                "village",
+                "account_number",
+                "holder_name",
+                "holder_confirmed",
+                "override_reason",
+            )
+        },
+    )
+)
+def test_vendor_registration_hostile_values(client, volunteer, world, fields):
+    """The workspace's one-screen registration, by a volunteer of the village: a vendor
+    and their account both, or neither."""
+    client.force_login(volunteer)
+    before = counts(Vendor, PaymentAccount)
+    response = post_raw(client, f"/cho/{world['market'].pk}/nguoi-ban-moi/", fields)
+    assert_refused_or_fine(response, list(fields.values()))
+    if response.status_code == 302:
+        assert counts(Vendor, PaymentAccount) == (before[0] + 1, before[1] + 1)
+    else:
+        assert response.status_code in {200, 400}
+        assert counts(Vendor, PaymentAccount) == before
+
+
+@FEW
+@given(status=hostile, helped_by=hostile)
+def test_vendor_status_hostile_values(client, officer, world, status, helped_by):
+    client.force_login(officer)
+    before = counts(VendorStatusChange)
+    response = post_raw(
+        client,
+        f"/cho/nguoi-ban/{world['vendor'].pk}/trang-thai/",
+        {"status": status, "helped_by": helped_by},
+    )
+    assert_refused_or_fine(response, [status, helped_by])
+    assert response.status_code in {302, 400}
+    assert counts(VendorStatusChange)[0] <= before[0] + 1
+
+
+@FEW
+@given(
+    fields=st.fixed_dictionaries(
         {},
         optional={
             "helped_on": hostile,
@@ -460,9 +509,8 @@ def test_walk_ins_with_a_bad_phone_save_nobody(client, officer, world, volunteer
         {"volunteers": [volunteer_a.pk], "walk_ins": "Ksor H'Hen, 0905111000\nY Bim, 12345"},
     )
     assert response.status_code == 400
-    assert says(
-        response, "The phone on line %(line)s is not a Vietnamese number of 10 digits.", line=2
-    )
+    phone_message = vi("Write a Vietnamese phone number of 10 digits, e.g. 0912345678.")
+    assert says(response, "Line %(line)s: %(error)s", line=2, error=phone_message)
     assert not Attendance.objects.exists()
 
 

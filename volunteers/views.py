@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.selectors import villages_for_user
 from kit import imports
+from kit.forms import add_service_errors
 from kit.http import XLSX, file_response, int_param, private_no_store
 
 from . import selectors, services, spreadsheets
@@ -81,8 +82,7 @@ def visit_new(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -1,4 +1,4 @@
-// The officer's hand-over screen (portal/login_handover.html): a "Copy the link" button,
+// Hand-over screens (portal/login_handover.html, market/vendor_handover.html): a "Copy the link" button,
 // and "Share" where the phone offers it (navigator.share). Without JavaScript the link is
 // in a read-only field to select and copy by hand; both buttons stay hidden.
 (function () {

@@ -59,6 +59,8 @@ def test_what_people_write_means_what_they_say(text, amount):
         ("150.00", "not_whole"),
         ("1,2345k", "not_whole"),
         ("9" * 50, "format"),
+        ("²", "format"),  # a digit to str.isdigit(), not to int()
+        ("١٢٣", "format"),
     ],
 )
 def test_what_is_not_an_amount_says_why(text, code):

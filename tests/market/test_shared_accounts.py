@@ -208,7 +208,7 @@ def test_the_phone_form_refuses_it_and_then_offers_the_reason(
 ):
     client.force_login(officer)
     url = f"/cho/nguoi-ban/{vendor_a.pk}/them-tai-khoan/"
-    post = {"bank": vcb.pk, "account_number": NEIGHBOUR, "holder_name": "Lê Thị Bưởi", "save": "1"}
+    post = {"bank": vcb.bin, "account_number": NEIGHBOUR, "holder_name": "Lê Thị Bưởi", "save": "1"}
     refused = client.post(url, post)
     assert refused.status_code == 400
     html = refused.content.decode()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('market', '0004_vendor_followups'),
+        ('market', '0005_status_helped_by'),
     ]
 
     operations = [
