@@ -191,14 +191,28 @@ def test_vendor_asks_for_an_amount(browser, live_server, commune, screenshot, sc
     context = _context(browser, screen)
     page = context.new_page()
     page.goto(f"{base}/v/{vendor.token}/")
-    page.fill("#id_amount", "25000")
+    # The code is whole on the first screen: the page is a counter screen.
+    code = page.locator("img.qr").first.bounding_box()
+    assert code is not None
+    assert code["y"] + code["height"] <= page.viewport_size["height"]
+    # "Save image" saves a labelled card named after the bank, and it scans.
+    with page.expect_download() as saved:
+        page.click("a[download]")
+    assert saved.value.suggested_filename.startswith("vietqr-")
+    card = Image.open(saved.value.path())
+    assert card.height > card.width  # the code with its labels below, not a bare square
+    (read,) = zxingcpp.read_barcodes(card)
+    assert vietqr.parse(read.text).account == "0071000123456"
+    # The amount as people write it.
+    page.fill("#id_amount", "150.000")
     page.click("form .button.primary")
     page.wait_for_load_state("networkidle")
     screenshot(page, f"journey-vendor-amount-{screen}")
+    assert "150.000" in page.locator("#requested").inner_text()
     shot = page.locator("#requested ~ img.qr, img.qr").first.screenshot()
     (result,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
     decoded = vietqr.parse(result.text)
-    assert decoded.amount == 25000
+    assert decoded.amount == 150000
     assert decoded.account == "0071000123456"
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     _check_english(page, base, [f"/v/{vendor.token}/"])
