@@ -45,6 +45,15 @@ def test_demo_officer_signs_in(browser, live_server, demo, screenshot):
     page.wait_for_url(live_server.url + "/")
     assert "Đã đăng nhập" in page.locator(".messages").inner_text()
     assert page.get_by_role("button", name="Đăng xuất").is_visible()
+    # An officer's long menu stays one row that scrolls sideways: the header is short,
+    # so a page's own content starts on the first screen, and nothing sticks out.
+    page.goto(live_server.url + "/tai-khoan/")
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None
+    assert header["height"] < 110
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator(".site-nav").get_by_role("link", name="Báo cáo").click()
+    page.wait_for_url("**/bao-cao/")
     context.close()
 
 
