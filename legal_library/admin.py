@@ -12,7 +12,14 @@ from core.models import Commune
 
 from . import selectors, services
 from .forms import AddToPointsForm, DocumentAdminForm
-from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
+from .models import (
+    Category,
+    Document,
+    DocumentRevision,
+    LibraryPoint,
+    PointDocument,
+    SearchSynonym,
+)
 
 # What an officer may pick in any admin form (core/admin_base.py).
 shared(Category, Document)
@@ -52,10 +59,30 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(AuditedAdmin):
+    """The province's search synonyms ("sổ đỏ" → "giấy chứng nhận quyền sử dụng đất"):
+    superusers change them, every search uses them."""
+
+    list_display = ["phrase", "expands_to", "both_ways"]
+    search_fields = ["phrase", "expands_to"]
+
+
 @admin.register(Document)
 class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
     form = DocumentAdminForm
     audit_saves = False  # document_save records
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        services.documents_deleted(pks=[pk])
+
+    def delete_queryset(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        services.documents_deleted(pks=pks)
+
     list_display = ["title", "number", "doc_type", "status", "published", "updated_at", "preview"]
     list_filter = ["published", "status", "doc_type", "categories"]
     search_fields = ["title", "number", "search_text"]

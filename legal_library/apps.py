@@ -33,16 +33,20 @@ class LegalLibraryConfig(AppConfig):
         ],
     }
     # Records every commune shares: only a superuser changes them (core/roles.py).
-    province_wide_models = ("legal_library.category",)
+    province_wide_models = ("legal_library.category", "legal_library.searchsynonym")
     # The audit trail's rules for this app's models (core/audit.py: Audited's fields).
     audited = {
         "legal_library.document": dict(
             commune=None,
             # derived from the text on every save, or moved by every save
-            exclude=frozenset({"body_html", "search_text", "created_at", "updated_at"}),
+            exclude=frozenset(
+                {"body_html", "search_text", "number_key", "search_vector"}
+                | {"created_at", "updated_at"}
+            ),
             m2m=("categories",),
         ),
         "legal_library.librarypoint": dict(commune="village__commune"),
         "legal_library.pointdocument": dict(owner="point"),
         "legal_library.category": dict(commune=None),
+        "legal_library.searchsynonym": dict(commune=None),
     }

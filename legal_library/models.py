@@ -9,6 +9,7 @@ pinned ones first). Published changes are kept as ``DocumentRevision`` rows.
 import re
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -81,6 +82,16 @@ class Document(models.Model):
         blank=True,
         help_text="Title, number, summary and text folded: no case, no diacritics.",
     )
+    number_key = models.CharField(
+        max_length=60,
+        editable=False,
+        blank=True,
+        db_index=True,
+        help_text="The number folded without separators (52/2014/QH13 → 522014qh13).",
+    )
+    # PostgreSQL's weighted full-text vector (title and number A, summary B, text C), kept
+    # by services.document_save; on SQLite an FTS5 table plays its part (0005_search_index).
+    search_vector = SearchVectorField(null=True, editable=False)
     attachment = models.FileField(_("PDF attachment"), upload_to="legal/%Y/", blank=True)
     published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(
@@ -266,3 +277,25 @@ class DocumentDailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.document}: {self.reads}"
+
+
+class SearchSynonym(models.Model):
+    """Words officers know people type for a legal term ("sổ đỏ" → "giấy chứng nhận quyền
+    sử dụng đất"): a search for ``phrase`` also finds ``expands_to`` (and, two-way, back)."""
+
+    phrase = models.CharField(_("words people type"), max_length=100)
+    expands_to = models.CharField(_("also search for"), max_length=200)
+    both_ways = models.BooleanField(
+        _("both ways"),
+        default=False,
+        help_text=_("Also search for the first words when the second ones are typed."),
+    )
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        arrow = "↔" if self.both_ways else "→"
+        return f"{self.phrase} {arrow} {self.expands_to}"

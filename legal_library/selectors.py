@@ -4,12 +4,27 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 
 from core.models import User
 from core.selectors import villages_for_user
 from kit.text import words
 
+from . import searching
 from .models import (
     Category,
     Document,
@@ -17,6 +32,7 @@ from .models import (
     LibraryPoint,
     PointDailyCount,
     PointDocument,
+    SearchSynonym,
 )
 
 MAX_QUERY = 200  # characters of a search that are looked at
@@ -85,40 +101,134 @@ def search_terms(query: str) -> list[str]:
     return words(query[:MAX_QUERY])[:12]
 
 
-def search_documents(query: str, within: QuerySet[Document] | None = None) -> QuerySet[Document]:
-    """Published documents matching every word, ignoring case and diacritics.
-
-    PostgreSQL: full-text search over the folded text (GIN index, ranked);
-    SQLite (the embedded default): every word as a substring of the folded text.
-    """
-    terms = search_terms(query)
-    documents = (
-        within
-        if within is not None
-        else _with_categories(
-            Document.objects.filter(published=True).annotate(
-                is_pinned=Value(False, output_field=BooleanField())
-            )
+def published_documents() -> QuerySet[Document]:
+    """What the library's search looks through: every published document."""
+    return _with_categories(
+        Document.objects.filter(published=True).annotate(
+            is_pinned=Value(False, output_field=BooleanField())
         )
     )
-    if not terms:
-        return documents.none()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = SearchVector("search_text", config="simple")
-        search = SearchQuery(
-            " & ".join(f"{t}:*" for t in terms), config="simple", search_type="raw"
-        )
-        return (
-            documents.annotate(vector=vector, rank=SearchRank(vector, search))
-            .filter(vector=search)
-            .order_by("-rank", "-updated_at")
-        )
-    condition = Q()
-    for term in terms:
-        condition &= Q(search_text__contains=term)
-    return documents.filter(condition).order_by("-updated_at")
+
+def _synonym_pairs() -> list[tuple[list[str], list[str]]]:
+    """(folded words typed, folded words also searched) of every synonym, both ways when
+    marked so (1 query)."""
+    pairs = []
+    for synonym in SearchSynonym.objects.all():
+        phrase, expansion = words(synonym.phrase), words(synonym.expands_to)
+        if phrase and expansion:
+            pairs.append((phrase, expansion))
+            if synonym.both_ways:
+                pairs.append((expansion, phrase))
+    return pairs
+
+
+def _find(terms: list[str], phrase: list[str]) -> int | None:
+    for start in range(len(terms) - len(phrase) + 1):
+        if terms[start : start + len(phrase)] == phrase:
+            return start
+    return None
+
+
+def search_alternatives(query: str) -> list[list[str]]:
+    """The searched words and, for each synonym they contain, the words with the synonym's
+    in their place ("so do" → [["so", "do"], ["giay", "chung", ..., "dat"]])."""
+    terms = search_terms(query)
+    alternatives = [terms] if terms else []
+    pairs = _synonym_pairs() if terms else []
+    for alternative in alternatives:  # grows as synonyms apply to the new ones too
+        for phrase, expansion in pairs:
+            at = _find(alternative, phrase)
+            if at is None:
+                continue
+            replaced = alternative[:at] + expansion + alternative[at + len(phrase) :]
+            if replaced not in alternatives and len(alternatives) < MAX_ALTERNATIVES:
+                alternatives.append(replaced)
+    return alternatives
+
+
+# Relevance tiers: the document's number, then every word in the title (or number), then
+# in title and summary, then anywhere in the text.
+NUMBER, TITLE, SUMMARY, BODY = range(4)
+MAX_ALTERNATIVES = 8
+MIN_NUMBER_KEY = 4  # "52/2014" → "522014"; "52" alone is a word, not a number
+
+
+def _status_order() -> Case:
+    """In force first, then the others (not yet, partly in force), expired last."""
+    return Case(
+        When(status=Document.Status.IN_FORCE, then=Value(0)),
+        When(status=Document.Status.EXPIRED, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _fts5(alternatives: list[list[str]], columns: str = "") -> str:
+    """An FTS5 query: every word of an alternative by its beginning, any alternative."""
+    expression = " OR ".join(
+        "(" + " AND ".join(f'"{term}"*' for term in terms) + ")" for terms in alternatives
+    )
+    return f"{{{columns}}} : ({expression})" if columns else expression
+
+
+def _tsquery(alternatives: list[list[str]], weights: str = "") -> str:
+    """A PostgreSQL tsquery: every word by its beginning (in these weights), any alternative."""
+    return " | ".join(
+        "(" + " & ".join(f"{term}:*{weights}" for term in terms) + ")" for terms in alternatives
+    )
+
+
+def _relevance(alternatives: list[list[str]]) -> tuple[RawSQL, RawSQL, RawSQL, RawSQL]:
+    """This database's (matches, rank, matches in title or number, ... or summary)."""
+    if connection.vendor == "postgresql":
+        sql, rank_sql, build = searching.POSTGRESQL_MATCHES, searching.POSTGRESQL_RANK, _tsquery
+        parts = ("", "A", "AB")
+    else:
+        sql, rank_sql, build = searching.SQLITE_MATCHES, searching.SQLITE_RANK, _fts5
+        parts = ("", "number title", "number title summary")
+    matched, in_title, in_summary = (
+        RawSQL(sql, [build(alternatives, part)], output_field=BooleanField())  # noqa: S611
+        for part in parts
+    )
+    rank = RawSQL(rank_sql, [build(alternatives)], output_field=FloatField())  # noqa: S611
+    return matched, rank, in_title, in_summary
+
+
+def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
+    """The documents of ``scope`` that match ``query``, the most relevant first (2 queries
+    with the synonyms; categories prefetched by ``scope``).
+
+    A document number matches first however it is typed (``52-2014-qh13``, ``126/2014/
+    ND-CP``); then documents with every word in the title, then in the summary, then
+    anywhere. Words match whole or by their beginning, never inside another word; a
+    synonym's words are searched as well. At equal relevance a document in force comes
+    before one partly in force, before an expired one. PostgreSQL: weighted full-text
+    search; SQLite: FTS5 (``searching``).
+    """
+    alternatives = search_alternatives(query)
+    if not alternatives:
+        return scope.none()
+    matched, rank, in_title, in_summary = _relevance(alternatives)
+    key = searching.number_key(query[:MAX_QUERY])
+    by_number = (
+        Q(number_key__startswith=key)
+        if len(key) >= MIN_NUMBER_KEY and any(c.isdigit() for c in key)
+        else Q(pk__in=[])
+    )
+    tier = Case(
+        When(by_number, then=Value(NUMBER)),
+        When(in_title, then=Value(TITLE)),
+        When(in_summary, then=Value(SUMMARY)),
+        default=Value(BODY),
+        output_field=IntegerField(),
+    )
+    return (
+        scope.filter(by_number | Q(matched))
+        .select_related("replaced_by")
+        .annotate(tier=tier, status_order=_status_order(), rank=rank)
+        .order_by("tier", "status_order", "-rank", "-updated_at", "title")
+    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -14,6 +14,7 @@ from kit.text import slugify, words
 
 from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
 from .rendering import TooComplex, plain_text, render_markdown, render_plain
+from .searching import index_columns, number_key, remove_index, write_index
 
 VERSION_KEY = "library:version"
 # Fields whose change is a revision of a published document.
@@ -113,8 +114,10 @@ def document_save(
         # The admin's form refuses such text; from any other door it is kept and shown
         # as plain paragraphs rather than failing or holding the request for minutes.
         document.body_html = render_plain(document.body)
-    indexed = [document.title, document.number, document.summary, plain_text(document.body_html)]
+    body_text = plain_text(document.body_html)
+    indexed = [document.title, document.number, document.summary, body_text]
     document.search_text = " ".join(words(" ".join(indexed)))
+    document.number_key = number_key(document.number)
     document.status = status_on(document, timezone.localdate())
     if not document.slug or (before and not before["published"] and not document.published_at):
         document.slug = _unique_slug(document.title, document.pk)
@@ -131,6 +134,10 @@ def document_save(
         document.updated_at = now
         document.published_at = document.published_at or now
     document.save()
+    columns = index_columns(
+        number=document.number, title=document.title, summary=document.summary, body_text=body_text
+    )
+    write_index(connection, document.pk, columns)
     if categories is not None:
         document.categories.set(categories)
     if document.published or was_published:
@@ -149,6 +156,12 @@ def snapshot_of(document: Document) -> dict | None:
         return None
     stored = Document.objects.get(pk=document.pk)
     return _snapshot(stored)
+
+
+def documents_deleted(*, pks: list[int]) -> None:
+    """Forget deleted documents in the search index (after the admin deleted them)."""
+    for pk in pks:
+        remove_index(connection, pk)
 
 
 @transaction.atomic

@@ -160,7 +160,7 @@ def point_page(request, code: str, category: str | None = None):
     context = {"point": point, "query": query, "searched": True}
     if point.active:
         within = selectors.point_documents(point)
-        context["documents"] = list(selectors.search_documents(query, within)[:50])
+        context["documents"] = list(selectors.search(query, scope=within)[:50])
     html = render_to_string("legal_library/point.html", context, request)
     return _public_response(Page.of(point.pk, html), request)
 
@@ -252,7 +252,8 @@ def document_attachment(request, slug: str):
 def search(request):
     """Search every published document; case and diacritics do not matter."""
     query = request.GET.get("q", "").strip()
-    documents = list(selectors.search_documents(query)[:50]) if query else []
+    scope = selectors.published_documents()
+    documents = list(selectors.search(query, scope=scope)[:50]) if query else []
     return render(
         request,
         "legal_library/search.html",
