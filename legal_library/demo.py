@@ -1,4 +1,4 @@
-"""Demo legal library: 8 points and a dozen documents (idempotent).
+"""Demo legal library: 8 points, some twenty documents and search synonyms (idempotent).
 
 Titles and numbers are those of real Vietnamese legal documents; every summary
 and text here is written for the demo in plain words, not copied from them.
@@ -11,7 +11,7 @@ from django.db import transaction
 from core.models import Commune
 
 from . import services
-from .models import Category, Document, LibraryPoint
+from .models import Category, Document, LibraryPoint, SearchSynonym
 
 POINT_VILLAGES = ["T01", "T02", "T03", "T04", "T05", "T06", "L01", "L02"]
 
@@ -176,6 +176,80 @@ DOCUMENTS = [
         "## Khi có bạo lực gia đình\n\n1. Đưa người bị hại đến nơi an toàn.\n2. Báo cho trưởng "
         "thôn, làng hoặc công an xã.\n3. Gọi đường dây nóng 111 nếu là trẻ em.",
     ),
+    (
+        "dat-dai",
+        "Luật Đất đai",
+        "45/2013/QH13",
+        "law",
+        "Quốc hội",
+        "2013-11-29",
+        "2014-07-01",
+        "Luật đất đai cũ, đã được thay bằng Luật Đất đai năm 2024. Quy định việc giao đất, cho "
+        "thuê đất, cấp sổ đỏ và giá đất trước ngày 01/08/2024.",
+        "## Đã hết hiệu lực\n\nTừ ngày 01/08/2024, hãy xem Luật Đất đai số 31/2024/QH15.",
+    ),
+    (
+        "hon-nhan-gia-dinh",
+        "Nghị định quy định chi tiết một số điều và biện pháp thi hành Luật Hôn nhân và gia đình",
+        "126/2014/NĐ-CP",
+        "decree",
+        "Chính phủ",
+        "2014-12-31",
+        "2015-02-15",
+        "Nói rõ cách áp dụng phong tục tập quán về hôn nhân, việc kết hôn có yếu tố nước ngoài và "
+        "các biện pháp ngăn ngừa hôn nhân cận huyết thống ở vùng dân tộc thiểu số.",
+        "## Phong tục tập quán\n\nTập quán tốt đẹp về cưới hỏi được tôn trọng; tập quán trái "
+        "luật như cưỡng ép kết hôn thì bị vận động xóa bỏ.",
+    ),
+    (
+        "dich-vu-cong",
+        "Luật Căn cước",
+        "26/2023/QH15",
+        "law",
+        "Quốc hội",
+        "2023-11-27",
+        "2024-07-01",
+        "Thẻ căn cước thay thẻ căn cước công dân, cấp cho công dân Việt Nam, cả trẻ em dưới 14 "
+        "tuổi khi cha mẹ đề nghị. Thẻ cũ còn hạn vẫn dùng được.",
+        "## Làm thẻ căn cước\n\nĐến công an xã hoặc công an huyện, mang theo giấy tờ; trẻ em "
+        "dưới 6 tuổi có thể làm trên ứng dụng VNeID.",
+    ),
+    (
+        "dich-vu-cong",
+        "Luật Cư trú",
+        "68/2020/QH14",
+        "law",
+        "Quốc hội",
+        "2020-11-13",
+        "2021-07-01",
+        "Đăng ký thường trú, tạm trú, khai báo tạm vắng; sổ hộ khẩu giấy không còn dùng, thông tin "
+        "cư trú nằm trong Cơ sở dữ liệu quốc gia về dân cư.",
+        "## Tạm trú\n\nĐến ở nơi khác từ 30 ngày trở lên để làm việc, học tập thì đăng ký tạm trú "
+        "với công an xã nơi đến.",
+    ),
+    (
+        "hon-nhan-gia-dinh",
+        "Luật Trẻ em",
+        "102/2016/QH13",
+        "law",
+        "Quốc hội",
+        "2016-04-05",
+        "2017-06-01",
+        "Trẻ em có quyền được sống, được chăm sóc, đi học, vui chơi và được bảo vệ khỏi bạo lực, "
+        "xâm hại, bóc lột sức lao động.",
+        "## Khi trẻ em bị xâm hại\n\nGọi Tổng đài quốc gia bảo vệ trẻ em 111, miễn phí.",
+    ),
+]
+
+# number of a replaced document → number of its successor
+REPLACED = {"45/2013/QH13": "31/2024/QH15"}
+
+# words people type, what they mean, both ways
+SYNONYMS = [
+    ("sổ đỏ", "giấy chứng nhận quyền sử dụng đất", False),
+    ("CCCD", "căn cước", False),
+    ("tảo hôn", "kết hôn sớm", True),
+    ("hộ khẩu", "cư trú", False),
 ]
 
 
@@ -197,8 +271,22 @@ def demo_load(commune: Commune) -> tuple[int, int]:
                 opened_on=dt.date(2024, 7, 1),
                 actor=None,
             )
+    demo_documents()
+    pinned = Document.objects.get(title__startswith="Phòng, chống tảo hôn")
+    for point in LibraryPoint.objects.filter(village__commune=commune):
+        services.point_add_documents(point=point, documents=[pinned], pinned=True, actor=None)
+    return (
+        LibraryPoint.objects.filter(village__commune=commune).count(),
+        Document.objects.filter(published=True).count(),
+    )
+
+
+@transaction.atomic
+def demo_documents() -> None:
+    """The demo's documents, replacements and search synonyms (idempotent; the search
+    tests' table runs on them)."""
     for slug, title, number, kind, body, issued, effective, summary, text in DOCUMENTS:
-        if Document.objects.filter(title=title).exists():
+        if Document.objects.filter(title=title, number=number).exists():
             continue
         document = Document(
             title=title,
@@ -214,10 +302,14 @@ def demo_load(commune: Commune) -> tuple[int, int]:
         services.document_save(
             document=document, categories=[Category.objects.get(slug=slug)], actor=None
         )
-    pinned = Document.objects.get(title__startswith="Phòng, chống tảo hôn")
-    for point in LibraryPoint.objects.filter(village__commune=commune):
-        services.point_add_documents(point=point, documents=[pinned], pinned=True, actor=None)
-    return (
-        LibraryPoint.objects.filter(village__commune=commune).count(),
-        Document.objects.filter(published=True).count(),
-    )
+    for old, new in REPLACED.items():
+        document = Document.objects.get(number=old)
+        if document.replaced_by_id is None:
+            before = services.snapshot_of(document)
+            document.replaced_by = Document.objects.get(number=new)
+            services.document_save(document=document, actor=None, before=before)
+    for phrase, expands_to, both_ways in SYNONYMS:
+        if not SearchSynonym.objects.filter(phrase=phrase).exists():
+            services.synonym_add(
+                phrase=phrase, expands_to=expands_to, both_ways=both_ways, actor=None
+            )

@@ -19,6 +19,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
 
 from core.models import User
 from core.selectors import villages_for_user
@@ -107,6 +108,13 @@ def published_documents() -> QuerySet[Document]:
         Document.objects.filter(published=True).annotate(
             is_pinned=Value(False, output_field=BooleanField())
         )
+    )
+
+
+def categories_in_use() -> list[Category]:
+    """The categories that have a published document, in their order (1 query)."""
+    return list(
+        Category.objects.filter(documents__published=True).distinct().order_by("position", "name")
     )
 
 
@@ -203,8 +211,9 @@ def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
     ND-CP``); then documents with every word in the title, then in the summary, then
     anywhere. Words match whole or by their beginning, never inside another word; a
     synonym's words are searched as well. At equal relevance a document in force comes
-    before one partly in force, before an expired one. PostgreSQL: weighted full-text
-    search; SQLite: FTS5 (``searching``).
+    before one partly in force, before an expired one; then, among titles with every
+    word, the shortest (the most nearly those words); then the text's rank.
+    PostgreSQL: weighted full-text search; SQLite: FTS5 (``searching``).
     """
     alternatives = search_alternatives(query)
     if not alternatives:
@@ -226,8 +235,14 @@ def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
     return (
         scope.filter(by_number | Q(matched))
         .select_related("replaced_by")
-        .annotate(tier=tier, status_order=_status_order(), rank=rank)
-        .order_by("tier", "status_order", "-rank", "-updated_at", "title")
+        .annotate(
+            tier=tier,
+            status_order=_status_order(),
+            # among titles with every word, the one most nearly those words
+            closeness=Case(When(tier=TITLE, then=Length("title")), default=Value(0)),
+            rank=rank,
+        )
+        .order_by("tier", "status_order", "closeness", "-rank", "-updated_at", "title")
     )
 
 

@@ -12,7 +12,14 @@ from core import audit
 from core.models import Commune, User, Village
 from kit.text import slugify, words
 
-from .models import Category, Document, DocumentRevision, LibraryPoint, PointDocument
+from .models import (
+    Category,
+    Document,
+    DocumentRevision,
+    LibraryPoint,
+    PointDocument,
+    SearchSynonym,
+)
 from .rendering import TooComplex, plain_text, render_markdown, render_plain
 from .searching import index_columns, number_key, remove_index, write_index
 
@@ -156,6 +163,20 @@ def snapshot_of(document: Document) -> dict | None:
         return None
     stored = Document.objects.get(pk=document.pk)
     return _snapshot(stored)
+
+
+@transaction.atomic
+def synonym_add(
+    *, phrase: str, expands_to: str, both_ways: bool, actor: User | None
+) -> SearchSynonym:
+    """A synonym every search applies from now on (the admin's form does the same)."""
+    synonym = SearchSynonym.objects.create(
+        phrase=" ".join(phrase.split()),
+        expands_to=" ".join(expands_to.split()),
+        both_ways=both_ways,
+    )
+    audit.record(actor=actor, obj=synonym, before=None)
+    return synonym
 
 
 def documents_deleted(*, pks: list[int]) -> None:

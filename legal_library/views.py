@@ -250,19 +250,16 @@ def document_attachment(request, slug: str):
 
 @require_GET
 def search(request):
-    """Search every published document; case and diacritics do not matter."""
+    """Search every published document by number or words (``selectors.search``); when
+    nothing matches, the subjects to browse and tips instead of an empty page."""
     query = request.GET.get("q", "").strip()
     scope = selectors.published_documents()
     documents = list(selectors.search(query, scope=scope)[:50]) if query else []
-    return render(
-        request,
-        "legal_library/search.html",
-        {
-            "query": query,
-            "documents": documents,
-            "too_short": bool(query) and not selectors.search_terms(query),
-        },
-    )
+    too_short = bool(query) and not selectors.search_terms(query)
+    context = {"query": query, "documents": documents, "too_short": too_short}
+    if query and not documents and not too_short:
+        context["categories"] = selectors.categories_in_use()
+    return render(request, "legal_library/search.html", context)
 
 
 @require_GET
