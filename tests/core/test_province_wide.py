@@ -10,7 +10,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from core import selectors
 from core.models import AuditEntry
 from core.roles import PROVINCE_WIDE_MODELS, PROVINCE_WIDE_PERMISSIONS, ROLE_PERMISSIONS
-from legal_library.models import Category
+from legal_library.models import Category, SearchSynonym
 from market.models import Bank
 from tests.admin_forms import form_data
 from tests.factories import UserFactory
@@ -44,6 +44,7 @@ def _an_object(label: str):
             event="sunrise", latitude="13.5", longitude="108.0"
         ),
         CrontabSchedule: lambda: CrontabSchedule.objects.create(minute="0", hour="6"),
+        SearchSynonym: lambda: SearchSynonym.objects.create(phrase="sổ đỏ", expands_to="đất"),
     }
     return made[model]()
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from legal_library import selectors, services
 from legal_library.demo import demo_documents
@@ -67,7 +68,8 @@ def demo(db):
 
 
 def found(query: str, scope=None) -> list[Document]:
-    return list(selectors.search(query, scope=selectors.published_documents() if scope is None else scope))
+    scope = selectors.published_documents() if scope is None else scope
+    return list(selectors.search(query, scope=scope))
 
 
 def name(document: Document) -> str:
@@ -120,7 +122,7 @@ def test_number_then_title_then_summary_then_body(db):
 
 
 def test_at_equal_relevance_in_force_then_not_yet_then_expired(db):
-    today = dt.date.today()
+    today = timezone.localdate()
     common = dict(title="Quy định về chăn nuôi", published=True)
     in_force = save(**common, number="1/2020/QH14")
     not_yet = save(**common, number="2/2020/QH14", effective_on=today + dt.timedelta(days=30))
