@@ -19,6 +19,8 @@ def create_index(apps, schema_editor):
             "CREATE INDEX legal_library_document_search_gin"
             " ON legal_library_document USING gin (search_vector)"
         )
+        # 0002's index of the unweighted search_text: no search uses it any more
+        schema_editor.execute("DROP INDEX IF EXISTS legal_document_search_gin")
     Document = apps.get_model("legal_library", "Document")
     for document in Document.objects.all():
         Document.objects.filter(pk=document.pk).update(number_key=number_key(document.number))
@@ -36,6 +38,10 @@ def drop_index(apps, schema_editor):
         schema_editor.execute(f"DROP TABLE {FTS_TABLE}")
     elif schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX legal_library_document_search_gin")
+        schema_editor.execute(
+            "CREATE INDEX IF NOT EXISTS legal_document_search_gin ON legal_library_document "
+            "USING gin (to_tsvector('simple', search_text))"
+        )
 
 
 class Migration(migrations.Migration):
