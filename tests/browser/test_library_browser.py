@@ -41,7 +41,7 @@ def test_villager_reads_searches_and_keeps_reading_offline(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "library-point-phone")
 
-    page.get_by_role("link", name="Luật Hôn nhân và gia đình").click()
+    page.get_by_role("link", name="Luật Hôn nhân và gia đình", exact=True).click()
     page.wait_for_url("**/van-ban/luat-hon-nhan-va-gia-dinh/**")
     assert "Còn hiệu lực" in page.locator(".status-box").inner_text()
     assert "Điều kiện kết hôn" in page.locator(".body").inner_text()
@@ -109,7 +109,7 @@ def test_offline_copies_are_not_reads_and_an_opened_document_is_one(browser, liv
     page.wait_for_timeout(500)
     assert _counts() == (1, 0)  # ...and none of those copies was a read
 
-    page.get_by_role("link", name="Luật Hôn nhân và gia đình").click()
+    page.get_by_role("link", name="Luật Hôn nhân và gia đình", exact=True).click()
     page.wait_for_url("**/van-ban/luat-hon-nhan-va-gia-dinh/**")
     assert page.evaluate("navigator.serviceWorker.controller !== null")  # through the worker
     page.wait_for_load_state("networkidle")
