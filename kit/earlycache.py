@@ -75,8 +75,10 @@ class EarlyCachedPageMiddleware:
             language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
             response = page.answer(request, match, language)
             if response is not None:
-                # what the layers skipped would have added (kit.middleware, clickjacking)
+                # what the layers skipped would have added (kit.middleware, common, clickjacking)
                 patch_vary_headers(response, ["Cookie"])
+                if not response.streaming and not response.has_header("Content-Length"):
+                    response["Content-Length"] = str(len(response.content))
                 response["Content-Language"] = language
                 response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
             return response
