@@ -137,21 +137,34 @@ DOCUMENT_PATHS = re.compile(r"/van-ban/(?P<slug>[-a-zA-Z0-9_]+)/")
 DOCUMENT_QUERY = ("diem",)
 
 
-def early_point_page(request, match: re.Match, language: str) -> HttpResponse | None:
-    _version, page = _current(_point_key(match["code"], match["category"], language))
-    if page is None:
+def _early(request, key: str, kind: str) -> HttpResponse | None:
+    """The cached page under ``key`` if current, counted; None: the view answers.
+
+    When this process keeps a copy and the request counts, the count and the version
+    go to Redis in one round trip; a count made for a copy found stale is taken back.
+    """
+    local = _local_pages.get(key)
+    if local is None or not settings.REDIS_URL or not counting.countable(request):
+        _version, page = _current(key)
+        return None if page is None else _counted(request, page, kind, signed_in=False)
+    version_at = cache.make_key(services.VERSION_KEY)
+    read, raw = counting.record_and_read(kind, local[1].object_id, version_at)
+    version = (int(raw) if raw is not None else 1) if read else cache.get(services.VERSION_KEY, 1)
+    if version != local[0]:
+        counting.record(kind, local[1].object_id, delta=-1)
         return None
-    return _counted(request, page, counting.VISIT, signed_in=False)
+    return _public_response(local[1], request, signed_in=False)
+
+
+def early_point_page(request, match: re.Match, language: str) -> HttpResponse | None:
+    return _early(request, _point_key(match["code"], match["category"], language), counting.VISIT)
 
 
 def early_document_page(request, match: re.Match, language: str) -> HttpResponse | None:
     point_code = request.GET.get("diem", "")
-    # a point's code that is not cached may be a real point's page not made yet: the view
-    honoured = point_code if POINT_CODE.fullmatch(point_code) else ""
-    _version, page = _current(_document_key(match["slug"], honoured, language))
-    if page is None:
-        return None
-    return _counted(request, page, counting.READ, signed_in=False)
+    if point_code and not POINT_CODE.fullmatch(point_code):
+        return None  # the view ignores it, after the request guard has looked at it
+    return _early(request, _document_key(match["slug"], point_code, language), counting.READ)
 
 
 SECTION_SIZE = 8  # documents per category on a point's page; the rest are one tap away
