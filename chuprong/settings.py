@@ -97,9 +97,11 @@ MIDDLEWARE = [
     "kit.csp.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # the anonymous vendor page and its codes from the cache, before sessions and
-    # authentication (the key's stamp is still read on every request)
-    "market.middleware.CounterCacheMiddleware",
+    # anonymous pages from the cache, before sessions and authentication: the
+    # vendor page and its codes (market/early.py; the key's stamp is read on every
+    # request) and the library's point and document pages (legal_library/views.py;
+    # the library's version is read on every request, the visit or read counted)
+    "kit.earlycache.EarlyCachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kit.middleware.VietnameseFirstLocaleMiddleware",
     "kit.middleware.RequestGuardMiddleware",

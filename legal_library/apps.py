@@ -50,3 +50,15 @@ class LegalLibraryConfig(AppConfig):
         "legal_library.category": dict(commune=None),
         "legal_library.searchsynonym": dict(commune=None),
     }
+
+    def ready(self) -> None:
+        # anonymous point and document pages from the cache, before the session and
+        # authentication layers (kit/earlycache.py), counted there as in the views
+        from kit import earlycache
+
+        from . import views
+
+        earlycache.register(views.POINT_PATHS, views.early_point_page)
+        earlycache.register(
+            views.DOCUMENT_PATHS, views.early_document_page, query=views.DOCUMENT_QUERY
+        )

@@ -58,17 +58,40 @@ def _redis():
     return _client
 
 
-def record(kind: str, object_id: int, *, day: dt.date | None = None) -> None:
-    """Count one visit of a point or one read of a document (``kind``: VISIT or READ)."""
+def record(kind: str, object_id: int, *, day: dt.date | None = None, delta: int = 1) -> None:
+    """Count one visit of a point or one read of a document (``kind``: VISIT or READ);
+    ``delta=-1`` takes back a count made for a page that was not served after all."""
     day = day or timezone.localdate()
     if settings.REDIS_URL:
         try:
-            _redis().hincrby(KEY, f"{kind}:{day.isoformat()}:{object_id}", 1)
+            _redis().hincrby(KEY, f"{kind}:{day.isoformat()}:{object_id}", delta)
         except redis.RedisError:
             pass  # Redis is down: count straight into the database instead
         else:
             return
-    add_counts({(kind, day, object_id): 1})
+    add_counts({(kind, day, object_id): delta})
+
+
+def record_and_read(kind: str, object_id: int, raw_key: str) -> tuple[bool, bytes | None]:
+    """Count one, as ``record``, and read the Redis string at ``raw_key`` in the same
+    round trip (an early cached page checks the library's version so).
+
+    Returns (True, the value or None) with Redis; (False, None) without it or when it
+    failed, the count then made as ``record`` makes it.
+    """
+    if settings.REDIS_URL:
+        day = timezone.localdate()
+        try:
+            pipe = _redis().pipeline(transaction=False)
+            pipe.hincrby(KEY, f"{kind}:{day.isoformat()}:{object_id}", 1)
+            pipe.get(raw_key)
+            _count, value = pipe.execute()
+        except redis.RedisError:
+            pass
+        else:
+            return True, value
+    record(kind, object_id)
+    return False, None
 
 
 def add_counts(counts: dict[tuple[str, dt.date, int], int]) -> None:

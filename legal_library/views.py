@@ -3,6 +3,7 @@
 import datetime as dt
 import gzip
 import hashlib
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -58,6 +59,22 @@ class Page:
         return cls(object_id, body, gzip.compress(body, compresslevel=6, mtime=0), etag)
 
 
+def _current(key: str) -> tuple[int, Page | None]:
+    """The library's version, and the page cached under ``key`` if it was made in that
+    version: one small cache read when this process has the page, else one ``get_many``."""
+    local = _local_pages.get(key)
+    if local is not None:
+        version = cache.get(services.VERSION_KEY, 1)
+        if local[0] == version:
+            return version, local[1]
+    found = cache.get_many([services.VERSION_KEY, key])
+    version, entry = found.get(services.VERSION_KEY, 1), found.get(key)
+    if entry is None or entry[0] != version:
+        return version, None
+    _local_pages.put(key, entry)
+    return version, entry[1]
+
+
 def _page(request, key: str, build) -> Page | None:
     """The page, from the cache when it is current, else built (and cached for visitors).
 
@@ -68,14 +85,9 @@ def _page(request, key: str, build) -> Page | None:
     if request.user.is_authenticated:
         object_id, html = build()
         return None if object_id is None else Page.of(object_id, html)
-    version = cache.get(services.VERSION_KEY, 1)
-    local = _local_pages.get(key)
-    if local and local[0] == version:
-        return local[1]
-    entry = cache.get(key)
-    if entry and entry[0] == version:
-        _local_pages.put(key, entry)
-        return entry[1]
+    version, page = _current(key)
+    if page is not None:
+        return page
     object_id, html = build()
     if object_id is None:
         return None
@@ -85,7 +97,7 @@ def _page(request, key: str, build) -> Page | None:
     return entry[1]
 
 
-def _public_response(page: Page, request) -> HttpResponse:
+def _public_response(page: Page, request, *, signed_in: bool) -> HttpResponse:
     if request.headers.get("If-None-Match") == page.etag:
         response = HttpResponseNotModified()
     elif "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -95,7 +107,7 @@ def _public_response(page: Page, request) -> HttpResponse:
         response = HttpResponse(page.body)
     response["ETag"] = page.etag
     patch_vary_headers(response, ["Accept-Encoding"])
-    if request.user.is_authenticated:
+    if signed_in:
         _private(response)
     else:
         patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
@@ -109,12 +121,50 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _counted(request, page: Page | None, kind: str) -> HttpResponse:
+def _counted(request, page: Page | None, kind: str, *, signed_in: bool) -> HttpResponse:
     if page is None:
         raise Http404
     if counting.countable(request):
         counting.record(kind, page.object_id)
-    return _public_response(page, request)
+    return _public_response(page, request, signed_in=signed_in)
+
+
+# The anonymous pages kit.earlycache answers from the cache before the session and
+# authentication layers (LegalLibraryConfig.ready): the same cached pages as the
+# views', current in the library's version, counted the same way.
+POINT_PATHS = re.compile(rf"/l/(?P<code>{POINT_CODE.pattern})/(?:c/(?P<category>[-a-zA-Z0-9_]+)/)?")
+DOCUMENT_PATHS = re.compile(r"/van-ban/(?P<slug>[-a-zA-Z0-9_]+)/")
+DOCUMENT_QUERY = ("diem",)
+
+
+def _early(request, key: str, kind: str) -> HttpResponse | None:
+    """The cached page under ``key`` if current, counted; None: the view answers.
+
+    When this process keeps a copy and the request counts, the count and the version
+    go to Redis in one round trip; a count made for a copy found stale is taken back.
+    """
+    local = _local_pages.get(key)
+    if local is None or not settings.REDIS_URL or not counting.countable(request):
+        _version, page = _current(key)
+        return None if page is None else _counted(request, page, kind, signed_in=False)
+    version_at = cache.make_key(services.VERSION_KEY)
+    read, raw = counting.record_and_read(kind, local[1].object_id, version_at)
+    version = (int(raw) if raw is not None else 1) if read else cache.get(services.VERSION_KEY, 1)
+    if version != local[0]:
+        counting.record(kind, local[1].object_id, delta=-1)
+        return None
+    return _public_response(local[1], request, signed_in=False)
+
+
+def early_point_page(request, match: re.Match, language: str) -> HttpResponse | None:
+    return _early(request, _point_key(match["code"], match["category"], language), counting.VISIT)
+
+
+def early_document_page(request, match: re.Match, language: str) -> HttpResponse | None:
+    point_code = request.GET.get("diem", "")
+    if point_code and not POINT_CODE.fullmatch(point_code):
+        return None  # the view ignores it, after the request guard has looked at it
+    return _early(request, _document_key(match["slug"], point_code, language), counting.READ)
 
 
 SECTION_SIZE = 8  # documents per category on a point's page; the rest are one tap away
@@ -127,7 +177,7 @@ def point_page(request, code: str, category: str | None = None):
     With ``category``, that category's documents only, all of them.
     """
     query = request.GET.get("q", "").strip()
-    key = f"library:point:{code}:{category or ''}:{get_language()}"
+    key = _point_key(code, category, get_language())
 
     def build():
         point = selectors.point_by_code(code)
@@ -152,7 +202,7 @@ def point_page(request, code: str, category: str | None = None):
         page = _page(request, key, build)
         if page is None:
             return _to_the_exact_code(code, category, query)
-        return _counted(request, page, counting.VISIT)
+        return _counted(request, page, counting.VISIT, signed_in=request.user.is_authenticated)
 
     point = selectors.point_by_code(code)
     if point is None:
@@ -162,7 +212,9 @@ def point_page(request, code: str, category: str | None = None):
         within = selectors.point_documents(point)
         context["documents"] = list(selectors.search(query, scope=within)[:50])
     html = render_to_string("legal_library/point.html", context, request)
-    return _public_response(Page.of(point.pk, html), request)
+    return _public_response(
+        Page.of(point.pk, html), request, signed_in=request.user.is_authenticated
+    )
 
 
 def _to_the_exact_code(code: str, category: str | None, query: str) -> HttpResponse:
@@ -215,14 +267,18 @@ def document_page(request, slug: str):
     point_code = request.GET.get("diem", "")
     page = None
     if POINT_CODE.fullmatch(point_code):
-        page = _page(request, _document_key(slug, point_code), build(point_code))
+        page = _page(request, _document_key(slug, point_code, get_language()), build(point_code))
     if page is None:
-        page = _page(request, _document_key(slug, ""), build(""))
-    return _counted(request, page, counting.READ)
+        page = _page(request, _document_key(slug, "", get_language()), build(""))
+    return _counted(request, page, counting.READ, signed_in=request.user.is_authenticated)
 
 
-def _document_key(slug: str, point_code: str) -> str:
-    return f"library:document:{slug}:{point_code}:{get_language()}"
+def _point_key(code: str, category: str | None, language: str) -> str:
+    return f"library:point:{code}:{category or ''}:{language}"
+
+
+def _document_key(slug: str, point_code: str, language: str) -> str:
+    return f"library:document:{slug}:{point_code}:{language}"
 
 
 @require_GET

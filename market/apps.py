@@ -61,3 +61,12 @@ class MarketConfig(AppConfig):
         "market.market": dict(commune="village__commune"),
         "market.bank": dict(commune=None),
     }
+
+    def ready(self) -> None:
+        # the anonymous vendor page and its codes, from the cache before the session
+        # and authentication layers (kit/earlycache.py)
+        from kit import earlycache
+
+        from . import early
+
+        earlycache.register(early.PATHS, early.answer)

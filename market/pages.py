@@ -1,5 +1,5 @@
 """Responses of the vendor's public addresses, built alike by the views and by the
-early middleware that serves them from the cache (market/middleware.py)."""
+early middleware that serves them from the cache (market/early.py)."""
 
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control

@@ -6,7 +6,7 @@ production, shared by every web host) under the vendor's key, the account and
 the format, each image with the *stamp* of the vendor's codes it was drawn
 from (the vendor's ``updated_at``, which every change of the vendor or of its
 accounts moves). The vendor's plain page (what an anonymous visitor sees,
-market/middleware.py) is kept the same way, under the key and the language.
+market/early.py) is kept the same way, under the key and the language.
 
 A cached image is served only while the vendor's current stamp, kept in the
 cache under the vendor's key, is the image's: the stamp and the image come in

@@ -46,7 +46,7 @@ def vendor_page(request, token: str):
     one code with the amount built in.
 
     An anonymous visitor's plain page is rendered once and kept in the cache; it is
-    served from there by market/middleware.py before sessions and authentication
+    served from there by market/early.py before sessions and authentication
     run, and here for a visitor with a session cookie. Either way the vendor's stamp
     is read on every request, so a reissued key or a deleted vendor answers 404 at once.
     """

@@ -108,7 +108,7 @@ def test_a_lost_stamp_sends_the_request_to_the_database(
 
 
 def test_the_middleware_knows_the_vendor_addresses():
-    from market.middleware import PATHS
+    from market.early import PATHS
 
     token = "AbCdEfGh12345678"
     for url in (
