@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -11,18 +11,20 @@ from core.audit_admin import AuditedAdmin
 from core.models import Commune
 
 from . import selectors, services
-from .forms import AddToPointsForm, DocumentAdminForm
+from .forms import AddToPointsForm, DocumentAdminForm, RelationForm
 from .models import (
     Category,
     Document,
+    DocumentRelation,
     DocumentRevision,
+    Issuer,
     LibraryPoint,
     PointDocument,
     SearchSynonym,
 )
 
 # What an officer may pick in any admin form (core/admin_base.py).
-shared(Category, Document)
+shared(Category, Document, Issuer)
 choices(LibraryPoint, selectors.points_for_user)
 
 
@@ -48,15 +50,41 @@ class CategoryAdmin(DeletesStaleCachedPages, AuditedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+@admin.register(Issuer)
+class IssuerAdmin(AuditedAdmin):
+    """The list of issuers: officers add the ones they need (every change audited)."""
+
+    list_display = ["name", "short_name", "position"]
+    search_fields = ["name", "short_name"]
+
+
 class RevisionInline(admin.TabularInline):
     model = DocumentRevision
     extra = 0
     can_delete = False
-    fields = ["number", "changed_at", "changed_by", "changes"]
+    fields = ["number", "changed_at", "changed_by", "what_changed"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, obj):
+        """Field: before → after, one line each (not the stored JSON)."""
+        lines = selectors.revision_changes(obj)
+        return format_html_join("", "<div>{}</div>", ((str(line),) for line in lines)) or "—"
+
+
+class RelationInline(admin.TabularInline):
+    """What this document replaces, amends or guides (saved by services.relation_save)."""
+
+    model = DocumentRelation
+    fk_name = "from_document"
+    form = RelationForm
+    extra = 0
+    raw_id_fields = ["to_document"]
+    verbose_name = _("this document replaces, amends or guides")
+    verbose_name_plural = _("this document replaces, amends or guides")
 
 
 @admin.register(SearchSynonym)
@@ -87,17 +115,26 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
     list_filter = ["published", "status", "doc_type", "categories"]
     search_fields = ["title", "number", "search_text"]
     filter_horizontal = ["categories"]
-    readonly_fields = ["slug", "status", "published_at", "updated_at", "preview"]
+    readonly_fields = [
+        "slug",
+        "status",
+        "partly_expired_on",
+        "replaced_by",
+        "published_at",
+        "updated_at",
+        "preview",
+    ]
     fields = [
         "title",
         "slug",
         "number",
         "doc_type",
-        "issuing_body",
+        "issuer",
         "issued_on",
         "effective_on",
         "expires_on",
         "status",
+        "partly_expired_on",
         "replaced_by",
         "categories",
         "summary",
@@ -108,9 +145,8 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
         "updated_at",
         "preview",
     ]
-    inlines = [RevisionInline]
+    inlines = [RelationInline, RevisionInline]
     actions = ["publish", "unpublish", "add_to_points"]
-    raw_id_fields = ["replaced_by"]
 
     @admin.display(description=_("preview"))
     def preview(self, obj):
@@ -132,6 +168,15 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
         )
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not DocumentRelation:
+            return super().save_formset(request, form, formset, change)
+        for relation in formset.save(commit=False):
+            services.relation_save(relation=relation, actor=request.user)
+        for relation in formset.deleted_objects:
+            services.relation_remove(relation=relation, actor=request.user)
+        return None
 
     @admin.action(description=_("Publish the selected documents"))
     def publish(self, request, queryset):

@@ -11,7 +11,7 @@ from django.db import transaction
 from core.models import Commune
 
 from . import services
-from .models import Category, Document, LibraryPoint, SearchSynonym
+from .models import Category, Document, DocumentRelation, LibraryPoint, SearchSynonym
 
 POINT_VILLAGES = ["T01", "T02", "T03", "T04", "T05", "T06", "L01", "L02"]
 
@@ -292,7 +292,7 @@ def demo_documents() -> None:
             title=title,
             number=number,
             doc_type=kind,
-            issuing_body=body,
+            issuer=services.issuer_for_name(name=body, actor=None),
             issued_on=_date(issued),
             effective_on=_date(effective),
             summary=summary,
@@ -303,11 +303,14 @@ def demo_documents() -> None:
             document=document, categories=[Category.objects.get(slug=slug)], actor=None
         )
     for old, new in REPLACED.items():
-        document = Document.objects.get(number=old)
-        if document.replaced_by_id is None:
-            before = services.snapshot_of(document)
-            document.replaced_by = Document.objects.get(number=new)
-            services.document_save(document=document, actor=None, before=before)
+        replaced, replacing = Document.objects.get(number=old), Document.objects.get(number=new)
+        relation = DocumentRelation(
+            from_document=replacing, to_document=replaced, kind=DocumentRelation.Kind.REPLACES
+        )
+        if not DocumentRelation.objects.filter(
+            from_document=replacing, to_document=replaced, kind=relation.kind
+        ).exists():
+            services.relation_save(relation=relation, actor=None)
     for phrase, expands_to, both_ways in SYNONYMS:
         if not SearchSynonym.objects.filter(phrase=phrase).exists():
             services.synonym_add(

@@ -1,11 +1,14 @@
 import uuid
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Document, LibraryPoint
+from .models import Document, DocumentRelation, LibraryPoint
 from .pdfcheck import PDFCheckError, check_pdf
 from .rendering import MAX_CHARS, TooComplex, render_markdown
+from .selectors import document_with_number
 
 PDF_ERRORS = {
     "too_large": _("The PDF is larger than 20 MB. Make it smaller or split it."),
@@ -40,17 +43,31 @@ class DocumentAdminForm(forms.ModelForm):
             "title",
             "number",
             "doc_type",
-            "issuing_body",
+            "issuer",
             "issued_on",
             "effective_on",
             "expires_on",
-            "replaced_by",
             "categories",
             "summary",
             "body",
             "attachment",
             "published",
         ]
+
+    def clean_number(self) -> str:
+        number = " ".join(self.cleaned_data.get("number", "").split())
+        existing = document_with_number(number, other_than=self.instance.pk)
+        if existing is not None:
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("This number is already stored:"),
+                    reverse("admin:legal_library_document_change", args=[existing.pk]),
+                    str(existing),
+                ),
+                code="duplicate_number",
+            )
+        return number
 
     def clean_body(self) -> str:
         body = self.cleaned_data.get("body", "")
@@ -89,9 +106,19 @@ class DocumentAdminForm(forms.ModelForm):
         effective, expires = cleaned.get("effective_on"), cleaned.get("expires_on")
         if effective and expires and expires < effective:
             self.add_error("expires_on", _("A document cannot expire before it comes into force."))
-        replaced_by = cleaned.get("replaced_by")
-        if replaced_by and self.instance.pk and replaced_by.pk == self.instance.pk:
-            self.add_error("replaced_by", _("A document cannot replace itself."))
+        return cleaned
+
+
+class RelationForm(forms.ModelForm):
+    class Meta:
+        model = DocumentRelation
+        fields = ["kind", "to_document", "effective_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        other = cleaned.get("to_document")
+        if other and self.instance.from_document_id == other.pk:
+            self.add_error("to_document", _("A document cannot replace, amend or guide itself."))
         return cleaned
 
 

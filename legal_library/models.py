@@ -36,33 +36,77 @@ class Category(models.Model):
         return self.name
 
 
+class Issuer(models.Model):
+    """Who issues documents (Quốc hội, Chính phủ, a ministry, the province's HĐND/UBND, a
+    commune's UBND): a list officers extend."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=40, blank=True, help_text=_("e.g. UBND tỉnh Gia Lai")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    class Meta:
+        verbose_name = _("issuer")
+        verbose_name_plural = _("issuers")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Document(models.Model):
     class Type(models.TextChoices):
+        # In the order of Vietnam's hierarchy of legal documents, then the rest.
+        CONSTITUTION = "constitution", _("Constitution")
+        CODE = "code", _("Code")
         LAW = "law", _("Law")
+        RESOLUTION = "resolution", _("Resolution")
+        ORDINANCE = "ordinance", _("Ordinance")
         DECREE = "decree", _("Decree")
-        CIRCULAR = "circular", _("Circular")
         DECISION = "decision", _("Decision")
+        DIRECTIVE = "directive", _("Directive")
+        CIRCULAR = "circular", _("Circular")
+        OFFICIAL_LETTER = "official_letter", _("Official letter")
         GUIDANCE = "guidance", _("Guidance")
-        LEAFLET = "leaflet", _("Leaflet")
+        LEAFLET = "leaflet", _("Awareness material")
 
     class Status(models.TextChoices):
         NOT_YET = "not_yet", _("Not yet in force")
         IN_FORCE = "in_force", _("In force")
-        EXPIRED = "expired", _("Expired or replaced")
+        PARTLY_EXPIRED = "partly_expired", _("Partly expired")
+        EXPIRED = "expired", _("Fully expired")
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     number = models.CharField(
         _("document number"), max_length=60, blank=True, help_text=_("e.g. 52/2014/QH13")
     )
-    doc_type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.LAW)
-    issuing_body = models.CharField(_("issued by"), max_length=200, blank=True)
+    doc_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.LAW)
+    issuer = models.ForeignKey(
+        Issuer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("issued by"),
+    )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     effective_on = models.DateField(_("in force from"), null=True, blank=True)
     expires_on = models.DateField(_("in force until"), null=True, blank=True)
-    status = models.CharField(
-        _("legal status"), max_length=10, choices=Status.choices, default=Status.IN_FORCE
+    partly_expired_on = models.DateField(
+        _("partly expired from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the amendments that have come into force."),
     )
+    status = models.CharField(
+        _("legal status"), max_length=16, choices=Status.choices, default=Status.IN_FORCE
+    )
+    # Kept by services.relation_add / relation_remove from the "replaces" relations (the
+    # replacing document whose replacement came into force last), for readers that
+    # still look for one successor; the relations are what is true.
     replaced_by = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -70,6 +114,7 @@ class Document(models.Model):
         blank=True,
         related_name="replaces",
         verbose_name=_("replaced by"),
+        editable=False,
     )
     categories = models.ManyToManyField(
         Category, related_name="documents", blank=True, verbose_name=_("categories")
@@ -114,6 +159,57 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.number})" if self.number else self.title
+
+    @property
+    def successor(self) -> "Document | None":
+        """The document that replaces this one (kept in ``replaced_by`` from the relations)."""
+        return self.replaced_by
+
+
+class DocumentRelation(models.Model):
+    """``from_document`` replaces, amends or guides ``to_document`` from ``effective_on``."""
+
+    class Kind(models.TextChoices):
+        REPLACES = "replaces", _("replaces")
+        AMENDS = "amends", _("amends and supplements")
+        GUIDES = "guides", _("guides the implementation of")
+
+    from_document = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        related_name="relations_out",
+        verbose_name=_("document"),
+    )
+    kind = models.CharField(_("relation"), max_length=10, choices=Kind.choices)
+    to_document = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        related_name="relations_in",
+        verbose_name=_("other document"),
+    )
+    effective_on = models.DateField(
+        _("from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: from the day the document comes into force."),
+    )
+
+    class Meta:
+        verbose_name = _("relation between documents")
+        verbose_name_plural = _("relations between documents")
+        ordering = ["effective_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_document", "kind", "to_document"], name="document_relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_document=models.F("to_document")),
+                name="document_relation_not_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_document} {self.get_kind_display()} {self.to_document}"
 
 
 class DocumentRevision(models.Model):

@@ -62,9 +62,11 @@ class TooComplex(ValueError):
 
 # Python-Markdown's "extra" (tables, footnotes, abbreviations, definition lists, fenced
 # code, attribute lists, markdown in HTML) and "sane_lists" (an ordered list keeps its
-# own start number and does not absorb a following bullet list). No "smarty": legal
-# texts keep their quotes and dashes exactly as typed.
-_EXTENSIONS = ["extra", "sane_lists"]
+# own start number and does not absorb a following bullet list). "nl2br": a single line
+# break an officer types stays a line break (legal texts set out "a)", "b)" and
+# addresses line by line), as it does in the plain rendering. No "smarty": legal texts
+# keep their quotes and dashes exactly as typed.
+_EXTENSIONS = ["extra", "sane_lists", "nl2br"]
 _EXTENSION_CONFIGS = {
     "extra": {
         # align="right" instead of style="text-align: right" (style is never allowed).

@@ -3,11 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    DateField,
     Exists,
+    F,
     FloatField,
     IntegerField,
     OuterRef,
@@ -20,6 +23,10 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from core.models import User
 from core.selectors import villages_for_user
@@ -30,6 +37,8 @@ from .models import (
     Category,
     Document,
     DocumentDailyCount,
+    DocumentRelation,
+    DocumentRevision,
     LibraryPoint,
     PointDailyCount,
     PointDocument,
@@ -37,6 +46,64 @@ from .models import (
 )
 
 MAX_QUERY = 200  # characters of a search that are looked at
+REVISION_CHARS = 80  # of a long text's before and after shown in a revision
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of a revision: "Tiêu đề: Luật cũ → Luật mới"."""
+
+    label: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.before} → {self.after}"
+
+
+def revision_changes(revision: DocumentRevision) -> list[Change]:
+    """What a revision changed, for people: each field's label, before and after as they
+    read on a page (day-first dates, the choice's name, yes/no, a document's title), in
+    the order of the form, instead of the stored ``{"field": [before, after]}``."""
+    changes = revision.changes or {}
+    ids = {v for name, pair in changes.items() if name.endswith("_id") for v in pair if v}
+    titles = {d.pk: str(d) for d in Document.objects.filter(pk__in=ids)} if ids else {}
+    order = {field.attname: n for n, field in enumerate(Document._meta.concrete_fields)}
+    lines = []
+    for name in sorted(changes, key=lambda name: order.get(name, len(order))):
+        before, after = changes[name]
+        try:
+            field = Document._meta.get_field(name)
+        except FieldDoesNotExist:  # a field that is gone since: its stored name
+            field = None
+        label = str(field.verbose_name).capitalize() if field else name
+        lines.append(
+            Change(label, _readable(field, before, titles), _readable(field, after, titles))
+        )
+    return lines
+
+
+def _readable(field, value, titles: dict[int, str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if field is not None and field.is_relation:
+        text = titles.get(value, f"#{value}")
+    elif isinstance(field, BooleanField):
+        text = str(_("yes") if value else _("no"))
+    elif isinstance(field, DateField) and isinstance(value, str):
+        text = _day_first(value)
+    elif field is not None and field.choices:
+        text = str(dict(field.flatchoices).get(value, value))
+    else:
+        text = " ".join(str(value).split())
+    return text if len(text) <= REVISION_CHARS else text[: REVISION_CHARS - 1].rstrip() + "…"
+
+
+def _day_first(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def point_by_code(code: str) -> LibraryPoint | None:
@@ -72,19 +139,28 @@ def _with_categories(documents: QuerySet[Document]) -> QuerySet[Document]:
 
 
 def point_documents(point: LibraryPoint) -> QuerySet[Document]:
-    """The published documents a point shows, pinned first, then recently updated (2 queries)."""
+    """The published documents a point shows, first its own, then recently updated (2 queries).
+
+    A document is *placed* at a point when an officer chose it for that point (a
+    ``PointDocument`` entry); pinned ones are placed ones put on top. A point that shows
+    every document lists its placed ones first (``is_placed``), then the commune-wide
+    rest; a point that shows only its chosen documents puts its pinned ones first.
+    """
     documents = Document.objects.filter(published=True)
-    pinned = Exists(PointDocument.objects.filter(point=point, document=OuterRef("pk"), pinned=True))
-    if not point.shows_all:
-        documents = documents.filter(entries__point=point)
-    return _with_categories(
-        documents.annotate(is_pinned=pinned).order_by("-is_pinned", "-updated_at", "title")
-    )
+    entries = PointDocument.objects.filter(point=point, document=OuterRef("pk"))
+    pinned = Exists(entries.filter(pinned=True))
+    if point.shows_all:
+        documents = documents.annotate(is_pinned=pinned, is_placed=Exists(entries))
+    else:
+        documents = documents.filter(entries__point=point).annotate(
+            is_pinned=pinned, is_placed=pinned
+        )
+    return _with_categories(documents.order_by("-is_placed", "-is_pinned", "-updated_at", "title"))
 
 
 def published_document(slug: str) -> Document | None:
     return _with_categories(
-        Document.objects.filter(published=True, slug=slug).select_related("replaced_by")
+        Document.objects.filter(published=True, slug=slug).select_related("issuer")
     ).first()
 
 
@@ -92,9 +168,83 @@ def document_for_preview(user: User, slug: str) -> Document | None:
     """Any document, published or not, for someone who may view documents in the admin."""
     if not user.has_perm("legal_library.view_document"):
         return None
-    return _with_categories(
-        Document.objects.filter(slug=slug).select_related("replaced_by")
-    ).first()
+    return _with_categories(Document.objects.filter(slug=slug).select_related("issuer")).first()
+
+
+# How a relation reads from each side: (this document → the other, the other → this one),
+# without and with the day it takes effect.
+_KIND = DocumentRelation.Kind
+_SENTENCES = {
+    (_KIND.REPLACES, "out"): (_("Replaces %(document)s"), _("Replaces %(document)s from %(date)s")),
+    (_KIND.REPLACES, "in"): (
+        _("Replaced by %(document)s"),
+        _("Replaced by %(document)s from %(date)s"),
+    ),
+    (_KIND.AMENDS, "out"): (
+        _("Amends and supplements %(document)s"),
+        _("Amends and supplements %(document)s from %(date)s"),
+    ),
+    (_KIND.AMENDS, "in"): (
+        _("Amended and supplemented by %(document)s"),
+        _("Amended and supplemented by %(document)s from %(date)s"),
+    ),
+    (_KIND.GUIDES, "out"): (
+        _("Guides the implementation of %(document)s"),
+        _("Guides the implementation of %(document)s from %(date)s"),
+    ),
+    (_KIND.GUIDES, "in"): (
+        _("Its implementation is guided by %(document)s"),
+        _("Its implementation is guided by %(document)s from %(date)s"),
+    ),
+}
+
+
+_UNDATED_FIRST = F("effective_on").asc(nulls_first=True)
+
+
+def relation_sentences(document: Document) -> list[SafeString]:
+    """Every relation of the document, both ways, as a sentence with the other's title and
+    number, linked when it is published: "Được thay thế bởi Luật Đất đai số 31/2024/QH15
+    từ 01/08/2024", "Thay thế Luật Đất đai số 45/2013/QH13" (1 query: the relations it is
+    replaced, amended or guided by first, then those it makes)."""
+    relations = (
+        DocumentRelation.objects.filter(Q(to_document=document) | Q(from_document=document))
+        .select_related("from_document", "to_document")
+        .order_by(_UNDATED_FIRST, "pk")
+    )
+    incoming = [("in", r, r.from_document) for r in relations if r.to_document_id == document.pk]
+    outgoing = [("out", r, r.to_document) for r in relations if r.to_document_id != document.pk]
+    sides = incoming + outgoing
+    sentences = []
+    for side, relation, other in sides:
+        name = (
+            _("%(title)s no. %(number)s") % {"title": other.title, "number": other.number}
+            if other.number
+            else other.title
+        )
+        linked = (
+            format_html(
+                '<a href="{}">{}</a>', reverse("legal_library:document", args=[other.slug]), name
+            )
+            if other.published
+            else conditional_escape(name)
+        )
+        starts = relation.effective_on or (
+            other.effective_on if side == "in" else document.effective_on
+        )
+        plain, dated = _SENTENCES[(relation.kind, side)]
+        template = conditional_escape(dated if starts else plain)
+        values = {"document": linked, "date": starts.strftime("%d/%m/%Y") if starts else ""}
+        sentences.append(mark_safe(template % values))  # noqa: S308 - escaped template and values
+    return sentences
+
+
+def document_with_number(number: str, *, other_than: int | None = None) -> Document | None:
+    """The stored document that already has this number, if any (published or not)."""
+    key = searching.number_key(number)
+    if not key:
+        return None
+    return Document.objects.filter(number_key=key).exclude(pk=other_than).order_by("pk").first()
 
 
 def search_terms(query: str) -> list[str]:
@@ -234,7 +384,7 @@ def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
     )
     return (
         scope.filter(by_number | Q(matched))
-        .select_related("replaced_by")
+        .select_related("replaced_by", "issuer")
         .annotate(
             tier=tier,
             status_order=_status_order(),
@@ -291,23 +441,28 @@ class Section:
     total: int = 0
 
 
+FIRST_SECTION = "tai-diem"  # the anchor of a point's own documents, /l/T03/#tai-diem
+
+
 def by_category(
     documents: list[Document],
     *,
-    pinned_name: str,
+    first_name: str,
     other_name: str,
     limit: int | None = None,
     only: str | None = None,
 ) -> list[Section]:
-    """Pinned documents first, then one section per category (a document shows in each of its
+    """The documents placed first (``is_placed``, see ``point_documents``) in one section,
+    then one section per category for the others (a document shows in each of its
     categories), then those without one; order within a section is kept. No query.
 
     ``limit`` keeps the first documents of each section (``total`` says how many there
     are), so a point's page stays small however many documents it has; ``only`` keeps
     the one section of that slug.
     """
-    pinned = [d for d in documents if getattr(d, "is_pinned", False)]
-    sections = [Section("ghim", pinned_name, pinned)] if pinned else []
+    first = [d for d in documents if getattr(d, "is_placed", False)]
+    sections = [Section(FIRST_SECTION, first_name, first)] if first else []
+    documents = [d for d in documents if not getattr(d, "is_placed", False)]
     groups: dict[int, Section] = {}
     others = []
     for document in documents:

@@ -3,36 +3,43 @@
 import datetime as dt
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.models import Commune, User, Village
-from kit.text import slugify, words
+from kit.text import fold, slugify, words
 
 from .models import (
     Category,
     Document,
+    DocumentRelation,
     DocumentRevision,
+    Issuer,
     LibraryPoint,
     PointDocument,
     SearchSynonym,
 )
 from .rendering import TooComplex, plain_text, render_markdown, render_plain
 from .searching import index_columns, number_key, remove_index, write_index
+from .selectors import document_with_number
 
 VERSION_KEY = "library:version"
+DUPLICATE_NUMBER = _("Number %(number)s is already stored: %(title)s.")
 # Fields whose change is a revision of a published document.
 TRACKED = [
     "title",
     "number",
     "doc_type",
-    "issuing_body",
+    "issuer_id",
     "issued_on",
     "effective_on",
     "expires_on",
+    "partly_expired_on",
     "status",
     "replaced_by_id",
     "summary",
@@ -54,13 +61,56 @@ def pages_changed() -> None:
     transaction.on_commit(bump)
 
 
+def relation_starts(relation: DocumentRelation) -> dt.date | None:
+    """The day a relation takes effect: its own date, else the day the replacing (amending,
+    guiding) document comes into force; None: it already has."""
+    return relation.effective_on or relation.from_document.effective_on
+
+
+def _arrived(relations, kind: str, today: dt.date) -> list[DocumentRelation]:
+    return [
+        r
+        for r in relations
+        if r.kind == kind and (relation_starts(r) is None or relation_starts(r) <= today)
+    ]
+
+
 def status_on(document: Document, today: dt.date) -> str:
-    """The legal status the dates and replacement give on ``today``."""
-    if document.replaced_by_id or (document.expires_on and document.expires_on < today):
-        return Document.Status.EXPIRED
-    if document.effective_on and document.effective_on > today:
-        return Document.Status.NOT_YET
-    return Document.Status.IN_FORCE
+    """The legal status the dates and relations give on ``today``: fully expired when its
+    end date has passed or a replacement has come into force, partly expired when an
+    amendment has, not yet in force before its date, else in force."""
+    return _legal_state(document, today)[0]
+
+
+def _legal_state(document: Document, today: dt.date):
+    """(status, partly expired from, replaced by) on ``today``."""
+    if document.pk is None:
+        relations = []
+    elif "relations_in" in getattr(document, "_prefetched_objects_cache", {}):
+        relations = list(document.relations_in.all())
+    else:
+        relations = list(document.relations_in.select_related("from_document"))
+    replacing = _arrived(relations, DocumentRelation.Kind.REPLACES, today)
+    amending = _arrived(relations, DocumentRelation.Kind.AMENDS, today)
+    successor = max(
+        replacing, key=lambda r: (relation_starts(r) or dt.date.min, r.pk), default=None
+    )
+    partly_on = min((relation_starts(r) or dt.date.min for r in amending), default=None)
+    if successor or (document.expires_on and document.expires_on < today):
+        status = Document.Status.EXPIRED
+    elif document.effective_on and document.effective_on > today:
+        status = Document.Status.NOT_YET
+    elif amending:
+        status = Document.Status.PARTLY_EXPIRED
+    else:
+        status = Document.Status.IN_FORCE
+    partly_on = None if partly_on in (None, dt.date.min) else partly_on
+    return status, partly_on, successor.from_document_id if successor else None
+
+
+def _set_legal_state(document: Document, today: dt.date) -> None:
+    state = _legal_state(document, today)
+    document.status, document.partly_expired_on, document.replaced_by_id = state
 
 
 def _unique_slug(title: str, pk: int | None) -> str:
@@ -115,6 +165,14 @@ def document_save(
     audited = audit.snapshot_stored(document)  # as stored: a form has changed `document`
     now = timezone.now()
     document.title = " ".join(document.title.split())
+    document.number = " ".join(document.number.split())
+    existing = document_with_number(document.number, other_than=document.pk)
+    if existing is not None:
+        raise ValidationError(
+            {"number": DUPLICATE_NUMBER % {"title": existing.title, "number": existing.number}},
+            code="duplicate_number",
+        )
+    document.number_key = number_key(document.number)
     try:
         document.body_html = render_markdown(document.body)
     except TooComplex:
@@ -124,8 +182,7 @@ def document_save(
     body_text = plain_text(document.body_html)
     indexed = [document.title, document.number, document.summary, body_text]
     document.search_text = " ".join(words(" ".join(indexed)))
-    document.number_key = number_key(document.number)
-    document.status = status_on(document, timezone.localdate())
+    _set_legal_state(document, timezone.localdate())
     if not document.slug or (before and not before["published"] and not document.published_at):
         document.slug = _unique_slug(document.title, document.pk)
     changes = {}
@@ -147,6 +204,9 @@ def document_save(
     write_index(connection, document.pk, columns)
     if categories is not None:
         document.categories.set(categories)
+    if before is not None:  # its date may start the relations it has with others
+        targets = document.relations_out.values_list("to_document", flat=True)
+        _relations_changed(*targets, actor=actor)
     if document.published or was_published:
         if before is None:
             changes = {k: [None, _jsonable(v)] for k, v in _snapshot(document).items() if v}
@@ -194,28 +254,95 @@ def document_set_published(*, document: Document, published: bool, actor: User |
 
 @transaction.atomic
 def documents_refresh_status(*, today: dt.date | None = None) -> int:
-    """Move documents to "in force" or "expired" as their dates pass (the daily task)."""
+    """Move documents as their dates pass (the daily task): into force on their date,
+    fully expired past their end date or once a replacement comes into force, partly
+    expired once an amendment does."""
     today = today or timezone.localdate()
-    changed = 0
-    candidates = Document.objects.filter(
-        Q(effective_on__isnull=False) | Q(expires_on__isnull=False) | Q(replaced_by__isnull=False)
-    ).select_for_update()
-    for document in candidates:
-        status = status_on(document, today)
-        if status != document.status:
-            before = _snapshot(document)
-            audited = audit.snapshot(document, m2m=False)
-            document.status = status
-            document.save(update_fields=["status"])
-            audit.record(actor=None, obj=document, before=audited)
-            if document.published:
-                after = _snapshot(document)
-                changes = {"status": [before["status"], after["status"]]}
-                _add_revision(document, changes, None, timezone.now())
-            changed += 1
+    related = DocumentRelation.objects.values("to_document")
+    candidates = (
+        Document.objects.filter(
+            Q(effective_on__isnull=False)
+            | Q(expires_on__isnull=False)
+            | Q(replaced_by__isnull=False)
+            | Q(pk__in=related)
+        )
+        .select_for_update()
+        .prefetch_related("relations_in__from_document")
+    )
+    changed = sum(_refresh_legal_state(document, today, actor=None) for document in candidates)
     if changed:
         pages_changed()
     return changed
+
+
+def _refresh_legal_state(document: Document, today: dt.date, *, actor: User | None) -> bool:
+    """Store the status, partly-expired date and successor the relations and dates give;
+    a change is audited and, on a published document, kept as a revision."""
+    fields = ["status", "partly_expired_on", "replaced_by_id"]
+    before = _snapshot(document)
+    _set_legal_state(document, today)
+    if all(before[name] == getattr(document, name) for name in fields):
+        return False
+    audited = audit.snapshot_stored(document)
+    document.save(update_fields=["status", "partly_expired_on", "replaced_by"])
+    audit.record(actor=actor, obj=document, before=audited)
+    if document.published:
+        after = _snapshot(document)
+        changes = {
+            k: [_jsonable(before[k]), _jsonable(after[k])] for k in fields if before[k] != after[k]
+        }
+        _add_revision(document, changes, actor, timezone.now())
+    return True
+
+
+@transaction.atomic
+def relation_save(
+    *,
+    relation: DocumentRelation,
+    actor: User | None,
+) -> DocumentRelation:
+    """Add or change a relation ("Luật 31/2024 replaces Luật 45/2013 from 01/08/2024");
+    the other document's status and successor follow at once."""
+    before = audit.snapshot_stored(relation)
+    old_target = DocumentRelation.objects.filter(pk=relation.pk).values("to_document").first()
+    relation.full_clean()
+    relation.save()
+    audit.record(actor=actor, obj=relation, before=before)
+    old = old_target and old_target["to_document"]
+    _relations_changed(relation.to_document_id, old, actor=actor)
+    return relation
+
+
+@transaction.atomic
+def relation_remove(*, relation: DocumentRelation, actor: User | None) -> None:
+    audit.record_delete(actor=actor, obj=relation)
+    target = relation.to_document_id
+    relation.delete()
+    _relations_changed(target, actor=actor)
+
+
+def _relations_changed(*document_ids: int | None, actor: User | None) -> None:
+    today = timezone.localdate()
+    documents = Document.objects.filter(pk__in=[pk for pk in document_ids if pk])
+    for document in documents.select_for_update().prefetch_related("relations_in__from_document"):
+        _refresh_legal_state(document, today, actor=actor)
+    pages_changed()
+
+
+@transaction.atomic
+def issuer_for_name(*, name: str, actor: User | None) -> Issuer:
+    """The issuer of this name whatever its case and diacritics ("ubnd xa chu prong" is
+    "UBND xã Chư Prông"), added to the list when there is none."""
+    name = " ".join(name.split())
+    key = fold(name)
+    for issuer in Issuer.objects.all():
+        if fold(issuer.name) == key or (issuer.short_name and fold(issuer.short_name) == key):
+            return issuer
+    issuer = Issuer(name=name)
+    issuer.full_clean()
+    issuer.save()
+    audit.record(actor=actor, obj=issuer, before=None)
+    return issuer
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 import datetime as dt
 import gzip
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import (
     FileResponse,
@@ -19,10 +21,11 @@ from django.http import (
     HttpResponseNotModified,
     HttpResponsePermanentRedirect,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -157,7 +160,10 @@ def _early(request, key: str, kind: str) -> HttpResponse | None:
 
 
 def early_point_page(request, match: re.Match, language: str) -> HttpResponse | None:
-    return _early(request, _point_key(match["code"], match["category"], language), counting.VISIT)
+    key = _point_key(match["code"], match["category"], language)
+    response = _early(request, key, counting.VISIT)
+    # A page is cached only under its exact code, so the cookie names a real point.
+    return None if response is None else _remember_point(response, match["code"])
 
 
 def early_document_page(request, match: re.Match, language: str) -> HttpResponse | None:
@@ -188,12 +194,13 @@ def point_page(request, code: str, category: str | None = None):
             context["documents"] = documents = list(selectors.point_documents(point))
             context["sections"] = selectors.by_category(
                 documents,
-                pinned_name=_("Pinned"),
+                first_name=_("At this point") if point.shows_all else _("Pinned"),
                 other_name=_("Other documents"),
                 limit=None if category else SECTION_SIZE,
                 only=category,
             )
             context["category"] = category
+            context["first_section"] = selectors.FIRST_SECTION
             if category and not context["sections"]:
                 return None, None
         return point.pk, render_to_string("legal_library/point.html", context, request)
@@ -202,7 +209,9 @@ def point_page(request, code: str, category: str | None = None):
         page = _page(request, key, build)
         if page is None:
             return _to_the_exact_code(code, category, query)
-        return _counted(request, page, counting.VISIT, signed_in=request.user.is_authenticated)
+        return _remember_point(
+            _counted(request, page, counting.VISIT, signed_in=request.user.is_authenticated), code
+        )
 
     point = selectors.point_by_code(code)
     if point is None:
@@ -212,9 +221,29 @@ def point_page(request, code: str, category: str | None = None):
         within = selectors.point_documents(point)
         context["documents"] = list(selectors.search(query, scope=within)[:50])
     html = render_to_string("legal_library/point.html", context, request)
-    return _public_response(
-        Page.of(point.pk, html), request, signed_in=request.user.is_authenticated
+    return _remember_point(
+        _public_response(Page.of(point.pk, html), request, signed_in=request.user.is_authenticated),
+        code,
     )
+
+
+# The last point a phone opened: its code only (nothing personal), read by ``back``.
+LAST_POINT_COOKIE = "diem"
+LAST_POINT_SECONDS = 60 * 60 * 24 * 90
+
+
+def _remember_point(response: HttpResponse, code: str) -> HttpResponse:
+    """Every visitor of /l/T03/ gets the same cookie (``diem=T03``), so a shared cache
+    keeping the answer with it hands nobody anything of another person's."""
+    response.set_cookie(
+        LAST_POINT_COOKIE,
+        code,
+        max_age=LAST_POINT_SECONDS,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def _to_the_exact_code(code: str, category: str | None, query: str) -> HttpResponse:
@@ -244,7 +273,15 @@ def document_page(request, slug: str):
         if document is None:
             raise Http404
         return _private(
-            render(request, "legal_library/document.html", {"document": document, "preview": True})
+            render(
+                request,
+                "legal_library/document.html",
+                {
+                    "document": document,
+                    "relations": selectors.relation_sentences(document),
+                    "preview": True,
+                },
+            )
         )
 
     def build(point_code: str):
@@ -257,7 +294,12 @@ def document_page(request, slug: str):
                 return None, None
             html = render_to_string(
                 "legal_library/document.html",
-                {"document": document, "point": point, "cacheable": True},
+                {
+                    "document": document,
+                    "relations": selectors.relation_sentences(document),
+                    "point": point,
+                    "cacheable": True,
+                },
                 request,
             )
             return document.pk, html
@@ -271,6 +313,37 @@ def document_page(request, slug: str):
     if page is None:
         page = _page(request, _document_key(slug, "", get_language()), build(""))
     return _counted(request, page, counting.READ, signed_in=request.user.is_authenticated)
+
+
+@require_GET
+def back(request):
+    """The big "back" link at the end of every document: to the last point this phone
+    opened (its cookie), else to the list of points. The document page itself stays one
+    cached page for everyone; only this tiny answer depends on the cookie."""
+    code = request.COOKIES.get(LAST_POINT_COOKIE, "")
+    point = selectors.point_by_code(code) if POINT_CODE.fullmatch(code) else None
+    if point is None:
+        response = redirect("legal_library:point_list")
+    else:
+        response = redirect("legal_library:point", point.code)
+    patch_vary_headers(response, ["Cookie"])
+    return _private(response)
+
+
+@require_GET
+def offline(request):
+    """What a phone shows when it has no connection: the documents it saved, searchable on
+    the phone (static/js/offline.js reads the service worker's copies), always in
+    Vietnamese, the language of the documents. One anonymous page for everyone (no
+    signed-in menu): the service worker keeps it whoever installed it."""
+    with translation.override("vi"):
+        response = render(
+            request,
+            "legal_library/offline.html",
+            {"cacheable": True, "user": AnonymousUser(), "perms": {}},
+        )
+    patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+    return response
 
 
 def _point_key(code: str, category: str | None, language: str) -> str:
@@ -405,13 +478,26 @@ SERVICE_WORKER = """\
 // The copies made in the background carry X-Chuprong-Prefetch and are never counted
 // as visits or reads; they skip the browser's own cache, so a document a person opens
 // afterwards reaches the server and counts once.
-const CACHE = "thu-vien-v2";
+// A page is kept under one address whatever link opened it (normal()): a document
+// without its query (?diem=, utm_...), a point with its search only, with the final /.
+// Kept on install: the offline page (the saved documents, searchable) and its files.
+const CACHE = "thu-vien-v3";
 const PAGES = /^\\/(l|van-ban)\\//;
 const STATIC = /^\\/static\\//;
 const MARK = {"X-Chuprong-Prefetch": "offline"};
+const OFFLINE = "__OFFLINE__";
+const PRECACHE = __PRECACHE__;
 
 function ours(url) {
   return url.origin === location.origin && (PAGES.test(url.pathname) || STATIC.test(url.pathname));
+}
+
+function normal(url) {
+  if (STATIC.test(url.pathname)) return url.href;
+  let path = url.pathname;
+  if (!path.endsWith("/") && !/\\.[a-z0-9]+$/i.test(path)) path += "/";
+  const q = path.startsWith("/l/") ? url.searchParams.get("q") : null;
+  return url.origin + path + (q ? "?q=" + encodeURIComponent(q) : "");
 }
 
 function keepable(url, response) {
@@ -421,7 +507,16 @@ function keepable(url, response) {
   return STATIC.test(url.pathname) || /(^|[ ,])public([ ,]|$)/.test(control);
 }
 
-self.addEventListener("install", (event) => self.skipWaiting());
+function copy(cache, url) {
+  return fetch(new Request(url.href, {headers: MARK, cache: "no-store"})).then((response) =>
+    keepable(url, response) ? cache.put(normal(url), response) : null
+  ).catch(() => null);
+}
+
+self.addEventListener("install", (event) => event.waitUntil(
+  caches.open(CACHE).then((cache) => Promise.all(
+    PRECACHE.map((href) => copy(cache, new URL(href, location.origin)))))
+    .then(() => self.skipWaiting())));
 self.addEventListener("activate", (event) => event.waitUntil(
   caches.keys().then((names) => Promise.all(
     names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
@@ -430,32 +525,41 @@ self.addEventListener("activate", (event) => event.waitUntil(
 self.addEventListener("message", (event) => {
   const urls = ((event.data && event.data.keep) || [])
     .map((href) => new URL(href, location.origin)).filter(ours);
-  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(urls.map((url) =>
-    fetch(new Request(url.href, {headers: MARK, cache: "no-store"})).then((response) =>
-      keepable(url, response) ? cache.put(url.href, response) : null
-    ).catch(() => null)))));
+  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(urls.map(
+    (url) => copy(cache, url)))));
 });
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || !ours(url)) return;
+  if (event.request.method !== "GET" || url.origin !== location.origin) return;
+  const page = event.request.mode === "navigate";
+  if (!ours(url) && !(page && url.pathname.startsWith("/phap-luat/"))) return;
   event.respondWith(
     fetch(event.request).then((response) => {
-      if (keepable(url, response)) {
-        const copy = response.clone();
-        caches.open(CACHE).then((cache) => cache.put(event.request, copy));
+      if (ours(url) && keepable(url, response)) {
+        const kept = response.clone();
+        caches.open(CACHE).then((cache) => cache.put(normal(url), kept));
       }
       return response;
-    }).catch(() => caches.match(event.request, {ignoreVary: true}).then(
+    }).catch(() => caches.match(normal(url), {ignoreVary: true}).then((hit) => hit ||
+      (page ? caches.match(OFFLINE, {ignoreVary: true}) : null)).then(
       (hit) => hit || Response.error()))
   );
 });
 """
 
 
+def _service_worker_script() -> str:
+    offline = reverse("legal_library:offline")
+    precache = [offline, static("css/site.css"), static("js/library.js"), static("js/offline.js")]
+    return SERVICE_WORKER.replace("__OFFLINE__", offline).replace(
+        "__PRECACHE__", json.dumps(precache)
+    )
+
+
 @require_GET
 def service_worker(request):
-    response = HttpResponse(SERVICE_WORKER, content_type="application/javascript")
+    response = HttpResponse(_service_worker_script(), content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/"
     patch_cache_control(response, public=True, max_age=3600)
     return response

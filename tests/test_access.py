@@ -34,7 +34,7 @@ from core import audit
 from core import services as core_services
 from core.roles import Role
 from legal_library import services as library_services
-from legal_library.models import Category, Document, PointDailyCount
+from legal_library.models import Category, Document, Issuer, PointDailyCount
 from market.models import Bank, Vendor
 from market.services import AccountData, market_create, vendor_register
 from reports.services import report_generate, report_request
@@ -141,6 +141,9 @@ TABLE = {
     "legal_library:point_list": PUBLIC,
     "legal_library:search": PUBLIC,
     "legal_library:service_worker": PUBLIC,
+    "legal_library:offline": PUBLIC,  # the same anonymous page for everyone, kept offline
+    # the last point this phone opened (none here): the list of points
+    "legal_library:back": (To("/phap-luat/"),) * 8,
     "legal_library:poster": VILLAGE_A,
     # every point of the persona's villages (village B has none: nothing to print)
     "legal_library:posters": (302, 404, 404, 404, 200, 404, 200, 200),
@@ -205,6 +208,7 @@ ADMIN_MODELS = {
     "market_vendor": ADMIN_OBJECT,
     "legal_library_category": ADMIN,
     "legal_library_document": ADMIN,
+    "legal_library_issuer": ADMIN,  # the shared list of issuers officers extend
     "legal_library_librarypoint": ADMIN_OBJECT,
     "volunteers_volunteer": ADMIN_OBJECT,
     "volunteers_campaign": ADMIN_OBJECT,
@@ -357,7 +361,7 @@ PERSONAL_DATA = {
     "sign_in_link",
 }
 # The same bytes for everyone, signed in or not: may be kept by shared caches.
-SAME_FOR_EVERYONE = {"legal_library:service_worker"}
+SAME_FOR_EVERYONE = {"legal_library:service_worker", "legal_library:offline"}
 
 
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -556,6 +560,7 @@ def objects(
             "market_vendor": vendor_a_stall,
             "legal_library_category": category,
             "legal_library_document": document,
+            "legal_library_issuer": Issuer.objects.get(name="Quốc hội"),
             "legal_library_librarypoint": point_a,
             "volunteers_volunteer": volunteer_a,
             "volunteers_campaign": campaign,

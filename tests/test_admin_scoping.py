@@ -42,6 +42,7 @@ SHARED = {
     "trainings.topic",
     "legal_library.category",
     "legal_library.document",
+    "legal_library.issuer",
     "contenttypes.contenttype",
     "django_celery_beat.periodictask",
     "django_celery_beat.crontabschedule",

@@ -557,6 +557,8 @@ def _document_fields(**extra):
         "summary": "Tóm tắt",
         "body": "Nội dung",
         "revisions-TOTAL_FORMS": "0",
+        "relations_out-TOTAL_FORMS": "0",
+        "relations_out-INITIAL_FORMS": "0",
         "revisions-INITIAL_FORMS": "0",
         **extra,
     }
@@ -573,7 +575,7 @@ def _document_fields(**extra):
         optional={
             "title": hostile,
             "number": hostile,
-            "issuing_body": hostile,
+            "issuer": hostile,
             "issued_on": hostile,
             "effective_on": hostile,
             "expires_on": hostile,

@@ -10,7 +10,10 @@
     }).then(function (registration) {
       var links = document.querySelectorAll("[data-offline] a[href]");
       var keep = [location.pathname];
-      links.forEach(function (a) { keep.push(a.getAttribute("href")); });
+      links.forEach(function (a) {  // a document in two categories is copied once
+        var href = a.getAttribute("href");
+        if (keep.indexOf(href) === -1) { keep.push(href); }
+      });
       if (registration.active) { registration.active.postMessage({ keep: keep }); }
     }).catch(function () { /* no offline copy: the page still works */ });
   }

@@ -508,6 +508,8 @@ def _admin_add_document(client, upload):
             "published": "on",
             "attachment": upload,
             "revisions-TOTAL_FORMS": "0",
+            "relations_out-TOTAL_FORMS": "0",
+            "relations_out-INITIAL_FORMS": "0",
             "revisions-INITIAL_FORMS": "0",
         },
     )

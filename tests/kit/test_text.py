@@ -18,6 +18,9 @@ def test_examples():
     assert slugify("Làng Kte, Chư Prông") == "lang-kte-chu-prong"
     assert slugify("Luật Hôn nhân và Gia đình 2014") == "luat-hon-nhan-va-gia-dinh-2014"
     assert slugify("!!!") == ""
+    # "đ" is a letter of its own (Unicode does not decompose it): d, never "dj" or dropped.
+    assert slugify("Định danh điện tử") == "dinh-danh-dien-tu"
+    assert slugify("ĐOÀN THANH NIÊN Đắk Đoa") == "doan-thanh-nien-dak-doa"
 
 
 def test_decomposed_input_folds_like_composed():

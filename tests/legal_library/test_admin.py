@@ -27,6 +27,8 @@ def _post(client, attachment, **extra):
         "body": "Nội dung <script>alert(1)</script> [x](javascript:alert(1))",
         "published": "on",
         "revisions-TOTAL_FORMS": "0",
+        "relations_out-TOTAL_FORMS": "0",
+        "relations_out-INITIAL_FORMS": "0",
         "revisions-INITIAL_FORMS": "0",
         **extra,
     }

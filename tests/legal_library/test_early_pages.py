@@ -160,3 +160,17 @@ def test_a_copy_found_stale_counts_once(
     counting.flush()
     assert PointDailyCount.objects.get(point=point_a).visits == 3
     assert DocumentDailyCount.objects.get(document=law).reads == 3
+
+
+def test_a_point_page_answered_early_still_remembers_the_point_for_the_way_back(
+    client, point_a, law
+):
+    from django.test import Client
+
+    get(client, "/l/T03/")  # built by the view, then cached
+    phone = Client()
+    response = get(phone, "/l/T03/")
+    assert early(response)
+    assert response.cookies["diem"].value == "T03"
+    back = phone.get("/phap-luat/quay-lai/")
+    assert back.status_code == 302 and back["Location"] == "/l/T03/"

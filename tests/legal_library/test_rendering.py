@@ -149,6 +149,17 @@ def test_block_quotes_code_rules_and_line_breaks():
     assert "dòng một<br>" in html
 
 
+def test_a_single_line_break_typed_stays_a_line_break():
+    typed = "Điều 3. Giải thích từ ngữ\na) Định danh điện tử;\nb) Tài khoản.\n\nĐoạn sau"
+    html = render_markdown(typed)
+    assert html == (
+        "<p>Điều 3. Giải thích từ ngữ<br>\na) Định danh điện tử;<br>\nb) Tài khoản.</p>\n"
+        "<p>Đoạn sau</p>"
+    )
+    # The same breaks as the plain rendering of text too complex to render.
+    assert rendering.render_plain("một\nhai") == "<p>một<br>\nhai</p>"
+
+
 @pytest.mark.parametrize(
     ("markdown", "href"),
     [

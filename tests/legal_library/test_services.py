@@ -61,8 +61,6 @@ def test_status_follows_dates_and_replacement():
     assert services.status_on(doc, today) == "in_force"
     doc.expires_on = dt.date(2026, 11, 24)
     assert services.status_on(doc, today) == "expired"
-    doc.expires_on, doc.replaced_by_id = None, 1
-    assert services.status_on(doc, today) == "expired"
 
 
 def test_the_daily_task_moves_documents_as_dates_pass(law):

@@ -58,7 +58,7 @@ from legal_library.models import (
     PointDocument,
 )
 from legal_library.rendering import plain_text, render_markdown
-from legal_library.services import pages_changed
+from legal_library.services import issuer_for_name, pages_changed
 from market.models import Bank, Market, PaymentAccount, Vendor, VendorStatusChange
 from market.services import bank_style_name, new_token
 from trainings.models import Attendance, Topic, TrainingSession
@@ -131,7 +131,13 @@ CAMPAIGN_NAMES = (
     "Ngày hội chuyển đổi số",
 )
 DOC_NUMBER = {
+    "constitution": "",
+    "code": "QH15",
     "law": "QH15",
+    "resolution": "NQ-HĐND",
+    "ordinance": "UBTVQH15",
+    "directive": "CT-UBND",
+    "official_letter": "UBND-VP",
     "decree": "NĐ-CP",
     "circular": "TT-BTTTT",
     "decision": "QĐ-UBND",
@@ -855,6 +861,10 @@ class Seeder:
     def documents(self) -> None:
         rng, total = self.rng, self.sizes["documents"]
         categories = list(Category.objects.values_list("pk", flat=True))
+        issuers = [
+            issuer_for_name(name=name, actor=None)
+            for name in ("Quốc hội", "Chính phủ", "UBND tỉnh Gia Lai", "UBND xã Chư Prông")
+        ]
         with self.step("documents") as step:
             if not categories:
                 made = [
@@ -897,7 +907,7 @@ class Seeder:
                         slug=f"{SLUG_PREFIX}van-ban-{i + 1:04d}",
                         number=number,
                         doc_type=doc_type,
-                        issuing_body=rng.choice(("Quốc hội", "Chính phủ", "UBND tỉnh", "UBND xã")),
+                        issuer=rng.choice(issuers),
                         issued_on=issued,
                         effective_on=issued + dt.timedelta(days=45),
                         expires_on=expires,
