@@ -7,6 +7,7 @@ reason, except where REQUIRE_BROWSER=1 (CI), where they fail.
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,22 @@ def _chromium() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
+
+
+def wait_until(page, script: str, arg=None, *, timeout: float = 15.0):
+    """Poll ``script`` (a JavaScript function, possibly async) in ``page`` until it is truthy.
+
+    Not ``page.wait_for_function``: that one takes the Promise an async function returns
+    for a truthy answer and returns at once (so a wait on the Cache API never waited),
+    and its string predicates are eval'd, which the pages' CSP refuses."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:g} s: {script[:120]}")
+        page.wait_for_timeout(100)
 
 
 @pytest.fixture(scope="session")

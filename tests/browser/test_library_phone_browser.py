@@ -5,7 +5,7 @@ documents kept on the phone, found whatever link opened them."""
 import pytest
 
 from tests.browser import test_library_browser as journeys
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, wait_until
 from tests.browser.test_library_browser import ALL_CACHED, ANDROID, OFFLINE_LINKS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,9 +49,9 @@ def test_a_phone_offline_lists_searches_and_opens_its_saved_documents(
     page = context.new_page()
     page.goto(base + "/l/T03/")
     links = page.eval_on_selector_all("[data-offline] a[href]", OFFLINE_LINKS)
-    page.wait_for_function(ALL_CACHED, arg=links, timeout=15000)
-    page.wait_for_function(ALL_CACHED, arg=[base + "/phap-luat/ngoai-tuyen/"], timeout=15000)
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10000)
+    wait_until(page, ALL_CACHED, links, timeout=15)
+    wait_until(page, ALL_CACHED, [base + "/phap-luat/ngoai-tuyen/"], timeout=15)
+    wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=10)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1000)  # the last copies are written
 
