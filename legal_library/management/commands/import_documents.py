@@ -69,7 +69,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{label}: {len(documents)}")
             for document in documents:
                 self.stdout.write(f"  {document}")
-        self.stdout.write(f"{_('Refused')}: {len(bad)}")
+        refused = _("Refused")
+        self.stdout.write(f"{refused}: {len(bad)}")
         self._preview(bad)
 
     def _preview(self, rows: list[spreadsheets.Row]) -> None:
