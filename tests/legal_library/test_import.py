@@ -79,13 +79,19 @@ def test_xlsx_creates_documents_with_issuer_categories_dates_and_points(officer,
     content = _xlsx(
         [
             _row(
-                number="126/2014/NĐ-CP", doc_type="nghi dinh", title="Nghị định hôn nhân",
-                issuer="chinh phu", issued_on=dt.date(2014, 12, 31), effective_on="15/02/2015",
-                categories="Hôn nhân và gia đình; Bảo hiểm xã hội", body="## Điều 1\n\n- một\n  - hai",
-                points="t03", published="có",
+                number="126/2014/NĐ-CP",
+                doc_type="nghi dinh",
+                title="Nghị định hôn nhân",
+                issuer="chinh phu",
+                issued_on=dt.date(2014, 12, 31),
+                effective_on="15/02/2015",
+                categories="Hôn nhân và gia đình; Bảo hiểm xã hội",
+                body="## Điều 1\n\n- một\n  - hai",
+                points="t03",
+                published="có",
             )
         ]
-    )  # fmt: skip
+    )
     Issuer.objects.get_or_create(name="Chính phủ")
     rows, result = _import(content, officer, points=selectors.points_for_user(officer))
     assert any("Bảo hiểm xã hội" in n for n in rows[0].notes)  # a new category, noted
@@ -105,9 +111,21 @@ def test_xlsx_creates_documents_with_issuer_categories_dates_and_points(officer,
 
 
 def test_headers_without_diacritics_and_csv(officer):
-    header = ["so hieu", "LOAI VAN BAN", "ten van ban", "co quan ban hanh", "ngay ban hanh",
-              "ngay co hieu luc", "ngay het hieu luc", "duoc thay the boi", "linh vuc",
-              "tom tat", "noi dung", "diem thu vien", "cong bo"]  # fmt: skip
+    header = [
+        "so hieu",
+        "LOAI VAN BAN",
+        "ten van ban",
+        "co quan ban hanh",
+        "ngay ban hanh",
+        "ngay co hieu luc",
+        "ngay het hieu luc",
+        "duoc thay the boi",
+        "linh vuc",
+        "tom tat",
+        "noi dung",
+        "diem thu vien",
+        "cong bo",
+    ]
     content = _csv([_row(number="60/2014/QH13", body="- đầu dòng", published="khong")], header)
     _rows, result = _import(content, officer, filename="van-ban.csv")
     (document,) = result.created
@@ -176,8 +194,13 @@ def test_a_stored_number_updates_the_document_with_a_revision(officer):
 
 
 def test_replaced_by_a_document_of_the_file_and_by_a_stored_one(officer):
-    stored_new = save(actor=officer, title="Luật Đất đai", number="31/2024/QH15",
-                      effective_on=dt.date(2024, 8, 1), published=True)  # fmt: skip
+    stored_new = save(
+        actor=officer,
+        title="Luật Đất đai",
+        number="31/2024/QH15",
+        effective_on=dt.date(2024, 8, 1),
+        published=True,
+    )
     content = _xlsx(
         [
             _row(number="58/2014/QH13", replaced_by="41/2024/QH15", effective_on="01/01/2016"),
@@ -205,16 +228,17 @@ def test_a_replacing_row_with_errors_refuses_the_row_it_replaces():
                 _row(number="1/2020/QH14", replaced_by="2/2020/QH14"),
                 _row(number="2/2020/QH14", doc_type="?"),
             ]
-        )  # fmt: skip
+        )
     )
     assert not rows[0].ok and "dòng 3" in rows[0].errors[0]
 
 
 def test_all_points_are_the_officers_own(officer, point_a, point_b, point_other):
     _rows, result = _import(
-        _xlsx([_row(number="1/2020/QH14", points="tất cả")]), officer,
+        _xlsx([_row(number="1/2020/QH14", points="tất cả")]),
+        officer,
         points=selectors.points_for_user(officer),
-    )  # fmt: skip
+    )
     (document,) = result.created
     shown = set(
         PointDocument.objects.filter(document=document).values_list("point__code", flat=True)
@@ -229,11 +253,16 @@ def test_a_new_issuer_is_added_with_a_note(officer):
     assert rows[0].notes and result.created[0].issuer.name == "Sở Y tế tỉnh Gia Lai"
 
 
+def _counts() -> list[int]:
+    models = (Document, DocumentRevision, DocumentRelation, PointDocument, Category)
+    return [model.objects.count() for model in models]
+
+
 def test_the_export_imported_back_changes_nothing(officer, point_a, point_b):
-    _import(demo.import_demo_xlsx(with_errors=False), officer,
-            points=selectors.points_for_user(officer))  # fmt: skip
-    counts = (Document.objects.count(), DocumentRevision.objects.count(),
-              DocumentRelation.objects.count(), PointDocument.objects.count(), Category.objects.count())  # fmt: skip
+    _import(
+        demo.import_demo_xlsx(with_errors=False), officer, points=selectors.points_for_user(officer)
+    )
+    counts = _counts()
     stamps = dict(Document.objects.values_list("pk", "updated_at"))
     points = selectors.points_for_user(officer)
     documents = selectors.documents_for_export(points)
@@ -244,8 +273,7 @@ def test_the_export_imported_back_changes_nothing(officer, point_a, point_b):
         rows, result = _import(content, officer, filename=name, points=points)
         assert len(result.unchanged) == 15 and not result.created and not result.updated, name
         assert rows[0].values["points"] == "tất cả"
-    assert counts == (Document.objects.count(), DocumentRevision.objects.count(),
-                      DocumentRelation.objects.count(), PointDocument.objects.count(), Category.objects.count())  # fmt: skip
+    assert counts == _counts()
     assert stamps == dict(Document.objects.values_list("pk", "updated_at"))
 
 
@@ -254,8 +282,9 @@ def test_the_demo_file_has_15_documents_two_replaced_and_three_mistakes(officer,
     assert len(rows) == 15 and [r.number for r in rows if not r.ok] == [4, 6, 13]
     result = services.documents_import(rows=rows, only_clean=True, actor=officer)
     assert len(result.created) == 12
-    _rows, fixed = _import(demo.import_demo_xlsx(with_errors=False), officer,
-                           points=selectors.points_for_user(officer))  # fmt: skip
+    _rows, fixed = _import(
+        demo.import_demo_xlsx(with_errors=False), officer, points=selectors.points_for_user(officer)
+    )
     assert len(fixed.created) == 3 and len(fixed.unchanged) == 12
     assert (
         Document.objects.filter(status=Document.Status.EXPIRED, replaced_by__isnull=False).count()
