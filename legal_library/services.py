@@ -377,17 +377,11 @@ class DocumentImportResult:
     placed: int = 0  # documents newly put on library points
 
 
+# What a spreadsheet row sets (the rest is derived, or not in the spreadsheet).
 IMPORTED = [
-    "title",
-    "number",
-    "doc_type",
-    "issuer_id",
-    "issued_on",
-    "effective_on",
-    "expires_on",
-    "summary",
-    "body",
-    "published",
+    name
+    for name in TRACKED
+    if name not in {"partly_expired_on", "status", "replaced_by_id", "attachment"}
 ]
 
 
