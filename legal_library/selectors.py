@@ -17,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -36,6 +37,7 @@ from . import searching
 from .models import (
     Category,
     Document,
+    DocumentAudio,
     DocumentDailyCount,
     DocumentRelation,
     DocumentRevision,
@@ -158,17 +160,46 @@ def point_documents(point: LibraryPoint) -> QuerySet[Document]:
     return _with_categories(documents.order_by("-is_placed", "-is_pinned", "-updated_at", "title"))
 
 
-def published_document(slug: str) -> Document | None:
-    return _with_categories(
-        Document.objects.filter(published=True, slug=slug).select_related("issuer")
-    ).first()
+def _with_audios(documents: QuerySet[Document]) -> QuerySet[Document]:
+    return documents.prefetch_related(
+        Prefetch("audios", queryset=DocumentAudio.objects.order_by("position", "pk"))
+    )
+
+
+def published_document(slug: str, *, point_code: str = "") -> Document | None:
+    """A published document with its issuer, categories and audio readings (3 queries).
+
+    With ``point_code``, the name of the point of exactly that code comes in the same
+    query, as ``point_name`` (None when there is no such point).
+    """
+    documents = Document.objects.filter(published=True, slug=slug).select_related("issuer")
+    if point_code:
+        points = LibraryPoint.objects.filter(code=point_code).values("name")[:1]
+        documents = documents.annotate(point_name=Subquery(points))
+    return _with_audios(_with_categories(documents)).first()
+
+
+def published_audio(slug: str, pk: int) -> DocumentAudio | None:
+    """An audio reading of a published document, by the document's slug and its id."""
+    return (
+        DocumentAudio.objects.filter(pk=pk, document__slug=slug, document__published=True)
+        .select_related("document")
+        .first()
+    )
+
+
+def audios_in_language_order(document: Document, language: str) -> list[DocumentAudio]:
+    """The document's readings, those in ``language`` first (a stable sort keeps positions)."""
+    return sorted(document.audios.all(), key=lambda audio: audio.language != language)
 
 
 def document_for_preview(user: User, slug: str) -> Document | None:
     """Any document, published or not, for someone who may view documents in the admin."""
     if not user.has_perm("legal_library.view_document"):
         return None
-    return _with_categories(Document.objects.filter(slug=slug).select_related("issuer")).first()
+    return _with_audios(
+        _with_categories(Document.objects.filter(slug=slug).select_related("issuer"))
+    ).first()
 
 
 # How a relation reads from each side: (this document → the other, the other → this one),

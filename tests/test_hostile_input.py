@@ -559,6 +559,8 @@ def _document_fields(**extra):
         "revisions-TOTAL_FORMS": "0",
         "relations_out-TOTAL_FORMS": "0",
         "relations_out-INITIAL_FORMS": "0",
+        "audios-TOTAL_FORMS": "0",
+        "audios-INITIAL_FORMS": "0",
         "revisions-INITIAL_FORMS": "0",
         **extra,
     }
