@@ -179,13 +179,13 @@ def published_document(slug: str, *, point_code: str = "") -> Document | None:
     return _with_audios(_with_categories(documents)).first()
 
 
-def published_audio(slug: str, pk: int) -> DocumentAudio | None:
-    """An audio reading of a published document, by the document's slug and its id."""
-    return (
-        DocumentAudio.objects.filter(pk=pk, document__slug=slug, document__published=True)
-        .select_related("document")
-        .first()
-    )
+def audio_for(user: User, slug: str, pk: int) -> DocumentAudio | None:
+    """An audio reading by its document's slug and its id: of a published document, or of
+    any for someone who may view documents in the admin (the preview plays it)."""
+    audios = DocumentAudio.objects.filter(pk=pk, document__slug=slug).select_related("document")
+    if not user.has_perm("legal_library.view_document"):
+        audios = audios.filter(document__published=True)
+    return audios.first()
 
 
 def audios_in_language_order(document: Document, language: str) -> list[DocumentAudio]:
@@ -434,7 +434,8 @@ class Period:
 
 
 def library_stats(period: Period, user: User) -> dict:
-    """Visits per point, reads per document and per category in the period (3 queries)."""
+    """Visits per point, reads per document (of which audio plays) and per category in the
+    period (3 queries)."""
     points = points_for_user(user)
     in_period = Q(day__gte=period.start, day__lte=period.end)
     per_point = (
@@ -443,16 +444,17 @@ def library_stats(period: Period, user: User) -> dict:
         .annotate(total=Sum("visits"))
         .order_by("-total")
     )
+    read = F("reads") + F("listens")  # a play of an audio reading is a read too
     per_document = (
         DocumentDailyCount.objects.filter(in_period)
         .values("document__title", "document__slug")
-        .annotate(total=Sum("reads"))
+        .annotate(total=Sum(read), listens=Sum("listens"))
         .order_by("-total")
     )
     per_category = (
         DocumentDailyCount.objects.filter(in_period)
         .values("document__categories__name")
-        .annotate(total=Sum("reads"))
+        .annotate(total=Sum(read))
         .order_by("-total")
     )
     return {

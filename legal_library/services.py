@@ -48,6 +48,8 @@ TRACKED = [
     "status",
     "replaced_by_id",
     "summary",
+    "title_jra",
+    "summary_jra",
     "body",
     "attachment",
     "published",

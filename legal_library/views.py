@@ -404,15 +404,16 @@ PROBE_BYTES = 2
 
 @require_GET
 def document_audio(request, slug: str, pk: int):
-    """An audio reading of a published document, for the page's ``<audio>`` element (in
-    parts, ``Range``) or as a download; never from MEDIA_URL (as the PDF).
+    """An audio reading of a published document (of any, for an officer's preview), for the
+    page's ``<audio>`` element (in parts, ``Range``) or as a download; never from
+    MEDIA_URL (as the PDF).
 
     A play counts once as a listen of the document (counting.LISTEN), like a read: the
     request that starts at the first byte — the whole file, or a range from byte 0 —
     not the later ranges a player asks for when it seeks, nor a probe, a bot or the
     service worker's offline copy.
     """
-    audio = selectors.published_audio(slug, pk)
+    audio = selectors.audio_for(request.user, slug, pk)
     if audio is None or not audio.file:
         raise Http404
     try:
@@ -429,10 +430,13 @@ def document_audio(request, slug: str, pk: int):
         filename=f"{audio.document.slug}-{audio.pk}.{extension}",
     )
     starts = part is None or (part[0] == 0 and part[1] + 1 > PROBE_BYTES)
-    if response.status_code < 300 and starts and counting.countable(request):
+    played = response.status_code < 300 and starts and audio.document.published
+    if played and counting.countable(request):
         counting.record(counting.LISTEN, audio.document_id)
     response["X-Content-Type-Options"] = "nosniff"
-    # public: the service worker may keep it for listening offline (a published document's)
+    if not audio.document.published:
+        return _private(response)  # an officer's preview
+    # public: the service worker may keep it for listening offline
     patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
     return response
 
@@ -541,8 +545,15 @@ SERVICE_WORKER = """\
 // A page is kept under one address whatever link opened it (normal()): a document
 // without its query (?diem=, utm_...), a point with its search only, with the final /.
 // Kept on install: the offline page (the saved documents, searchable) and its files.
-const CACHE = "thu-vien-v3";
+// A document's Jrai view (?ngon-ngu=jra) is a page of its own.
+// Audio readings (/van-ban/<slug>/nghe/<id>/) come from the network while online (a
+// play is counted there); the first time one is played, a whole copy is kept in the
+// background (not counted), so it plays offline too, answered in the parts the player
+// asks for (206). Not before it is played: a reading can be 20 MB of someone's data.
+const CACHE = "thu-vien-v4";
 const PAGES = /^\\/(l|van-ban)\\//;
+const AUDIO = /^\\/van-ban\\/[^/]+\\/nghe\\/\\d+\\/$/;
+const DOCUMENT = /^\\/van-ban\\/[^/]+\\/$/;
 const STATIC = /^\\/static\\//;
 const MARK = {"X-Chuprong-Prefetch": "offline"};
 const OFFLINE = "__OFFLINE__";
@@ -557,7 +568,8 @@ function normal(url) {
   let path = url.pathname;
   if (!path.endsWith("/") && !/\\.[a-z0-9]+$/i.test(path)) path += "/";
   const q = path.startsWith("/l/") ? url.searchParams.get("q") : null;
-  return url.origin + path + (q ? "?q=" + encodeURIComponent(q) : "");
+  const jrai = DOCUMENT.test(path) && url.searchParams.get("ngon-ngu") === "jra";
+  return url.origin + path + (q ? "?q=" + encodeURIComponent(q) : "") + (jrai ? "?ngon-ngu=jra" : "");
 }
 
 function keepable(url, response) {
@@ -589,9 +601,52 @@ self.addEventListener("message", (event) => {
     (url) => copy(cache, url)))));
 });
 
+const keeping = new Set();  // audio copies under way, each made once
+
+function keepAudio(url) {
+  const key = normal(url);
+  if (keeping.has(key)) return Promise.resolve();
+  keeping.add(key);
+  return caches.open(CACHE).then((cache) => cache.match(key).then((hit) =>
+    hit ? null : copy(cache, url))).finally(() => keeping.delete(key));
+}
+
+function part(request, whole) {
+  // The part of a kept reading that a player asks for (Range), as a 206; else all of it.
+  const range = /^bytes=(\\d*)-(\\d*)$/.exec(request.headers.get("Range") || "");
+  if (!range) return whole;
+  return whole.blob().then((blob) => {
+    const size = blob.size;
+    let start = Number(range[1]);
+    let end = range[2] === "" ? size - 1 : Math.min(Number(range[2]), size - 1);
+    if (range[1] === "") [start, end] = [Math.max(size - Number(range[2]), 0), size - 1];
+    if (start >= size || end < start) {
+      return new Response(null, {status: 416, headers: {"Content-Range": "bytes */" + size}});
+    }
+    return new Response(blob.slice(start, end + 1), {status: 206, headers: {
+      "Content-Type": whole.headers.get("Content-Type") || "application/octet-stream",
+      "Content-Range": "bytes " + start + "-" + end + "/" + size,
+      "Content-Length": String(end - start + 1),
+      "Accept-Ranges": "bytes",
+    }});
+  });
+}
+
+function listen(event, url) {
+  return fetch(event.request).then((response) => {
+    if (response.ok) event.waitUntil(keepAudio(url));
+    return response;
+  }).catch(() => caches.match(normal(url), {ignoreVary: true}).then((whole) =>
+    whole ? part(event.request, whole) : Response.error()));
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== location.origin) return;
+  if (AUDIO.test(url.pathname)) {
+    event.respondWith(listen(event, url));
+    return;
+  }
   const page = event.request.mode === "navigate";
   if (!ours(url) && !(page && url.pathname.startsWith("/phap-luat/"))) return;
   event.respondWith(

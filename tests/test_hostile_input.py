@@ -183,7 +183,7 @@ def world(commune, village_a, officer, volunteer, volunteer_a, teammate_a, campa
 QUERY_PAGES = [
     (None, "/phap-luat/tim/", ["q"]),
     (None, "/l/T03/", ["q"]),
-    (None, "/van-ban/{document.slug}/", ["diem", "xem-truoc"]),
+    (None, "/van-ban/{document.slug}/", ["diem", "xem-truoc", "ngon-ngu"]),
     (None, "/ngon-ngu/vi/", ["next"]),
     (None, "/v/{vendor.token}/", ["amount", "note", "account"]),
     (None, "/v/{vendor.token}/qr.png", ["amount", "purpose", "v", "download"]),

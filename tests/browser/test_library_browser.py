@@ -158,7 +158,7 @@ def test_the_offline_copies_keep_only_anonymous_public_pages(browser, live_serve
     assert links
     page.wait_for_function(ALL_CACHED, arg=links, timeout=15000)
     page.wait_for_function(
-        """() => caches.keys().then((k) => k.length === 1 && k[0] === "thu-vien-v3")""",
+        """() => caches.keys().then((k) => k.length === 1 && k[0] === "thu-vien-v4")""",
         timeout=15000,
     )
 
