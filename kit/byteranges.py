@@ -10,7 +10,7 @@ file, as the RFC allows; a range wholly past the end is unsatisfiable (416).
 import re
 from typing import BinaryIO
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 
 __all__ = ["Unsatisfiable", "ranged_file_response", "requested_range"]
 
@@ -62,16 +62,17 @@ class _Window:
 
 def ranged_file_response(
     handle: BinaryIO, size: int, range_header: str, *, content_type: str, filename: str
-) -> tuple[HttpResponse, tuple[int, int] | None]:
+) -> tuple[HttpResponseBase, tuple[int, int] | None]:
     """The answer to a GET of the open file ``handle`` of ``size`` bytes, and the part
     sent (None: the whole file). The file is closed when the answer is done."""
     try:
         part = requested_range(range_header, size)
     except Unsatisfiable:
         handle.close()
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response, None
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused, None
+    response: FileResponse
     if part is None:
         response = FileResponse(handle, content_type=content_type, filename=filename)
     else:

@@ -77,7 +77,9 @@ class AudioInfo:
         return FORMATS[self.format][1]
 
 
-def check_audio(stream: BinaryIO, *, size: int | None = None, max_bytes: int = MAX_BYTES) -> AudioInfo:
+def check_audio(
+    stream: BinaryIO, *, size: int | None = None, max_bytes: int = MAX_BYTES
+) -> AudioInfo:
     """Check the audio in ``stream``; return its ``AudioInfo`` or raise ``AudioCheckError``.
 
     ``size`` is the upload's size when already known; otherwise it is measured by

@@ -5,11 +5,11 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.template.defaultfilters import filesizeformat
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -321,7 +321,9 @@ def relation_save(
 
 
 AUDIO_ERRORS = {
-    "too_large": _("The audio file is larger than %(max)s. Record it shorter or at a lower quality."),
+    "too_large": _(
+        "The audio file is larger than %(max)s. Record it shorter or at a lower quality."
+    ),
     "empty": _("The file is empty."),
     "not_audio": _(
         "This file is not an MP3, M4A or Ogg (Opus, Vorbis) recording (its content is not, "

@@ -569,7 +569,8 @@ function normal(url) {
   if (!path.endsWith("/") && !/\\.[a-z0-9]+$/i.test(path)) path += "/";
   const q = path.startsWith("/l/") ? url.searchParams.get("q") : null;
   const jrai = DOCUMENT.test(path) && url.searchParams.get("ngon-ngu") === "jra";
-  return url.origin + path + (q ? "?q=" + encodeURIComponent(q) : "") + (jrai ? "?ngon-ngu=jra" : "");
+  const search = q ? "?q=" + encodeURIComponent(q) : jrai ? "?ngon-ngu=jra" : "";
+  return url.origin + path + search;
 }
 
 function keepable(url, response) {

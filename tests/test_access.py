@@ -24,7 +24,6 @@ another commune's record into each of them.
 import datetime
 
 import pytest
-from django.conf import settings
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse

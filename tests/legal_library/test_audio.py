@@ -9,7 +9,6 @@ formats allow, and read by mutagen as real ones.
 import io
 import re
 import struct
-import zlib
 from pathlib import Path
 
 import pytest
