@@ -7,6 +7,7 @@ reason, except where REQUIRE_BROWSER=1 (CI), where they fail.
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,20 @@ def _chromium() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
+
+
+def until(check, timeout: float = 15.0):
+    """Poll ``check()`` until it is truthy or ``timeout`` seconds pass; its last value.
+
+    For ``page.evaluate`` calls, which await a promise: ``page.wait_for_function`` takes
+    the promise an async predicate returns for a truthy answer and returns at once.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")

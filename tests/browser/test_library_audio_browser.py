@@ -1,12 +1,10 @@
 """A villager on a phone listens to a document's reading, in Vietnamese or Jrai, and goes
 on listening and reading after the connection drops (issue 14 §5)."""
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, until
 from tests.browser.test_library_browser import ANDROID, CACHED_URLS, library  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,16 +14,6 @@ DOCUMENT = "/van-ban/luat-hon-nhan-va-gia-dinh/"
 PLAY = "(audio) => { audio.muted = true; return audio.play().then(() => true); }"
 THROUGH_THE_WORKER = """(url) => fetch(url, {headers: {Range: "bytes=0-99"}}).then(
   async (r) => [r.status, r.headers.get("Content-Range"), (await r.arrayBuffer()).byteLength])"""
-
-
-def _until(check, timeout: float = 15.0):
-    """Poll ``check()`` (page.evaluate calls, not string predicates: the CSP blocks those)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
 
 
 def _listens() -> int:
@@ -52,7 +40,7 @@ def test_villager_listens_then_listens_and_reads_offline(
     page.goto(base + DOCUMENT)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    assert _until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"))
+    assert until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"))
 
     readings = page.locator("audio[data-reading]")
     expect(readings).to_have_count(2)
@@ -64,7 +52,7 @@ def test_villager_listens_then_listens_and_reads_offline(
     audio_url = base + readings.first.get_attribute("src")
     assert readings.first.evaluate(PLAY)
     # the first play is counted once; the worker's whole copy for offline is not
-    assert _until(lambda: audio_url in page.evaluate(CACHED_URLS))
+    assert until(lambda: audio_url in page.evaluate(CACHED_URLS))
     page.wait_for_timeout(500)
     assert _listens() == 1
     readings.first.evaluate("(audio) => audio.pause()")
@@ -84,7 +72,7 @@ def test_villager_listens_then_listens_and_reads_offline(
     # the kept reading plays: the worker answers the player's ranges (206)
     assert page.evaluate(THROUGH_THE_WORKER, audio_url) == [206, "bytes 0-99/6192", 100]
     assert readings.first.evaluate(PLAY)
-    assert _until(lambda: readings.first.evaluate("(a) => a.readyState >= 3 && !a.error"))
+    assert until(lambda: readings.first.evaluate("(a) => a.readyState >= 3 && !a.error"))
     assert readings.first.evaluate("(a) => a.duration") == pytest.approx(3.1, abs=0.2)
     # a reading never played was not downloaded: offline it does not play
     assert readings.nth(1).get_attribute("src") != readings.first.get_attribute("src")

@@ -8,7 +8,7 @@ from core.demo import demo_load
 from core.roles import sync_roles
 from legal_library.demo import demo_load as library_demo_load
 from legal_library.models import Category
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,7 +109,7 @@ def test_offline_copies_are_not_reads_and_an_opened_document_is_one(browser, liv
     links = page.eval_on_selector_all("[data-offline] a[href]", OFFLINE_LINKS)
     assert len(links) >= 5
     # The service worker has kept every document of the point for reading offline...
-    page.wait_for_function(ALL_CACHED, arg=links, timeout=15000)
+    assert until(lambda: page.evaluate(ALL_CACHED, links))
     page.wait_for_timeout(500)
     assert _counts() == (1, 0)  # ...and none of those copies was a read
 
@@ -156,11 +156,8 @@ def test_the_offline_copies_keep_only_anonymous_public_pages(browser, live_serve
     page.goto(base + "/l/T03/")
     links = page.eval_on_selector_all("[data-offline] a[href]", OFFLINE_LINKS)
     assert links
-    page.wait_for_function(ALL_CACHED, arg=links, timeout=15000)
-    page.wait_for_function(
-        """() => caches.keys().then((k) => k.length === 1 && k[0] === "thu-vien-v4")""",
-        timeout=15000,
-    )
+    assert until(lambda: page.evaluate(ALL_CACHED, links))
+    assert until(lambda: page.evaluate("caches.keys()") == ["thu-vien-v4"])
 
     page.goto(base + "/accounts/login/")
     page.fill("#id_login", OFFICER_USERNAME)
