@@ -118,6 +118,9 @@ MIDDLEWARE = [
 # A request body larger than this is refused before it is read (RequestGuardMiddleware):
 # the largest upload is a 20 MB PDF attachment, plus the admin form's other fields.
 MAX_REQUEST_BYTES = 24 * 1024 * 1024
+# The largest audio reading of a legal document an officer may upload (MP3, M4A, Ogg):
+# one such file per save of the admin form fits under MAX_REQUEST_BYTES.
+LIBRARY_AUDIO_MAX_BYTES = env.int("LIBRARY_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
 # Longer addresses (path + query string) are refused with a 414, as gunicorn's
 # limit_request_line (4094 bytes) refuses them in production.
 MAX_URL_LENGTH = 4094

@@ -11,10 +11,11 @@ from core.audit_admin import AuditedAdmin
 from core.models import Commune
 
 from . import selectors, services
-from .forms import AddToPointsForm, DocumentAdminForm, RelationForm
+from .forms import AddToPointsForm, DocumentAdminForm, DocumentAudioForm, RelationForm
 from .models import (
     Category,
     Document,
+    DocumentAudio,
     DocumentRelation,
     DocumentRevision,
     Issuer,
@@ -87,6 +88,19 @@ class RelationInline(admin.TabularInline):
     verbose_name_plural = _("this document replaces, amends or guides")
 
 
+class AudioInline(admin.TabularInline):
+    """The document's audio readings (checked and saved by services.audio_save): one file
+    per save of the page fits the upload limit."""
+
+    model = DocumentAudio
+    form = DocumentAudioForm
+    extra = 0
+    fields = ["file", "language", "title", "reader", "position", "format", "size", "duration"]
+    readonly_fields = ["format", "size", "duration"]
+    verbose_name = _("audio reading")
+    verbose_name_plural = _("audio readings (MP3, M4A or Ogg)")
+
+
 @admin.register(SearchSynonym)
 class SearchSynonymAdmin(AuditedAdmin):
     """The province's search synonyms ("sổ đỏ" → "giấy chứng nhận quyền sử dụng đất"):
@@ -139,6 +153,8 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
         "replaced_by",
         "categories",
         "summary",
+        "title_jra",
+        "summary_jra",
         "body",
         "attachment",
         "published",
@@ -146,7 +162,7 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
         "updated_at",
         "preview",
     ]
-    inlines = [RelationInline, RevisionInline]
+    inlines = [AudioInline, RelationInline, RevisionInline]
     actions = ["publish", "unpublish", "add_to_points"]
 
     @admin.display(description=_("preview"))
@@ -171,12 +187,17 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not DocumentRelation:
+        doors = {
+            DocumentRelation: (services.relation_save, services.relation_remove, "relation"),
+            DocumentAudio: (services.audio_save, services.audio_remove, "audio"),
+        }
+        if formset.model not in doors:
             return super().save_formset(request, form, formset, change)
-        for relation in formset.save(commit=False):
-            services.relation_save(relation=relation, actor=request.user)
-        for relation in formset.deleted_objects:
-            services.relation_remove(relation=relation, actor=request.user)
+        save, remove, name = doors[formset.model]
+        for obj in formset.save(commit=False):
+            save(**{name: obj, "actor": request.user})
+        for obj in formset.deleted_objects:
+            remove(**{name: obj, "actor": request.user})
         return None
 
     @admin.action(description=_("Publish the selected documents"))

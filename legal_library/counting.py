@@ -1,4 +1,5 @@
-"""Anonymous read counts: a point's visits and a document's reads, per day.
+"""Anonymous read counts: a point's visits, a document's reads and plays of its audio
+readings (``LISTEN``, in the same daily row as its reads), per day.
 
 Nothing personal is kept: no address, no cookie, no user; a request counts
 once if it is a GET from something that is not an obvious bot or a prefetch —
@@ -30,10 +31,11 @@ BOTS = re.compile(
 KEY = "library:counts"
 # Sent by the service worker (/sw.js) with every copy it makes in the background.
 PREFETCH_HEADER = "X-Chuprong-Prefetch"
-VISIT, READ = "visit", "read"
+VISIT, READ, LISTEN = "visit", "read", "listen"
 _TABLES = {
     VISIT: (PointDailyCount, "point_id", "visits"),
     READ: (DocumentDailyCount, "document_id", "reads"),
+    LISTEN: (DocumentDailyCount, "document_id", "listens"),
 }
 _client = None
 
@@ -59,7 +61,8 @@ def _redis():
 
 
 def record(kind: str, object_id: int, *, day: dt.date | None = None, delta: int = 1) -> None:
-    """Count one visit of a point or one read of a document (``kind``: VISIT or READ);
+    """Count one visit of a point, one read of a document or one play of its audio
+    (``kind``: VISIT, READ or LISTEN, ``object_id`` the point's or the document's);
     ``delta=-1`` takes back a count made for a page that was not served after all."""
     day = day or timezone.localdate()
     if settings.REDIS_URL:
@@ -96,20 +99,35 @@ def record_and_read(kind: str, object_id: int, raw_key: str) -> tuple[bool, byte
 
 def add_counts(counts: dict[tuple[str, dt.date, int], int]) -> None:
     """Add counts to the daily tables in one upsert per table (PostgreSQL and SQLite)."""
+    tables: dict = {}  # model → (column, its count fields, {(day, id): {field: n}})
     for kind, (model, column, field) in _TABLES.items():
-        rows = [(day, object_id, n) for (k, day, object_id), n in counts.items() if k == kind]
-        if not rows:
-            continue
-        # Only our own table and column names are formatted in; the values are parameters.
-        table = connection.ops.quote_name(model._meta.db_table)
-        values = ", ".join(["(%s, %s, %s)"] * len(rows))
-        sql = (
-            f"INSERT INTO {table} (day, {column}, {field}) VALUES {values} "  # noqa: S608
-            f"ON CONFLICT (day, {column}) "
-            f"DO UPDATE SET {field} = {table}.{field} + excluded.{field}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value for row in rows for value in row])
+        fields = tables.setdefault(model, (column, [], {}))
+        fields[1].append(field)
+        for (k, day, object_id), n in counts.items():
+            if k == kind:
+                fields[2].setdefault((day, object_id), {})[field] = n
+    for model, (column, fields, rows) in tables.items():
+        if rows:
+            _upsert(model, column, fields, rows)
+
+
+def _upsert(model, column: str, fields: list[str], rows: dict) -> None:
+    # Only our own table and column names are formatted in; the values are parameters.
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(fields)
+    values = ", ".join([f"(%s, %s{', %s' * len(fields)})"] * len(rows))
+    sums = ", ".join(f"{field} = {table}.{field} + excluded.{field}" for field in fields)
+    sql = (
+        f"INSERT INTO {table} (day, {column}, {names}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT (day, {column}) DO UPDATE SET {sums}"
+    )
+    params = [
+        value
+        for (day, object_id), added in rows.items()
+        for value in (day, object_id, *(added.get(field, 0) for field in fields))
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def flush() -> int:

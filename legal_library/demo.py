@@ -5,15 +5,24 @@ and text here is written for the demo in plain words, not copied from them.
 """
 
 import datetime as dt
+from pathlib import Path
 
 import openpyxl
+from django.core.files import File
 from django.db import transaction
 
 from core.models import Commune
 from kit.spreadsheets import xlsx_append, xlsx_bytes
 
 from . import services
-from .models import Category, Document, DocumentRelation, LibraryPoint, SearchSynonym
+from .models import (
+    Category,
+    Document,
+    DocumentAudio,
+    DocumentRelation,
+    LibraryPoint,
+    SearchSynonym,
+)
 from .spreadsheets import COLUMNS
 
 POINT_VILLAGES = ["T01", "T02", "T03", "T04", "T05", "T06", "L01", "L02"]
@@ -256,6 +265,59 @@ SYNONYMS = [
 ]
 
 
+# Demo text only, written for the demo and not checked by a Jrai speaker: short phrases
+# around the facts (ages, numbers), never shown as an authoritative translation. The
+# commune's Jrai-speaking members write the real ones in the admin.
+# title of the document → (title in Jrai, summary in Jrai)
+JRAI = {
+    "Luật Hôn nhân và gia đình": (
+        "Hră tơlơi ung bơnai (Luật Hôn nhân và gia đình)",
+        "Ung: 20 thŭn. Bơnai: 18 thŭn. UBND xã.",
+    ),
+    "Phòng, chống tảo hôn và hôn nhân cận huyết thống": (
+        "Anăm ung bơnai hlâo kơ 18 thŭn (Phòng, chống tảo hôn)",
+        "",
+    ),
+}
+# Short tones standing for members' recordings (made once with the system's LAME
+# encoder; each a few KB): title of the document → [(file, language, what is read, reader)]
+DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
+READINGS = {
+    "Luật Hôn nhân và gia đình": [
+        ("demo-tone-1.mp3", "vi", "Tóm tắt", "Đoàn viên Thôn 3"),
+        ("demo-tone-2.mp3", "jra", "Tóm tắt bằng tiếng Jrai", "Đoàn viên Làng Bi"),
+    ],
+    "Phòng, chống tảo hôn và hôn nhân cận huyết thống": [
+        ("demo-tone-2.mp3", "jra", "Vì sao không tảo hôn", "Đoàn viên Làng Bi"),
+    ],
+}
+
+
+def demo_listening() -> None:
+    """The demo's Jrai titles and summaries and audio readings (idempotent)."""
+    for title, (title_jra, summary_jra) in JRAI.items():
+        document = Document.objects.get(title=title)
+        if not document.title_jra:
+            before = services.snapshot_of(document)
+            document.title_jra, document.summary_jra = title_jra, summary_jra
+            services.document_save(document=document, actor=None, before=before)
+    for title, readings in READINGS.items():
+        document = Document.objects.get(title=title)
+        if document.audios.exists():
+            continue
+        for position, (name, language, what, reader) in enumerate(readings):
+            with (DEMO_MEDIA / name).open("rb") as handle:
+                audio = DocumentAudio(
+                    document=document,
+                    file=File(handle, name=name),
+                    language=language,
+                    title=what,
+                    reader=reader,
+                    position=position,
+                )
+                services.audio_save(audio=audio, actor=None)
+
+
 def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
@@ -275,6 +337,7 @@ def demo_load(commune: Commune) -> tuple[int, int]:
                 actor=None,
             )
     demo_documents()
+    demo_listening()
     pinned = Document.objects.get(title__startswith="Phòng, chống tảo hôn")
     for point in LibraryPoint.objects.filter(village__commune=commune):
         services.point_add_documents(point=point, documents=[pinned], pinned=True, actor=None)

@@ -1,16 +1,19 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kit.forms import SpreadsheetForm
 
-from .models import Document, DocumentRelation, LibraryPoint
+from .audiocheck import AudioCheckError, check_audio
+from .models import Document, DocumentAudio, DocumentRelation, LibraryPoint
 from .pdfcheck import PDFCheckError, check_pdf
 from .rendering import MAX_CHARS, TooComplex, render_markdown
 from .selectors import document_with_number
+from .services import audio_error
 
 PDF_ERRORS = {
     "too_large": _("The PDF is larger than 20 MB. Make it smaller or split it."),
@@ -38,6 +41,23 @@ PDF_ERRORS = {
 }
 
 
+class DocumentAudioForm(forms.ModelForm):
+    """One reading in the document's admin page; the file is checked by its content."""
+
+    class Meta:
+        model = DocumentAudio
+        fields = ["file", "language", "title", "reader", "position"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            try:
+                check_audio(upload, size=upload.size, max_bytes=settings.LIBRARY_AUDIO_MAX_BYTES)
+            except AudioCheckError as exc:
+                raise forms.ValidationError(audio_error(exc.code)) from exc
+        return upload
+
+
 class DocumentAdminForm(forms.ModelForm):
     class Meta:
         model = Document
@@ -51,6 +71,8 @@ class DocumentAdminForm(forms.ModelForm):
             "expires_on",
             "categories",
             "summary",
+            "title_jra",
+            "summary_jra",
             "body",
             "attachment",
             "published",

@@ -120,6 +120,10 @@ class Document(models.Model):
         Category, related_name="documents", blank=True, verbose_name=_("categories")
     )
     summary = models.TextField(_("plain-language summary"), blank=True)
+    # The Jrai version (issue 14 §5): shown on the page's Jrai view (?ngon-ngu=jra);
+    # the legal text itself stays in Vietnamese.
+    title_jra = models.CharField(_("title in Jrai"), max_length=300, blank=True)
+    summary_jra = models.TextField(_("summary in Jrai"), blank=True)
     body = models.TextField(_("text (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
     search_text = models.TextField(
@@ -164,6 +168,53 @@ class Document(models.Model):
     def successor(self) -> "Document | None":
         """The document that replaces this one (kept in ``replaced_by`` from the relations)."""
         return self.replaced_by
+
+
+class DocumentAudio(models.Model):
+    """A reading of a document recorded by a member (MP3, M4A, Ogg Opus/Vorbis), checked by
+    its content (legal_library/audiocheck.py), played on the document's page."""
+
+    class Language(models.TextChoices):
+        VIETNAMESE = "vi", _("Vietnamese")
+        JRAI = "jra", _("Jrai")
+
+    class Format(models.TextChoices):
+        MP3 = "mp3", "MP3"
+        M4A = "m4a", "M4A"
+        OPUS = "opus", "Ogg Opus"
+        VORBIS = "vorbis", "Ogg Vorbis"
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="audios", verbose_name=_("document")
+    )
+    file = models.FileField(_("audio file"), upload_to="legal/audio/%Y/")
+    language = models.CharField(
+        _("language"), max_length=3, choices=Language.choices, default=Language.VIETNAMESE
+    )
+    title = models.CharField(
+        _("what is read"), max_length=150, blank=True, help_text=_("e.g. The summary")
+    )
+    reader = models.CharField(_("read by"), max_length=100, blank=True)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0, editable=False)
+    duration = models.PositiveIntegerField(
+        _("duration (seconds)"), null=True, blank=True, editable=False
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("audio reading")
+        verbose_name_plural = _("audio readings")
+        ordering = ["document", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.document} ({self.get_language_display()})"
+
+    @property
+    def duration_text(self) -> str:
+        """3:05 (minutes:seconds), as a player shows it."""
+        minutes, seconds = divmod(self.duration or 0, 60)
+        return f"{minutes}:{seconds:02d}"
 
 
 class DocumentRelation(models.Model):
@@ -359,6 +410,8 @@ class DocumentDailyCount(models.Model):
         db_index=False,  # led by the index below
     )
     reads = models.PositiveIntegerField(_("reads"), default=0)
+    # plays of its audio readings (legal_library/counting.py: LISTEN), reads too
+    listens = models.PositiveIntegerField(_("audio plays"), default=0)
 
     class Meta:
         verbose_name = _("document reads per day")

@@ -17,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -36,6 +37,7 @@ from . import searching
 from .models import (
     Category,
     Document,
+    DocumentAudio,
     DocumentDailyCount,
     DocumentRelation,
     DocumentRevision,
@@ -158,17 +160,46 @@ def point_documents(point: LibraryPoint) -> QuerySet[Document]:
     return _with_categories(documents.order_by("-is_placed", "-is_pinned", "-updated_at", "title"))
 
 
-def published_document(slug: str) -> Document | None:
-    return _with_categories(
-        Document.objects.filter(published=True, slug=slug).select_related("issuer")
-    ).first()
+def _with_audios(documents: QuerySet[Document]) -> QuerySet[Document]:
+    return documents.prefetch_related(
+        Prefetch("audios", queryset=DocumentAudio.objects.order_by("position", "pk"))
+    )
+
+
+def published_document(slug: str, *, point_code: str = "") -> Document | None:
+    """A published document with its issuer, categories and audio readings (3 queries).
+
+    With ``point_code``, the name of the point of exactly that code comes in the same
+    query, as ``point_name`` (None when there is no such point).
+    """
+    documents = Document.objects.filter(published=True, slug=slug).select_related("issuer")
+    if point_code:
+        points = LibraryPoint.objects.filter(code=point_code).values("name")[:1]
+        documents = documents.annotate(point_name=Subquery(points))
+    return _with_audios(_with_categories(documents)).first()
+
+
+def audio_for(user: User, slug: str, pk: int) -> DocumentAudio | None:
+    """An audio reading by its document's slug and its id: of a published document, or of
+    any for someone who may view documents in the admin (the preview plays it)."""
+    audios = DocumentAudio.objects.filter(pk=pk, document__slug=slug).select_related("document")
+    if not user.has_perm("legal_library.view_document"):
+        audios = audios.filter(document__published=True)
+    return audios.first()
+
+
+def audios_in_language_order(document: Document, language: str) -> list[DocumentAudio]:
+    """The document's readings, those in ``language`` first (a stable sort keeps positions)."""
+    return sorted(document.audios.all(), key=lambda audio: audio.language != language)
 
 
 def document_for_preview(user: User, slug: str) -> Document | None:
     """Any document, published or not, for someone who may view documents in the admin."""
     if not user.has_perm("legal_library.view_document"):
         return None
-    return _with_categories(Document.objects.filter(slug=slug).select_related("issuer")).first()
+    return _with_audios(
+        _with_categories(Document.objects.filter(slug=slug).select_related("issuer"))
+    ).first()
 
 
 # How a relation reads from each side: (this document → the other, the other → this one),
@@ -424,7 +455,8 @@ class Period:
 
 
 def library_stats(period: Period, user: User) -> dict:
-    """Visits per point, reads per document and per category in the period (3 queries)."""
+    """Visits per point, reads per document (of which audio plays) and per category in the
+    period (3 queries)."""
     points = points_for_user(user)
     in_period = Q(day__gte=period.start, day__lte=period.end)
     per_point = (
@@ -433,16 +465,17 @@ def library_stats(period: Period, user: User) -> dict:
         .annotate(total=Sum("visits"))
         .order_by("-total")
     )
+    read = F("reads") + F("listens")  # a play of an audio reading is a read too
     per_document = (
         DocumentDailyCount.objects.filter(in_period)
         .values("document__title", "document__slug")
-        .annotate(total=Sum("reads"))
+        .annotate(total=Sum(read), listens=Sum("listens"))
         .order_by("-total")
     )
     per_category = (
         DocumentDailyCount.objects.filter(in_period)
         .values("document__categories__name")
-        .annotate(total=Sum("reads"))
+        .annotate(total=Sum(read))
         .order_by("-total")
     )
     return {

@@ -1,13 +1,16 @@
 """Writes of the legal library: documents (with revisions), points, their documents, status."""
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +18,11 @@ from core import audit
 from core.models import Commune, User, Village
 from kit.text import fold, slugify, words
 
+from .audiocheck import AudioCheckError, check_audio
 from .models import (
     Category,
     Document,
+    DocumentAudio,
     DocumentRelation,
     DocumentRevision,
     Issuer,
@@ -44,6 +49,8 @@ TRACKED = [
     "status",
     "replaced_by_id",
     "summary",
+    "title_jra",
+    "summary_jra",
     "body",
     "attachment",
     "published",
@@ -312,6 +319,58 @@ def relation_save(
     old = old_target and old_target["to_document"]
     _relations_changed(relation.to_document_id, old, actor=actor)
     return relation
+
+
+AUDIO_ERRORS = {
+    "too_large": _(
+        "The audio file is larger than %(max)s. Record it shorter or at a lower quality."
+    ),
+    "empty": _("The file is empty."),
+    "not_audio": _(
+        "This file is not an MP3, M4A or Ogg (Opus, Vorbis) recording (its content is not, "
+        "whatever its name says)."
+    ),
+    "video": _("This file holds a video: upload the sound alone (M4A or MP3)."),
+    "corrupt": _("The audio file is damaged and cannot be played."),
+}
+
+
+def audio_error(code: str) -> str:
+    """The officer's message for a refused audio file (audiocheck's ``code``)."""
+    message = AUDIO_ERRORS.get(code, AUDIO_ERRORS["corrupt"])
+    return message % {"max": filesizeformat(settings.LIBRARY_AUDIO_MAX_BYTES)}
+
+
+@transaction.atomic
+def audio_save(*, audio: DocumentAudio, actor: User | None) -> DocumentAudio:
+    """Add or change an audio reading of a document. A new file is checked by its content
+    (audiocheck: MP3, M4A, Ogg Opus/Vorbis, at most LIBRARY_AUDIO_MAX_BYTES), whichever
+    door it comes in by, and its format, size and duration are kept."""
+    before = audit.snapshot_stored(audio)
+    upload = audio.file
+    if upload and not upload._committed:  # a new file, not the stored one
+        try:
+            info = check_audio(
+                upload.file, size=upload.size, max_bytes=settings.LIBRARY_AUDIO_MAX_BYTES
+            )
+        except AudioCheckError as exc:
+            raise ValidationError({"file": audio_error(exc.code)}, code=exc.code) from exc
+        # a name the server makes (legal/audio/<year>/<random>.<ext>), never the uploader's
+        audio.file.name = f"{uuid.uuid4().hex}.{info.extension}"
+        audio.format, audio.size = info.format, upload.size
+        audio.duration = round(info.duration) if info.duration else None
+    audio.full_clean()
+    audio.save()
+    audit.record(actor=actor, obj=audio, before=before)
+    pages_changed()
+    return audio
+
+
+@transaction.atomic
+def audio_remove(*, audio: DocumentAudio, actor: User | None) -> None:
+    audit.record_delete(actor=actor, obj=audio)
+    audio.delete()
+    pages_changed()
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ urlpatterns = [
     path("l/<pointcode:code>/c/<slug:category>/", views.point_page, name="point_category"),
     path("van-ban/<slug:slug>/", views.document_page, name="document"),
     path("van-ban/<slug:slug>/toan-van.pdf", views.document_attachment, name="attachment"),
+    path("van-ban/<slug:slug>/nghe/<int:pk>/", views.document_audio, name="audio"),
     path("phap-luat/", views.point_list, name="point_list"),
     path("phap-luat/quay-lai/", views.back, name="back"),
     path("phap-luat/ngoai-tuyen/", views.offline, name="offline"),

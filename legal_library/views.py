@@ -33,11 +33,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import permission_required_or_404
 from kit import imports
+from kit.byteranges import ranged_file_response
 from kit.dates import parse_date
 from kit.http import XLSX, file_response
 from kit.localcache import LocalCopies
 
 from . import counting, selectors, services, spreadsheets
+from .audiocheck import FORMATS as AUDIO_FORMATS
 from .forms import DocumentSpreadsheetForm
 from .models import POINT_CODE
 from .posters import PointPoster, render_point_posters
@@ -140,7 +142,10 @@ def _counted(request, page: Page | None, kind: str, *, signed_in: bool) -> HttpR
 # views', current in the library's version, counted the same way.
 POINT_PATHS = re.compile(rf"/l/(?P<code>{POINT_CODE.pattern})/(?:c/(?P<category>[-a-zA-Z0-9_]+)/)?")
 DOCUMENT_PATHS = re.compile(r"/van-ban/(?P<slug>[-a-zA-Z0-9_]+)/")
-DOCUMENT_QUERY = ("diem",)
+DOCUMENT_QUERY = ("diem", "ngon-ngu")
+# ?ngon-ngu=jra: the document's Jrai view (its Jrai title and summary, Jrai readings
+# first), a page of its own in every cache; any other value is the Vietnamese page.
+LANGUAGE_PARAM, JRAI = "ngon-ngu", "jra"
 
 
 def _early(request, key: str, kind: str) -> HttpResponse | None:
@@ -173,7 +178,13 @@ def early_document_page(request, match: re.Match, language: str) -> HttpResponse
     point_code = request.GET.get("diem", "")
     if point_code and not POINT_CODE.fullmatch(point_code):
         return None  # the view ignores it, after the request guard has looked at it
-    return _early(request, _document_key(match["slug"], point_code, language), counting.READ)
+    key = _document_key(match["slug"], point_code, language, _version_asked(request))
+    return _early(request, key, counting.READ)
+
+
+def _version_asked(request) -> str:
+    """JRAI for the Jrai view of a document, else "" (the Vietnamese page)."""
+    return JRAI if request.GET.get(LANGUAGE_PARAM) == JRAI else ""
 
 
 SECTION_SIZE = 8  # documents per category on a point's page; the rest are one tap away
@@ -279,30 +290,25 @@ def document_page(request, slug: str):
             render(
                 request,
                 "legal_library/document.html",
-                {
-                    "document": document,
-                    "relations": selectors.relation_sentences(document),
-                    "preview": True,
-                },
+                _document_context(document, _version_asked(request), preview=True),
             )
         )
 
+    version = _version_asked(request)
+
     def build(point_code: str):
         def build():
-            point = selectors.point_by_code(point_code) if point_code else None
-            if point_code and point is None:
-                return None, None  # not a point: no page under this code
-            document = selectors.published_document(slug)
+            document = selectors.published_document(slug, point_code=point_code)
             if document is None:
                 return None, None
+            point = None
+            if point_code:
+                if document.point_name is None:
+                    return None, None  # not a point: no page under this code
+                point = {"code": point_code, "name": document.point_name}
             html = render_to_string(
                 "legal_library/document.html",
-                {
-                    "document": document,
-                    "relations": selectors.relation_sentences(document),
-                    "point": point,
-                    "cacheable": True,
-                },
+                _document_context(document, version, point=point, cacheable=True),
                 request,
             )
             return document.pk, html
@@ -311,11 +317,25 @@ def document_page(request, slug: str):
 
     point_code = request.GET.get("diem", "")
     page = None
+    language = get_language()
     if POINT_CODE.fullmatch(point_code):
-        page = _page(request, _document_key(slug, point_code, get_language()), build(point_code))
+        key = _document_key(slug, point_code, language, version)
+        page = _page(request, key, build(point_code))
     if page is None:
-        page = _page(request, _document_key(slug, "", get_language()), build(""))
+        page = _page(request, _document_key(slug, "", language, version), build(""))
     return _counted(request, page, counting.READ, signed_in=request.user.is_authenticated)
+
+
+def _document_context(document, version: str, **context) -> dict:
+    jrai = version == JRAI and bool(document.title_jra or document.summary_jra)
+    return {
+        "document": document,
+        "relations": selectors.relation_sentences(document),
+        "jrai": jrai,
+        "has_jrai": bool(document.title_jra or document.summary_jra),
+        "audios": selectors.audios_in_language_order(document, JRAI if jrai else "vi"),
+        **context,
+    }
 
 
 @require_GET
@@ -353,8 +373,8 @@ def _point_key(code: str, category: str | None, language: str) -> str:
     return f"library:point:{code}:{category or ''}:{language}"
 
 
-def _document_key(slug: str, point_code: str, language: str) -> str:
-    return f"library:document:{slug}:{point_code}:{language}"
+def _document_key(slug: str, point_code: str, language: str, version: str) -> str:
+    return f"library:document:{slug}:{point_code}:{language}:{version}"
 
 
 @require_GET
@@ -377,6 +397,50 @@ def document_attachment(request, slug: str):
     )
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, max_age=BROWSER_SECONDS)
+    return response
+
+
+# A first request of at most this many bytes from the start is a player's probe (Safari
+# asks for bytes 0-1 before it plays), not a play.
+PROBE_BYTES = 2
+
+
+@require_GET
+def document_audio(request, slug: str, pk: int):
+    """An audio reading of a published document (of any, for an officer's preview), for the
+    page's ``<audio>`` element (in parts, ``Range``) or as a download; never from
+    MEDIA_URL (as the PDF).
+
+    A play counts once as a listen of the document (counting.LISTEN), like a read: the
+    request that starts at the first byte — the whole file, or a range from byte 0 —
+    not the later ranges a player asks for when it seeks, nor a probe, a bot or the
+    service worker's offline copy.
+    """
+    audio = selectors.audio_for(request.user, slug, pk)
+    if audio is None or not audio.file:
+        raise Http404
+    try:
+        handle = audio.file.open("rb")
+        size = audio.file.size
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type, extension = AUDIO_FORMATS.get(audio.format, AUDIO_FORMATS["mp3"])
+    response, part = ranged_file_response(
+        handle,
+        size,
+        request.headers.get("Range", ""),
+        content_type=content_type,
+        filename=f"{audio.document.slug}-{audio.pk}.{extension}",
+    )
+    starts = part is None or (part[0] == 0 and part[1] + 1 > PROBE_BYTES)
+    played = response.status_code < 300 and starts and audio.document.published
+    if played and counting.countable(request):
+        counting.record(counting.LISTEN, audio.document_id)
+    response["X-Content-Type-Options"] = "nosniff"
+    if not audio.document.published:
+        return _private(response)  # an officer's preview
+    # public: the service worker may keep it for listening offline
+    patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
     return response
 
 
@@ -540,8 +604,15 @@ SERVICE_WORKER = """\
 // A page is kept under one address whatever link opened it (normal()): a document
 // without its query (?diem=, utm_...), a point with its search only, with the final /.
 // Kept on install: the offline page (the saved documents, searchable) and its files.
-const CACHE = "thu-vien-v3";
+// A document's Jrai view (?ngon-ngu=jra) is a page of its own.
+// Audio readings (/van-ban/<slug>/nghe/<id>/) come from the network while online (a
+// play is counted there); the first time one is played, a whole copy is kept in the
+// background (not counted), so it plays offline too, answered in the parts the player
+// asks for (206). Not before it is played: a reading can be 20 MB of someone's data.
+const CACHE = "thu-vien-v4";
 const PAGES = /^\\/(l|van-ban)\\//;
+const AUDIO = /^\\/van-ban\\/[^/]+\\/nghe\\/\\d+\\/$/;
+const DOCUMENT = /^\\/van-ban\\/[^/]+\\/$/;
 const STATIC = /^\\/static\\//;
 const MARK = {"X-Chuprong-Prefetch": "offline"};
 const OFFLINE = "__OFFLINE__";
@@ -556,7 +627,9 @@ function normal(url) {
   let path = url.pathname;
   if (!path.endsWith("/") && !/\\.[a-z0-9]+$/i.test(path)) path += "/";
   const q = path.startsWith("/l/") ? url.searchParams.get("q") : null;
-  return url.origin + path + (q ? "?q=" + encodeURIComponent(q) : "");
+  const jrai = DOCUMENT.test(path) && url.searchParams.get("ngon-ngu") === "jra";
+  const search = q ? "?q=" + encodeURIComponent(q) : jrai ? "?ngon-ngu=jra" : "";
+  return url.origin + path + search;
 }
 
 function keepable(url, response) {
@@ -588,9 +661,52 @@ self.addEventListener("message", (event) => {
     (url) => copy(cache, url)))));
 });
 
+const keeping = new Set();  // audio copies under way, each made once
+
+function keepAudio(url) {
+  const key = normal(url);
+  if (keeping.has(key)) return Promise.resolve();
+  keeping.add(key);
+  return caches.open(CACHE).then((cache) => cache.match(key).then((hit) =>
+    hit ? null : copy(cache, url))).finally(() => keeping.delete(key));
+}
+
+function part(request, whole) {
+  // The part of a kept reading that a player asks for (Range), as a 206; else all of it.
+  const range = /^bytes=(\\d*)-(\\d*)$/.exec(request.headers.get("Range") || "");
+  if (!range) return whole;
+  return whole.blob().then((blob) => {
+    const size = blob.size;
+    let start = Number(range[1]);
+    let end = range[2] === "" ? size - 1 : Math.min(Number(range[2]), size - 1);
+    if (range[1] === "") [start, end] = [Math.max(size - Number(range[2]), 0), size - 1];
+    if (start >= size || end < start) {
+      return new Response(null, {status: 416, headers: {"Content-Range": "bytes */" + size}});
+    }
+    return new Response(blob.slice(start, end + 1), {status: 206, headers: {
+      "Content-Type": whole.headers.get("Content-Type") || "application/octet-stream",
+      "Content-Range": "bytes " + start + "-" + end + "/" + size,
+      "Content-Length": String(end - start + 1),
+      "Accept-Ranges": "bytes",
+    }});
+  });
+}
+
+function listen(event, url) {
+  return fetch(event.request).then((response) => {
+    if (response.ok) event.waitUntil(keepAudio(url));
+    return response;
+  }).catch(() => caches.match(normal(url), {ignoreVary: true}).then((whole) =>
+    whole ? part(event.request, whole) : Response.error()));
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== location.origin) return;
+  if (AUDIO.test(url.pathname)) {
+    event.respondWith(listen(event, url));
+    return;
+  }
   const page = event.request.mode === "navigate";
   if (!ours(url) && !(page && url.pathname.startsWith("/phap-luat/"))) return;
   event.respondWith(

@@ -228,8 +228,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Program.LIBRARY,
         _("Document reads"),
         _(
-            "Openings of published documents in the period, from every point and "
-            "link: documents are shared by the whole province."
+            "Openings of published documents and plays of their audio readings in the "
+            "period, from every point and link: documents are shared by the whole province."
         ),
     ),
     # ---------------------------------------------------------------- volunteers

@@ -474,17 +474,18 @@ def library_figures(w: _Work, village_count: int) -> tuple[dict, dict, dict]:
     reads = DocumentDailyCount.objects.filter(
         day__gte=w.start, day__lte=w.end, document__published=True
     )
+    read = F("reads") + F("listens")  # a play of an audio reading is a read (issue 14 §5)
     categories = [
         {"category": row["document__categories__name"], "reads": row["n"]}
         for row in reads.filter(document__categories__isnull=False)
         .values("document__categories__name")
-        .annotate(n=Sum("reads"))
+        .annotate(n=Sum(read))
         .order_by("-n", "document__categories__name")
     ]
     top = [
         {"document": row["document__title"], "reads": row["n"]}
         for row in reads.values("document_id", "document__title")
-        .annotate(n=Sum("reads"))
+        .annotate(n=Sum(read))
         .order_by("-n", "document__title")[:TOP]
     ]
     active = points.filter(active=True).count()
@@ -495,7 +496,7 @@ def library_figures(w: _Work, village_count: int) -> tuple[dict, dict, dict]:
             _share(len(covered), village_count), len(covered), village_count
         ),
         "library.scans": _figure(sum(scans.values())),
-        "library.reads": _figure(reads.aggregate(n=Coalesce(Sum("reads"), 0))["n"]),
+        "library.reads": _figure(reads.aggregate(n=Coalesce(Sum(read), 0))["n"]),
     }
     tables = {
         "library_points": point_rows,

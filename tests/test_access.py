@@ -34,7 +34,7 @@ from core import audit
 from core import services as core_services
 from core.roles import Role
 from legal_library import services as library_services
-from legal_library.models import Category, Document, Issuer, PointDailyCount
+from legal_library.models import Category, Document, DocumentAudio, Issuer, PointDailyCount
 from market.models import Bank, Vendor
 from market.services import AccountData, market_create, vendor_register
 from reports.services import report_generate, report_request
@@ -138,6 +138,7 @@ TABLE = {
     "legal_library:point_category": PUBLIC,
     "legal_library:document": PUBLIC,
     "legal_library:attachment": PUBLIC,  # a published document's PDF
+    "legal_library:audio": PUBLIC,  # an audio reading of a published document
     "legal_library:point_list": PUBLIC,
     "legal_library:search": PUBLIC,
     "legal_library:service_worker": PUBLIC,
@@ -365,7 +366,13 @@ PERSONAL_DATA = {
     "sign_in_link",
 }
 # The same bytes for everyone, signed in or not: may be kept by shared caches.
-SAME_FOR_EVERYONE = {"legal_library:service_worker", "legal_library:offline"}
+SAME_FOR_EVERYONE = {
+    "legal_library:service_worker",
+    "legal_library:offline",
+    # a published document's reading: the same bytes whoever plays it, so a signed-in
+    # volunteer's phone keeps it offline too (an unpublished one's, in a preview, is private)
+    "legal_library:audio",
+}
 
 
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -480,6 +487,13 @@ def objects(
     )
     document.attachment.save("luat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     document.save(update_fields=["attachment"])
+    demo_tone = settings.BASE_DIR / "legal_library/demo_media/demo-tone-1.mp3"
+    audio = library_services.audio_save(
+        audio=DocumentAudio(
+            document=document, file=ContentFile(demo_tone.read_bytes(), name="doc.mp3")
+        ),
+        actor=None,
+    )
     point_a = library_services.point_create(
         village=village_a, name="Tủ sách pháp luật Thôn 3", code="T03", actor=None
     )
@@ -535,6 +549,7 @@ def objects(
         "point_category": {"code": point_a.code, "category": category.slug},
         "document": {"slug": document.slug},
         "attachment": {"slug": document.slug},
+        "audio": {"slug": document.slug, "pk": audio.pk},
         # sign-in accounts
         "login_volunteer_create": {"pk": volunteer_b.pk},
         "login_vendor_create": {"pk": vendor_a_stall.pk},

@@ -183,7 +183,7 @@ def world(commune, village_a, officer, volunteer, volunteer_a, teammate_a, campa
 QUERY_PAGES = [
     (None, "/phap-luat/tim/", ["q"]),
     (None, "/l/T03/", ["q"]),
-    (None, "/van-ban/{document.slug}/", ["diem", "xem-truoc"]),
+    (None, "/van-ban/{document.slug}/", ["diem", "xem-truoc", "ngon-ngu"]),
     (None, "/ngon-ngu/vi/", ["next"]),
     (None, "/v/{vendor.token}/", ["amount", "note", "account"]),
     (None, "/v/{vendor.token}/qr.png", ["amount", "purpose", "v", "download"]),
@@ -559,6 +559,8 @@ def _document_fields(**extra):
         "revisions-TOTAL_FORMS": "0",
         "relations_out-TOTAL_FORMS": "0",
         "relations_out-INITIAL_FORMS": "0",
+        "audios-TOTAL_FORMS": "0",
+        "audios-INITIAL_FORMS": "0",
         "revisions-INITIAL_FORMS": "0",
         **extra,
     }

@@ -47,7 +47,7 @@
     var article = page.querySelector("article");
     var status = page.querySelector(".status-box strong");
     return {
-      href: new URL(url).pathname,
+      href: new URL(url).pathname + new URL(url).search,  // a Jrai view is its own
       title: title.textContent.trim(),
       status: status ? status.textContent.trim() : "",
       text: fold(article.textContent)

@@ -37,20 +37,30 @@ def _chromium() -> str | None:
     return None
 
 
+def until(check, timeout: float = 15.0):
+    """Poll ``check()`` until it is truthy or ``timeout`` seconds pass; its last value.
+
+    For ``page.evaluate`` calls, which await a promise: ``page.wait_for_function`` takes
+    the promise an async predicate returns for a truthy answer and returns at once.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
 def wait_until(page, script: str, arg=None, *, timeout: float = 15.0):
     """Poll ``script`` (a JavaScript function, possibly async) in ``page`` until it is truthy.
 
     Not ``page.wait_for_function``: that one takes the Promise an async function returns
     for a truthy answer and returns at once (so a wait on the Cache API never waited),
     and its string predicates are eval'd, which the pages' CSP refuses."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(script, arg)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout:g} s: {script[:120]}")
-        page.wait_for_timeout(100)
+    value = until(lambda: page.evaluate(script, arg), timeout)
+    if not value:
+        raise AssertionError(f"still false after {timeout:g} s: {script[:120]}")
+    return value
 
 
 @pytest.fixture(scope="session")

@@ -159,7 +159,7 @@ def test_the_offline_copies_keep_only_anonymous_public_pages(browser, live_serve
     wait_until(page, ALL_CACHED, links, timeout=15)
     wait_until(
         page,
-        """() => caches.keys().then((k) => k.length === 1 && k[0] === "thu-vien-v3")""",
+        """() => caches.keys().then((k) => k.length === 1 && k[0] === "thu-vien-v4")""",
         timeout=15,
     )
 

@@ -510,6 +510,8 @@ def _admin_add_document(client, upload):
             "revisions-TOTAL_FORMS": "0",
             "relations_out-TOTAL_FORMS": "0",
             "relations_out-INITIAL_FORMS": "0",
+            "audios-TOTAL_FORMS": "0",
+            "audios-INITIAL_FORMS": "0",
             "revisions-INITIAL_FORMS": "0",
         },
     )

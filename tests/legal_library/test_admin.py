@@ -29,6 +29,8 @@ def _post(client, attachment, **extra):
         "revisions-TOTAL_FORMS": "0",
         "relations_out-TOTAL_FORMS": "0",
         "relations_out-INITIAL_FORMS": "0",
+        "audios-TOTAL_FORMS": "0",
+        "audios-INITIAL_FORMS": "0",
         "revisions-INITIAL_FORMS": "0",
         **extra,
     }

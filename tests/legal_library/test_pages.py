@@ -191,7 +191,7 @@ def test_a_visit_and_a_read_are_counted_once_without_personal_data(
     fields = {f.name for f in PointDailyCount._meta.get_fields()} | {
         f.name for f in DocumentDailyCount._meta.get_fields()
     }
-    assert fields == {"id", "day", "point", "visits", "document", "reads"}
+    assert fields == {"id", "day", "point", "visits", "document", "reads", "listens"}
     assert "sessionid" not in get(client, "/l/T03/").cookies
 
 

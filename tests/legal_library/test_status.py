@@ -200,6 +200,8 @@ def test_the_admin_refuses_a_stored_number_with_a_link_to_it(client, officer, la
             "doc_type": "law",
             "relations_out-TOTAL_FORMS": "0",
             "relations_out-INITIAL_FORMS": "0",
+            "audios-TOTAL_FORMS": "0",
+            "audios-INITIAL_FORMS": "0",
             "revisions-TOTAL_FORMS": "0",
             "revisions-INITIAL_FORMS": "0",
         },

@@ -179,12 +179,15 @@ def world(commune, village_a, village_b, other_village):
     d2 = DocumentFactory(title="Bản nháp", published=False)
     d2.categories.set([family])
     d3 = DocumentFactory(title="Luật Giao thông đường bộ")
-    for document, day, reads in [
-        (d1, "2026-10-08", 8),
-        (d2, "2026-10-08", 5),
-        (d3, "2026-10-09", 2),
+    # reads of the text and plays of the audio readings, both reads (issue 14 §5)
+    for document, day, reads, listens in [
+        (d1, "2026-10-08", 8, 3),
+        (d2, "2026-10-08", 5, 4),
+        (d3, "2026-10-09", 2, 0),
     ]:
-        DocumentDailyCount.objects.create(document=document, day=d(day), reads=reads)
+        DocumentDailyCount.objects.create(
+            document=document, day=d(day), reads=reads, listens=listens
+        )
     return w
 
 
@@ -216,7 +219,7 @@ def test_every_indicator_of_the_commune(world, commune):
         "library.villages": 2,
         "library.coverage": 50.0,
         "library.scans": 17,
-        "library.reads": 10,
+        "library.reads": 13,
         "volunteers.active": 3,
         "volunteers.tech_team": 2,
         "volunteers.visits_per_volunteer": 2.0,
@@ -295,9 +298,9 @@ def test_tables_of_the_commune(world, commune):
         ("2026-10-20", 1, 300)
     ]
     assert [r["scans"] for r in tables["library_points"]] == [15, 2]
-    assert tables["library_categories"] == [{"category": "Hôn nhân và gia đình thử", "reads": 8}]
+    assert tables["library_categories"] == [{"category": "Hôn nhân và gia đình thử", "reads": 11}]
     assert tables["top_documents"] == [
-        {"document": "Luật Hôn nhân và gia đình", "reads": 8},
+        {"document": "Luật Hôn nhân và gia đình", "reads": 11},
         {"document": "Luật Giao thông đường bộ", "reads": 2},
     ]
     assert tables["volunteer_visits"] == [
