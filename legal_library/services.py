@@ -436,11 +436,20 @@ class DocumentImportResult:
     placed: int = 0  # documents newly put on library points
 
 
-# What a spreadsheet row sets (the rest is derived, or not in the spreadsheet).
+# What a spreadsheet row sets (the rest is derived, or not in the spreadsheet: the Jrai
+# version and the attachment are kept as they are when a row updates a document).
 IMPORTED = [
     name
     for name in TRACKED
-    if name not in {"partly_expired_on", "status", "replaced_by_id", "attachment"}
+    if name
+    not in {
+        "partly_expired_on",
+        "status",
+        "replaced_by_id",
+        "attachment",
+        "title_jra",
+        "summary_jra",
+    }
 ]
 
 

@@ -262,6 +262,7 @@ def test_the_export_imported_back_changes_nothing(officer, point_a, point_b):
     _import(
         demo.import_demo_xlsx(with_errors=False), officer, points=selectors.points_for_user(officer)
     )
+    Document.objects.filter(number="41/2024/QH15").update(title_jra="Tơlơi juăt ung bơnai")
     counts = _counts()
     stamps = dict(Document.objects.values_list("pk", "updated_at"))
     points = selectors.points_for_user(officer)
@@ -275,6 +276,8 @@ def test_the_export_imported_back_changes_nothing(officer, point_a, point_b):
         assert rows[0].values["points"] == "tất cả"
     assert counts == _counts()
     assert stamps == dict(Document.objects.values_list("pk", "updated_at"))
+    # The spreadsheet has no Jrai columns: an update keeps the Jrai version as it is.
+    assert Document.objects.get(number="41/2024/QH15").title_jra == "Tơlơi juăt ung bơnai"
 
 
 def test_the_demo_file_has_15_documents_two_replaced_and_three_mistakes(officer, point_a):
