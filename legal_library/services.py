@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -414,6 +414,8 @@ def category_for_name(*, name: str, actor: User | None) -> Category:
     for category in Category.objects.all():
         if fold(category.name) == key:
             return category
+    if actor is not None and not actor.has_perm("legal_library.add_category"):
+        raise PermissionDenied(_("Only the keepers of the province-wide list add a category."))
     base = slugify(name, max_length=90) or "linh-vuc"
     slug, n = base, 2
     while Category.objects.filter(slug=slug).exists():

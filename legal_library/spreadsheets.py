@@ -118,9 +118,10 @@ class _Known:
     points: dict[str, LibraryPoint]  # folded code → the importer's points
     stored: dict[str, Document]  # number key → stored document
     stored_titles: dict[str, Document]  # folded title → a stored document without a number
+    may_add_categories: bool  # categories are province-wide: only their keepers add one
 
 
-def _known(rows: list[Row], points: QuerySet[LibraryPoint]) -> _Known:
+def _known(rows: list[Row], points: QuerySet[LibraryPoint], may_add_categories: bool) -> _Known:
     keys = {number_key(row.values["number"]) for row in rows}
     for row in rows:
         keys |= {number_key(n) for n in _split(row.values["replaced_by"])}
@@ -141,6 +142,7 @@ def _known(rows: list[Row], points: QuerySet[LibraryPoint]) -> _Known:
         points={fold(point.code): point for point in points},
         stored={d.number_key: d for d in Document.objects.filter(number_key__in=keys)},
         stored_titles=stored_titles,
+        may_add_categories=may_add_categories,
     )
 
 
@@ -148,15 +150,19 @@ def _split(text: str) -> list[str]:
     return [part for part in _LIST.split(text.strip()) if part]
 
 
-def check_rows(rows: list[Row], points: QuerySet[LibraryPoint]) -> list[Row]:
+def check_rows(
+    rows: list[Row], points: QuerySet[LibraryPoint], *, may_add_categories: bool = True
+) -> list[Row]:
     """Fill each row's errors and notes (in the active language) and ``cleaned``.
 
     Nothing is written. ``points`` are those the importer may put documents on (an
     officer's: their commune's); ``tất cả`` is all of them. A replacement refused
     (a row of the file with errors, not stored) refuses the rows it replaces, so
-    nothing is half-saved. Five queries, however many rows.
+    nothing is half-saved. Five queries, however many rows. A category not in the
+    province-wide list is added only where ``may_add_categories`` (the command, a user
+    with ``legal_library.add_category``); otherwise its row is refused.
     """
-    known = _known(rows, points)
+    known = _known(rows, points, may_add_categories)
     in_file: dict[str, Row] = {}
     for row in rows:
         _check_row(row, known)
@@ -243,6 +249,15 @@ def _categories(written: str, known: _Known, row: Row) -> list[str]:
         if category is None and len(name) > Category._meta.get_field("name").max_length:
             row.errors.append(
                 _("%(column)s: the name is too long.") % {"column": HEADERS["categories"]}
+            )
+            continue
+        if category is None and not known.may_add_categories:
+            row.errors.append(
+                _(
+                    '%(column)s: there is no category "%(value)s". Categories are shared by '
+                    "the whole province: choose one of the list, or ask its keepers to add it."
+                )
+                % {"column": HEADERS["categories"], "value": name}
             )
             continue
         if category is None:

@@ -543,7 +543,9 @@ def document_import(request):
         },
         max_bytes=spreadsheets.MAX_BYTES,
         read=spreadsheets.read_rows,
-        check=lambda rows: spreadsheets.check_rows(rows, points),
+        check=lambda rows: spreadsheets.check_rows(
+            rows, points, may_add_categories=request.user.has_perm("legal_library.add_category")
+        ),
         save=save,
         done_url=reverse("legal_library:document_import"),
     )

@@ -10,6 +10,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -65,6 +66,23 @@ def _import(content, officer, filename="van-ban.xlsx", points=None, *, only_clea
     return rows, services.documents_import(rows=rows, only_clean=only_clean, actor=officer)
 
 
+@pytest.fixture(autouse=True)
+def demo_categories(db):
+    """The demo spreadsheet's categories, as ``load_demo`` adds them: the province-wide
+    list is not an officer's to extend."""
+    for name in demo.IMPORT_CATEGORIES:
+        services.category_for_name(name=name, actor=None)
+
+
+@pytest.fixture
+def keeper(officer):
+    """An officer who also keeps the province-wide category list."""
+    from django.contrib.auth.models import Permission
+
+    officer.user_permissions.add(Permission.objects.get(codename="add_category"))
+    return type(officer).objects.get(pk=officer.pk)  # permissions are cached per object
+
+
 @pytest.fixture
 def point_b(village_b):
     return services.point_create(village=village_b, name="Tủ Làng Kte", code="L01", actor=None)
@@ -75,7 +93,8 @@ def point_other(other_village):
     return services.point_create(village=other_village, name="Tủ Hòa Bình", code="HB1", actor=None)
 
 
-def test_xlsx_creates_documents_with_issuer_categories_dates_and_points(officer, point_a):
+def test_xlsx_creates_documents_with_issuer_categories_dates_and_points(keeper, point_a):
+    officer = keeper
     content = _xlsx(
         [
             _row(
@@ -85,7 +104,7 @@ def test_xlsx_creates_documents_with_issuer_categories_dates_and_points(officer,
                 issuer="chinh phu",
                 issued_on=dt.date(2014, 12, 31),
                 effective_on="15/02/2015",
-                categories="Hôn nhân và gia đình; Bảo hiểm xã hội",
+                categories="Hôn nhân và gia đình; Trợ giúp pháp lý",
                 body="## Điều 1\n\n- một\n  - hai",
                 points="t03",
                 published="có",
@@ -94,7 +113,7 @@ def test_xlsx_creates_documents_with_issuer_categories_dates_and_points(officer,
     )
     Issuer.objects.get_or_create(name="Chính phủ")
     rows, result = _import(content, officer, points=selectors.points_for_user(officer))
-    assert any("Bảo hiểm xã hội" in n for n in rows[0].notes)  # a new category, noted
+    assert any("Trợ giúp pháp lý" in n for n in rows[0].notes)  # a new category, noted
     (document,) = result.created
     document.refresh_from_db()
     assert document.doc_type == "decree" and document.issuer.name == "Chính phủ"
@@ -103,9 +122,9 @@ def test_xlsx_creates_documents_with_issuer_categories_dates_and_points(officer,
     assert document.body == "## Điều 1\n\n- một\n  - hai"  # lines and indentation kept
     assert {c.name for c in document.categories.all()} == {
         "Hôn nhân và gia đình",
-        "Bảo hiểm xã hội",
+        "Trợ giúp pháp lý",
     }
-    assert Category.objects.filter(name="Bảo hiểm xã hội").exists()
+    assert Category.objects.filter(name="Trợ giúp pháp lý").exists()
     assert document.published and document.status == Document.Status.IN_FORCE
     assert list(point_a.entries.values_list("document", flat=True)) == [document.pk]
 
@@ -336,6 +355,25 @@ def test_the_page_previews_then_saves_the_clean_rows(client, officer, point_a):
     response = client.post(url, {"import_id": import_id, "confirm": "clean"}, follow=True)
     assert Document.objects.count() == 12
     assert "12" in response.text
+
+
+def test_an_officer_cannot_add_to_the_province_wide_categories(client, officer, point_a):
+    content = _xlsx([_row(number="1/2020/QH14", categories="Đất đai; Trợ giúp pháp lý")])
+    client.force_login(officer)
+    upload = io.BytesIO(content)
+    upload.name = "van-ban.xlsx"
+    response = client.post(reverse("legal_library:document_import"), {"file": upload})
+    assert response.status_code == 200
+    assert 'Lĩnh vực: chưa có lĩnh vực "Trợ giúp pháp lý"' in " ".join(
+        response.context["rows"][0].errors
+    )
+    (row,) = response.context["rows"]
+    assert not row.ok
+    # the service refuses too, whatever door the rows came by
+    with pytest.raises(PermissionDenied):
+        services.category_for_name(name="Trợ giúp pháp lý", actor=officer)
+    assert not Category.objects.filter(name="Trợ giúp pháp lý").exists()
+    assert not Document.objects.exists()
 
 
 def test_the_page_refuses_a_bad_file_where_the_officer_looks(client, officer):
