@@ -60,25 +60,35 @@ class Row:
 
 
 def check_with_form(
-    row: Row, form: forms.BaseForm, unread: Mapping[str, str] | None = None
+    row: Row,
+    form: forms.BaseForm,
+    unread: Mapping[str, str] | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Check a row with the form its page uses, so both doors share rules and messages.
 
     The row's earlier findings are cleared; its errors are then the form's, field by
     field in the form's order (for a cell that could not be read into the form's data,
-    ``unread`` says why instead), then the form's own. Returns the cleaned data of a
-    valid form, else ``{}``.
+    ``unread`` says why instead), then the form's own. ``headers`` (field → column
+    header) puts the column before a form's message ("Tên văn bản: This field is
+    required."). Returns the cleaned data of a valid form, else ``{}``.
     """
     row.errors.clear()
     row.notes.clear()
     row.cleaned = {}
     unread = unread or {}
+    headers = headers or {}
     valid = form.is_valid()
     for name in form.fields:
         if name in unread:
             row.errors.append(unread[name])
-        else:
-            row.errors.extend(str(message) for message in form.errors.get(name, []))
+            continue
+        for message in form.errors.get(name, []):
+            shown = str(message)
+            if name in headers:
+                shown = _("%(column)s: %(message)s") % {"column": headers[name], "message": shown}
+            row.errors.append(shown)
     row.errors.extend(str(message) for message in form.non_field_errors())
     return dict(form.cleaned_data) if valid and not unread else {}
 
@@ -101,8 +111,12 @@ class ImportResult:
 # ------------------------------------------------------------------ reading
 
 
-def cell_text(value) -> str:
-    """A cell as one line of text; a date cell as ``yyyy-mm-dd``."""
+def cell_text(value, *, lines: bool = False) -> str:
+    """A cell as one line of text; a date cell as ``yyyy-mm-dd``.
+
+    ``lines``: a text keeps its line breaks and indentation (Markdown), with ``\n``
+    line ends, no trailing spaces and no blank lines before or after.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -113,19 +127,22 @@ def cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if lines:
+        text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+        return "\n".join(line.rstrip() for line in text.split("\n")).strip()
     return " ".join(str(value).split())
 
 
-def read_table(content: bytes, filename: str) -> list[list[str]]:
-    """Every row of the first sheet (XLSX) or of the file (CSV), as text.
+def read_table(content: bytes, filename: str, *, lines: bool = False) -> list[list[str]]:
+    """Every row of the first sheet (XLSX) or of the file (CSV), as text (``cell_text``).
 
     Reads at most ``MAX_ROWS + 1`` rows of an XLSX; raises SpreadsheetError.
     """
     name = filename.lower()
     if name.endswith(".xlsx"):
-        return _read_xlsx(content)
+        return _read_xlsx(content, lines=lines)
     if name.endswith(".csv"):
-        return _read_csv(content)
+        return _read_csv(content, lines=lines)
     raise SpreadsheetError(_("Upload an .xlsx or a .csv file."))
 
 
@@ -142,7 +159,7 @@ def _unpacked_size(content: bytes) -> int:
         raise _damaged_xlsx() from exc
 
 
-def _read_xlsx(content: bytes) -> list[list[str]]:
+def _read_xlsx(content: bytes, *, lines: bool) -> list[list[str]]:
     if _unpacked_size(content) > MAX_UNZIPPED:
         raise SpreadsheetError(_("The spreadsheet is too large once unpacked."))
     try:
@@ -153,7 +170,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
         sheet = book.worksheets[0]
         table = []
         for row in sheet.iter_rows(values_only=True):
-            table.append([cell_text(v) for v in row])
+            table.append([cell_text(v, lines=lines) for v in row])
             if len(table) > MAX_ROWS + 1:
                 break
     except Exception as exc:  # a damaged sheet inside a sound zip
@@ -163,7 +180,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     return table
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
+def _read_csv(content: bytes, *, lines: bool) -> list[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -176,7 +193,10 @@ def _read_csv(content: bytes) -> list[list[str]]:
     with contextlib.suppress(csv.Error):  # a one-column file has no delimiter to find
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     try:
-        return [[cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+        return [
+            [_from_csv(cell_text(v, lines=lines)) for v in row]
+            for row in csv.reader(io.StringIO(text), dialect)
+        ]
     except csv.Error as exc:
         raise SpreadsheetError(_("The file is not a CSV text file.")) from exc
 
@@ -215,15 +235,18 @@ def match_header(
         if key is not None and key in keys:
             raise SpreadsheetError(_('The column "%(column)s" appears twice.') % {"column": title})
         keys.append(key)
-    for column in columns:
-        key, vi, en = column[:3]
-        if key in required and key not in keys:
-            if key == "full_name":
-                raise SpreadsheetError(_('The column "Họ và tên" (full name) is missing.'))
-            raise SpreadsheetError(
-                _('The column "%(column)s" (%(english)s) is missing.')
-                % {"column": vi, "english": en}
-            )
+    missing = [column for column in columns if column[0] in required and column[0] not in keys]
+    if len(missing) > 1:
+        raise SpreadsheetError(
+            _("These columns are missing: %(columns)s.")
+            % {"columns": ", ".join(f'"{column[1]}"' for column in missing)}
+        )
+    for key, vi, en, *_aliases in missing:
+        if key == "full_name":
+            raise SpreadsheetError(_('The column "Họ và tên" (full name) is missing.'))
+        raise SpreadsheetError(
+            _('The column "%(column)s" (%(english)s) is missing.') % {"column": vi, "english": en}
+        )
     return keys
 
 
@@ -234,18 +257,23 @@ def read_rows(
     *,
     required: Iterable[str] = ("full_name",),
     ignore_unknown: bool = False,
+    multiline: Iterable[str] = (),
 ) -> list[Row]:
     """The data rows of the file, keyed by column, or SpreadsheetError for the whole file.
 
     Every row has a value (maybe ``""``) for every column; empty rows are dropped.
+    The cells of the ``multiline`` columns keep their line breaks (``cell_text``).
     """
     if len(content) > MAX_BYTES:
         raise SpreadsheetError(_("The file is larger than 2 MB."))
+    multiline = set(multiline)
+    read = read_table(content, filename, lines=bool(multiline))
     # numbered as the spreadsheet shows them, empty rows left out
-    table = [(n, row) for n, row in enumerate(read_table(content, filename), start=1) if any(row)]
+    table = [(n, row) for n, row in enumerate(read, start=1) if any(row)]
     if not table:
         raise SpreadsheetError(_("The file is empty."))
-    keys = match_header(table[0][1], columns, required=required, ignore_unknown=ignore_unknown)
+    header = [" ".join(title.split()) for title in table[0][1]]
+    keys = match_header(header, columns, required=required, ignore_unknown=ignore_unknown)
     if len(table) - 1 > MAX_ROWS:
         raise SpreadsheetError(
             _("The file has more than %(max)s rows; split it into smaller files.")
@@ -256,7 +284,7 @@ def read_rows(
         values = {column[0]: "" for column in columns}
         for key, value in zip(keys, cells, strict=False):
             if key:
-                values[key] = value
+                values[key] = value if key in multiline else " ".join(value.split())
         rows.append(Row(number=number, values=values))
     return rows
 
@@ -337,6 +365,13 @@ def _csv_text(value) -> str:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value  # spreadsheet programs would run it as a formula
     return str(value)
+
+
+def _from_csv(value: str) -> str:
+    """A cell as written before ``_csv_text`` kept it from being run as a formula."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
 
 
 def write_csv(rows: Iterable[Iterable]) -> bytes:

@@ -100,6 +100,7 @@ class SearchSynonymAdmin(AuditedAdmin):
 class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
     form = DocumentAdminForm
     audit_saves = False  # document_save records
+    change_list_template = "admin/legal_library/document/change_list.html"  # import, export
 
     def delete_model(self, request, obj):
         pk = obj.pk

@@ -6,12 +6,15 @@ and text here is written for the demo in plain words, not copied from them.
 
 import datetime as dt
 
+import openpyxl
 from django.db import transaction
 
 from core.models import Commune
+from kit.spreadsheets import xlsx_append, xlsx_bytes
 
 from . import services
 from .models import Category, Document, DocumentRelation, LibraryPoint, SearchSynonym
+from .spreadsheets import COLUMNS
 
 POINT_VILLAGES = ["T01", "T02", "T03", "T04", "T05", "T06", "L01", "L02"]
 
@@ -316,3 +319,83 @@ def demo_documents() -> None:
             services.synonym_add(
                 phrase=phrase, expands_to=expands_to, both_ways=both_ways, actor=None
             )
+
+
+# ------------------------------------------------------------------ a spreadsheet to import
+# 15 documents as an officer would type them (types and dates written several ways, real
+# Excel dates beside dd/mm/yyyy text), two of them replaced by newer ones of the file.
+# With ``with_errors``, three rows carry the mistakes the preview must flag.
+_D = dt.date
+IMPORT_ROWS = [
+    # number, type, title, issuer, issued, in force, replaced by, categories, summary
+    ("58/2014/QH13", "Luật", "Luật Bảo hiểm xã hội", "Quốc hội", _D(2014, 11, 20),
+     _D(2016, 1, 1), "41/2024/QH15", "Bảo hiểm xã hội",
+     "Quyền được hưởng lương hưu, ốm đau, thai sản của người đóng bảo hiểm."),
+    ("41/2024/QH15", "luat", "Luật Bảo hiểm xã hội", "Quốc hội", "29/06/2024", "01/07/2025", "",
+     "Bảo hiểm xã hội", "Người đóng bảo hiểm xã hội tự nguyện được Nhà nước hỗ trợ tiền đóng."),
+    ("23/2008/QH12", "Luật", "Luật Giao thông đường bộ", "Quốc hội", _D(2008, 11, 13),
+     _D(2009, 7, 1), "35/2024/QH15", "An toàn giao thông",
+     "Quy tắc đi đường bộ trước năm 2025."),
+    ("35/2024/QH15", "Luật", "Luật Đường bộ", "Quốc hội", "27/06/2024", "01/01/2025", "",
+     "An toàn giao thông", "Đường bộ được làm, giữ gìn và sử dụng thế nào."),
+    ("25/2018/QH14", "Luật", "Luật Tố cáo", "Quốc hội", "12/06/2018", "01/01/2019", "",
+     "Khiếu nại, tố cáo", "Ai cũng có quyền báo cho cơ quan nhà nước việc làm sai trái."),
+    ("02/2011/QH13", "Luật", "Luật Khiếu nại", "Quốc hội", "11/11/2011", "01/07/2012", "",
+     "Khiếu nại, tố cáo", "Khi không đồng ý với quyết định của cơ quan nhà nước thì làm gì."),
+    ("15/2012/QH13", "Luật", "Luật Xử lý vi phạm hành chính", "Quốc hội", "20/06/2012",
+     "01/07/2013", "", "", "Các hình thức xử phạt và ai có quyền xử phạt."),
+    ("100/2015/QH13", "Bộ luật", "Bộ luật Hình sự", "Quốc hội", _D(2015, 11, 27),
+     _D(2018, 1, 1), "", "", "Những việc làm bị coi là tội phạm và hình phạt."),
+    ("91/2015/QH13", "bo luat", "Bộ luật Dân sự", "Quốc hội", _D(2015, 11, 24), _D(2017, 1, 1),
+     "", "Đất đai; Hôn nhân và gia đình", "Quyền về tài sản, hợp đồng và thừa kế."),
+    ("60/2014/QH13", "Luật", "Luật Hộ tịch", "Quốc hội", "20/11/2014", "01/01/2016", "",
+     "Dịch vụ công trực tuyến", "Đăng ký khai sinh, kết hôn, khai tử ở Ủy ban nhân dân xã."),
+    ("123/2015/NĐ-CP", "Nghị định", "Nghị định quy định chi tiết Luật Hộ tịch", "Chính phủ",
+     "15/11/2015", "01/01/2016", "", "Dịch vụ công trực tuyến",
+     "Giấy tờ cần mang theo khi đăng ký hộ tịch."),
+    ("04/2020/TT-BTP", "TT", "Thông tư hướng dẫn thi hành Luật Hộ tịch", "Bộ Tư pháp",
+     "28/05/2020", "16/07/2020", "", "Dịch vụ công trực tuyến",
+     "Cách ghi sổ hộ tịch và cấp bản sao."),
+    ("16/2023/QH15", "Luật", "Luật Khám bệnh, chữa bệnh", "Quốc hội", "09/01/2023", "01/01/2024",
+     "", "Y tế", "Quyền của người bệnh khi đi khám, chữa bệnh."),
+    ("10/2022/QH15", "Luật", "Luật Thực hiện dân chủ ở cơ sở", "Quốc hội", "10/11/2022",
+     "01/07/2023", "", "", "Người dân được biết, được bàn, được quyết định những việc gì ở thôn."),
+    ("", "Tài liệu tuyên truyền", "Hỏi đáp về đăng ký khai sinh cho trẻ em",
+     "Đoàn Thanh niên xã Chư Prông", "01/09/2024", "01/09/2024", "", "Dịch vụ công trực tuyến",
+     "Trẻ sinh ra phải được đăng ký khai sinh trong 60 ngày, không mất lệ phí."),
+]  # fmt: skip
+# row (0-based) → (column, wrong value) of the deliberate mistakes
+IMPORT_MISTAKES = {
+    2: (7, "35/2024/QH51"),  # "Được thay thế bởi": a number neither in the file nor stored
+    4: (5, "31/02/2019"),  # "Ngày có hiệu lực": no such day
+    11: (1, "Thông tư liên tịch"),  # "Loại văn bản": not a type of the list
+}
+
+
+def import_demo_xlsx(*, with_errors: bool = True, points: str = "tất cả") -> bytes:
+    """An XLSX of 15 documents in the import's layout (``spreadsheets.COLUMNS``): two
+    replaced by newer ones of the file; with ``with_errors`` three rows the preview
+    flags (a replacement's number mistyped, 31/02/2019, an unknown type), corrected
+    without. ``points``: the "Điểm thư viện" of every row (codes, or ``tất cả``)."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title="Van ban")
+    xlsx_append(sheet, [column[1] for column in COLUMNS], bold=True)
+    for n, (
+        number,
+        kind,
+        title,
+        issuer,
+        issued,
+        effective,
+        replaced_by,
+        categories,
+        summary,
+    ) in enumerate(IMPORT_ROWS):
+        body = f"## {title}\n\n{summary}\n\n- Hỏi cán bộ tư pháp xã để được hướng dẫn."
+        row = [number, kind, title, issuer, issued, effective, "", replaced_by, categories,
+               summary, body, points, "không" if n == 6 else "có"]  # fmt: skip
+        if with_errors and n in IMPORT_MISTAKES:
+            column, wrong = IMPORT_MISTAKES[n]
+            row[column] = wrong
+        xlsx_append(sheet, row)
+    return xlsx_bytes(book)

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kit.forms import SpreadsheetForm
+
 from .models import Document, DocumentRelation, LibraryPoint
 from .pdfcheck import PDFCheckError, check_pdf
 from .rendering import MAX_CHARS, TooComplex, render_markdown
@@ -133,3 +135,35 @@ class AddToPointsForm(forms.Form):
     def __init__(self, *args, points=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["points"].queryset = points
+
+
+class DocumentImportForm(DocumentAdminForm):
+    """A spreadsheet row's own fields, checked by the admin's rules (``spreadsheets.py``).
+
+    The issuer, categories, points and replacements are read by the import itself; a
+    number already stored is not an error here: that row updates the stored document.
+    """
+
+    class Meta(DocumentAdminForm.Meta):
+        fields = [
+            "title",
+            "number",
+            "doc_type",
+            "issued_on",
+            "effective_on",
+            "expires_on",
+            "summary",
+            "body",
+            "published",
+        ]
+
+    def clean_number(self) -> str:
+        return " ".join(self.cleaned_data.get("number", "").split())
+
+
+class DocumentSpreadsheetForm(SpreadsheetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "One document per row; the first row holds the column names."
+        )

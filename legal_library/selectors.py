@@ -247,6 +247,27 @@ def document_with_number(number: str, *, other_than: int | None = None) -> Docum
     return Document.objects.filter(number_key=key).exclude(pk=other_than).order_by("pk").first()
 
 
+def documents_for_export(points: QuerySet[LibraryPoint]) -> QuerySet[Document]:
+    """Every document with what its spreadsheet row shows (5 queries): its issuer,
+    categories, the documents replacing it, and which of ``points`` show it."""
+    replacing = DocumentRelation.objects.filter(kind=DocumentRelation.Kind.REPLACES)
+    return (
+        Document.objects.select_related("issuer")
+        .prefetch_related(
+            "categories",
+            Prefetch(
+                "relations_in",
+                queryset=replacing.select_related("from_document").order_by("pk"),
+            ),
+            Prefetch(
+                "entries",
+                queryset=PointDocument.objects.filter(point__in=points).select_related("point"),
+            ),
+        )
+        .order_by("pk")
+    )
+
+
 def search_terms(query: str) -> list[str]:
     """Folded words of a search ("Hôn  NHÂN!" → ["hon", "nhan"]); symbols alone give none."""
     return words(query[:MAX_QUERY])[:12]

@@ -1,6 +1,7 @@
 """Writes of the legal library: documents (with revisions), points, their documents, status."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -343,6 +344,160 @@ def issuer_for_name(*, name: str, actor: User | None) -> Issuer:
     issuer.save()
     audit.record(actor=actor, obj=issuer, before=None)
     return issuer
+
+
+@transaction.atomic
+def category_for_name(*, name: str, actor: User | None) -> Category:
+    """The category of this name whatever its case and diacritics, added (last) when
+    there is none: an import names the categories as people write them."""
+    name = " ".join(name.split())
+    key = fold(name)
+    for category in Category.objects.all():
+        if fold(category.name) == key:
+            return category
+    base = slugify(name, max_length=90) or "linh-vuc"
+    slug, n = base, 2
+    while Category.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    last = Category.objects.order_by("-position").values_list("position", flat=True).first()
+    category = Category(name=name, slug=slug, position=(last or 0) + 1)
+    category.full_clean()
+    category.save()
+    audit.record(actor=actor, obj=category, before=None)
+    pages_changed()
+    return category
+
+
+@dataclass(frozen=True)
+class DocumentImportResult:
+    created: list[Document]
+    updated: list[Document]  # a revision where the document is published
+    unchanged: list[Document]
+    skipped: int  # rows left out because they had errors
+    placed: int = 0  # documents newly put on library points
+
+
+# What a spreadsheet row sets (the rest is derived, or not in the spreadsheet).
+IMPORTED = [
+    name
+    for name in TRACKED
+    if name not in {"partly_expired_on", "status", "replaced_by_id", "attachment"}
+]
+
+
+def _lines(text: str) -> str:
+    """A text as the import reads it (``kit.spreadsheets.cell_text``), to compare."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def _same(document: Document, fields: dict, category_ids: set[int]) -> bool:
+    """Whether a stored document already is what the row says (an export imported back)."""
+    for name in IMPORTED:
+        stored, new = getattr(document, name), fields[name]
+        if isinstance(stored, str):
+            stored, new = _lines(stored), _lines(new)
+        if stored != new:
+            return False
+    return {c.pk for c in document.categories.all()} == category_ids
+
+
+@transaction.atomic
+def documents_import(*, rows: list, only_clean: bool, actor: User | None) -> DocumentImportResult:
+    """Save the documents of checked spreadsheet rows (``spreadsheets.check_rows``).
+
+    A row whose number (or, without a number, whose title) is stored updates that
+    document through ``document_save`` (a revision where published), never a second
+    one; a row that changes nothing is left alone. Then, once every document exists,
+    the "replaces" relations (``relation_save``: the older one's status and successor
+    follow) and the library points (``point_add_documents``; an import only adds).
+    Issuers and categories missing from the lists are added. All rows or none: with
+    any row in error nothing is saved, unless ``only_clean``, and then exactly the
+    clean rows are.
+    """
+    bad = [row for row in rows if not row.ok]
+    if bad and not only_clean:
+        raise ValidationError(
+            _("%(count)s rows have errors: nothing was saved.") % {"count": len(bad)}
+        )
+    clean = [row for row in rows if row.ok]
+    stored = Document.objects.prefetch_related("categories").in_bulk(
+        [row.cleaned["document"] for row in clean if row.cleaned["document"]]
+    )
+    issuers: dict[str, Issuer] = {}
+    categories: dict[str, Category] = {}
+    created, updated, unchanged = [], [], []
+    by_key: dict[str, Document] = {}
+    saved = []
+    for row in clean:
+        cleaned = row.cleaned
+        name = cleaned["issuer"]
+        if name and fold(name) not in issuers:
+            issuers[fold(name)] = issuer_for_name(name=name, actor=actor)
+        for title in cleaned["categories"]:
+            if fold(title) not in categories:
+                categories[fold(title)] = category_for_name(name=title, actor=actor)
+        chosen = [categories[fold(title)] for title in cleaned["categories"]]
+        fields = {**cleaned["fields"], "issuer_id": issuers[fold(name)].pk if name else None}
+        document = stored.get(cleaned["document"]) or Document()
+        if document.pk and _same(document, fields, {c.pk for c in chosen}):
+            unchanged.append(document)
+        else:
+            before = snapshot_of(document)
+            for field, value in fields.items():
+                setattr(document, field, value)
+            document_save(document=document, categories=chosen, actor=actor, before=before)
+            (updated if before else created).append(document)
+        if document.number_key:
+            by_key[document.number_key] = document
+        saved.append((row, document))
+    _import_replacements(saved, by_key, actor=actor)
+    placed = _import_points(saved, actor=actor)
+    return DocumentImportResult(
+        created=created, updated=updated, unchanged=unchanged, skipped=len(bad), placed=placed
+    )
+
+
+def _import_replacements(saved: list, by_key: dict[str, Document], *, actor: User | None) -> None:
+    """The rows' "replaced by" numbers as "replaces" relations, from the newer document."""
+    wanted = {key for row, _d in saved for key in row.cleaned["replaced_by"]} - set(by_key)
+    for document in Document.objects.filter(number_key__in=wanted):
+        by_key.setdefault(document.number_key, document)
+    pairs = [
+        (by_key[key], document) for row, document in saved for key in row.cleaned["replaced_by"]
+    ]
+    existing = set(
+        DocumentRelation.objects.filter(
+            kind=DocumentRelation.Kind.REPLACES, to_document__in=[d for _n, d in pairs]
+        ).values_list("from_document_id", "to_document_id")
+    )
+    for newer, older in pairs:
+        if (newer.pk, older.pk) not in existing:
+            relation = DocumentRelation(
+                from_document=newer, kind=DocumentRelation.Kind.REPLACES, to_document=older
+            )
+            relation_save(relation=relation, actor=actor)
+            existing.add((newer.pk, older.pk))
+
+
+def _import_points(saved: list, *, actor: User | None) -> int:
+    """Put the documents on the points their rows name; returns how many were new."""
+    wanted = {(pk, document.pk) for row, document in saved for pk in row.cleaned["points"]}
+    there = set(
+        PointDocument.objects.filter(
+            point__in={pk for pk, _d in wanted}, document__in=[d for _r, d in saved]
+        ).values_list("point_id", "document_id")
+    )
+    documents: dict[int, list[Document]] = {}
+    for row, document in saved:
+        for pk in row.cleaned["points"]:
+            if (pk, document.pk) not in there:
+                documents.setdefault(pk, []).append(document)
+    points = LibraryPoint.objects.in_bulk(list(documents))
+    return sum(
+        point_add_documents(point=points[pk], documents=chosen, actor=actor)
+        for pk, chosen in documents.items()
+    )
 
 
 @transaction.atomic

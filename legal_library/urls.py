@@ -32,5 +32,18 @@ urlpatterns = [
     path("phap-luat/tim/", views.search, name="search"),
     path("phap-luat/ap-phich.pdf", views.posters_all, name="posters"),
     path("phap-luat/thong-ke/", views.stats, name="stats"),
+    path("phap-luat/van-ban/nhap/", views.document_import, name="document_import"),
+    path(
+        "phap-luat/van-ban/xuat.xlsx",
+        views.document_export,
+        {"fmt": "xlsx"},
+        name="document_export_xlsx",
+    ),
+    path(
+        "phap-luat/van-ban/xuat.csv",
+        views.document_export,
+        {"fmt": "csv"},
+        name="document_export_csv",
+    ),
     path("sw.js", views.service_worker, name="service_worker"),
 ]

@@ -29,13 +29,16 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import permission_required_or_404
+from kit import imports
 from kit.dates import parse_date
+from kit.http import XLSX, file_response
 from kit.localcache import LocalCopies
 
-from . import counting, selectors, services
+from . import counting, selectors, services, spreadsheets
+from .forms import DocumentSpreadsheetForm
 from .models import POINT_CODE
 from .posters import PointPoster, render_point_posters
 
@@ -439,6 +442,62 @@ def poster_one(request, code: str):
     if point is None:
         raise Http404
     return _pdf(render_point_posters([_poster(request, point)]), f"tu-sach-{point.code}.pdf")
+
+
+EDIT_DOCUMENTS = ("legal_library.add_document", "legal_library.change_document")
+
+
+@login_required
+@permission_required_or_404(*EDIT_DOCUMENTS)
+@require_http_methods(["GET", "POST"])
+def document_import(request):
+    """Upload a spreadsheet of documents → preview with per-row errors → save."""
+    points = selectors.points_for_user(request.user)
+
+    def save(rows, only_clean: bool) -> str:
+        result = services.documents_import(rows=rows, only_clean=only_clean, actor=request.user)
+        return _(
+            "%(created)s documents added, %(updated)s updated, %(unchanged)s unchanged, "
+            "%(skipped)s rows refused."
+        ) % {
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "unchanged": len(result.unchanged),
+            "skipped": result.skipped,
+        }
+
+    flow = imports.ImportFlow(
+        key="document-import",
+        template="legal_library/import.html",
+        context={
+            "preview_columns": [
+                ("number", _("Number")),
+                ("doc_type", _("Type")),
+                ("title", _("Title")),
+                ("replaced_by", _("Replaced by")),
+            ]
+        },
+        max_bytes=spreadsheets.MAX_BYTES,
+        read=spreadsheets.read_rows,
+        check=lambda rows: spreadsheets.check_rows(rows, points),
+        save=save,
+        done_url=reverse("legal_library:document_import"),
+    )
+    return imports.handle(request, flow, form_class=DocumentSpreadsheetForm)
+
+
+@login_required
+@permission_required_or_404(*EDIT_DOCUMENTS)
+@require_GET
+def document_export(request, fmt: str):
+    """Every document in the import's layout (XLSX or CSV): edit it in Excel, import it."""
+    points = selectors.points_for_user(request.user)
+    documents = selectors.documents_for_export(points)
+    if fmt == "xlsx":
+        content = spreadsheets.export_documents_xlsx(documents, list(points))
+        return file_response(content, "van-ban-phap-luat.xlsx", XLSX)
+    content = spreadsheets.export_documents_csv(documents, list(points))
+    return file_response(content, "van-ban-phap-luat.csv", "text/csv; charset=utf-8")
 
 
 def _date_param(request, name: str) -> dt.date | None:

@@ -149,6 +149,10 @@ TABLE = {
     "legal_library:posters": (302, 404, 404, 404, 200, 404, 200, 200),
     # an admin-styled page: the admin's sign-in for anyone but staff
     "legal_library:stats": (ADMIN_SIGN_IN,) * 6 + (200, 200),
+    # documents by spreadsheet: officers who may add and change documents
+    "legal_library:document_import": OFFICER_ONLY,
+    "legal_library:document_export_xlsx": OFFICER_ONLY,
+    "legal_library:document_export_csv": OFFICER_ONLY,
     # ---------------------------------------------------------------- volunteers
     "volunteer_home": MEMBER,
     "volunteers:visit_new": MEMBER,

@@ -32,6 +32,11 @@ def create_index(apps, schema_editor):
         )
         write_index(connection, document.pk, columns)
 
+    # PostgreSQL: the updates above queued the checks of deferred foreign keys; run them
+    # now, or this migration's own index and column changes fail ("pending trigger events").
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
 
 def drop_index(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":

@@ -18,6 +18,11 @@ def replaced_by_to_relations(apps, schema_editor):
         ignore_conflicts=True,
     )
 
+    # PostgreSQL: the updates above queued the checks of deferred foreign keys; run them
+    # now, or this migration's own index and column changes fail ("pending trigger events").
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
 
 class Migration(migrations.Migration):
 

@@ -43,6 +43,11 @@ def seed_and_move_issuers(apps, schema_editor):
         document.issuer = by_key[key]
         document.save(update_fields=["issuer"])
 
+    # PostgreSQL: the updates above queued the checks of deferred foreign keys; run them
+    # now, or this migration's own index and column changes fail ("pending trigger events").
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
 
 class Migration(migrations.Migration):
 
