@@ -30,11 +30,12 @@ SQLITE_MATCHES = (
     '"legal_library_document"."id" IN (SELECT rowid FROM legal_library_document_fts'
     " WHERE legal_library_document_fts MATCH %s)"
 )
-SQLITE_RANK = (
-    "(SELECT -bm25(legal_library_document_fts, 10.0, 10.0, 3.0, 1.0)"
-    " FROM legal_library_document_fts WHERE legal_library_document_fts MATCH %s"
-    ' AND rowid = "legal_library_document"."id")'
-)
+# Joined once to the documents (``QuerySet.extra``): the FTS5 row of each document
+# matching the query, and its relevance from that same pass (bm25 weights of number,
+# title, summary, body: higher is better), not a second FTS5 query per matching row.
+SQLITE_JOIN = '"legal_library_document_fts"."rowid" = "legal_library_document"."id"'
+SQLITE_JOIN_MATCHES = '"legal_library_document_fts" MATCH %s'
+SQLITE_RANK = '-bm25("legal_library_document_fts", 10.0, 10.0, 3.0, 1.0)'
 POSTGRESQL_MATCHES = '"legal_library_document"."search_vector" @@ to_tsquery(\'simple\', %s)'
 POSTGRESQL_RANK = 'ts_rank("legal_library_document"."search_vector", to_tsquery(\'simple\', %s))'
 _NOT_KEY = re.compile(r"[^0-9a-z]+")
