@@ -392,6 +392,10 @@ def _matching(
     return documents, rank, in_title, in_summary
 
 
+# What a result never shows: not carried through the sort of every matching document.
+_UNSHOWN = ("body", "body_html", "search_text", "search_vector")
+
+
 def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
     """The documents of ``scope`` that match ``query``, the most relevant first (2 queries
     with the synonyms; categories prefetched by ``scope``).
@@ -423,11 +427,17 @@ def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
     )
     return (
         documents.select_related("replaced_by", "issuer")
+        .defer(*_UNSHOWN, *(f"replaced_by__{name}" for name in _UNSHOWN))
         .annotate(
             tier=tier,
             status_order=_status_order(),
             # among titles with every word, the one most nearly those words
-            closeness=Case(When(tier=TITLE, then=Length("title")), default=Value(0)),
+            # (the tier's conditions again, not ``tier=``: that would build its sets twice)
+            closeness=Case(
+                When(by_number, then=Value(0)),
+                When(in_title, then=Length("title")),
+                default=Value(0),
+            ),
             rank=rank,
         )
         .order_by("tier", "status_order", "closeness", "-rank", "-updated_at", "title")
