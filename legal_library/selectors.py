@@ -367,7 +367,8 @@ def _matching(
     SQLite: the FTS5 table joined once (its MATCH drives the query, bm25 comes from the
     same pass); the tiers are two uncorrelated ``IN (SELECT rowid ... MATCH)`` sets,
     built once each. A number matches through its words there (the FTS5 number column).
-    PostgreSQL: the GIN-indexed vector or the number key; ts_rank of the weighted vector.
+    PostgreSQL: the GIN-indexed vector or the number key; ts_rank of the weighted vector;
+    the tiers on the small ``search_head``.
     """
     if connection.vendor == "postgresql":
         matched = RawSQL(
@@ -375,7 +376,7 @@ def _matching(
         )  # noqa: S611
         documents = scope.filter(by_number | Q(matched))
         rank = RawSQL(searching.POSTGRESQL_RANK, [_tsquery(alternatives)], FloatField())  # noqa: S611
-        sql, build, parts = searching.POSTGRESQL_MATCHES, _tsquery, ("A", "AB")
+        sql, build, parts = searching.POSTGRESQL_HEAD_MATCHES, _tsquery, ("A", "AB")
     else:
         documents = scope.extra(  # noqa: S610 - constant SQL, the words a parameter
             tables=[searching.FTS_TABLE],
@@ -393,7 +394,7 @@ def _matching(
 
 
 # What a result never shows: not carried through the sort of every matching document.
-_UNSHOWN = ("body", "body_html", "search_text", "search_vector")
+_UNSHOWN = ("body", "body_html", "search_text", "search_vector", "search_head")
 
 
 def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
