@@ -371,11 +371,10 @@ def _matching(
     the tiers on the small ``search_head``.
     """
     if connection.vendor == "postgresql":
-        matched = RawSQL(
-            searching.POSTGRESQL_MATCHES, [_tsquery(alternatives)], output_field=BooleanField()
-        )  # noqa: S611
+        words = [_tsquery(alternatives)]
+        matched = RawSQL(searching.POSTGRESQL_MATCHES, words, BooleanField())  # noqa: S611
         documents = scope.filter(by_number | Q(matched))
-        rank = RawSQL(searching.POSTGRESQL_RANK, [_tsquery(alternatives)], FloatField())  # noqa: S611
+        rank = RawSQL(searching.POSTGRESQL_RANK, words, FloatField())  # noqa: S611
         sql, build, parts = searching.POSTGRESQL_HEAD_MATCHES, _tsquery, ("A", "AB")
     else:
         documents = scope.extra(  # noqa: S610 - constant SQL, the words a parameter
