@@ -389,20 +389,42 @@ def _tsquery(alternatives: list[list[str]], weights: str = "") -> str:
     )
 
 
-def _relevance(alternatives: list[list[str]]) -> tuple[RawSQL, RawSQL, RawSQL, RawSQL]:
-    """This database's (matches, rank, matches in title or number, ... or summary)."""
+def _matching(
+    scope: QuerySet[Document], alternatives: list[list[str]], by_number: Q
+) -> tuple[QuerySet[Document], RawSQL, RawSQL, RawSQL]:
+    """The documents of ``scope`` matching the words or the number, and this database's
+    (rank, matches in title or number, ... or summary), each computed once per query.
+
+    SQLite: the FTS5 table joined once (its MATCH drives the query, bm25 comes from the
+    same pass); the tiers are two uncorrelated ``IN (SELECT rowid ... MATCH)`` sets,
+    built once each. A number matches through its words there (the FTS5 number column).
+    PostgreSQL: the GIN-indexed vector or the number key; ts_rank of the weighted vector;
+    the tiers on the small ``search_head``.
+    """
     if connection.vendor == "postgresql":
-        sql, rank_sql, build = searching.POSTGRESQL_MATCHES, searching.POSTGRESQL_RANK, _tsquery
-        parts = ("", "A", "AB")
+        words = [_tsquery(alternatives)]
+        matched = RawSQL(searching.POSTGRESQL_MATCHES, words, BooleanField())  # noqa: S611
+        documents = scope.filter(by_number | Q(matched))
+        rank = RawSQL(searching.POSTGRESQL_RANK, words, FloatField())  # noqa: S611
+        sql, build, parts = searching.POSTGRESQL_HEAD_MATCHES, _tsquery, ("A", "AB")
     else:
-        sql, rank_sql, build = searching.SQLITE_MATCHES, searching.SQLITE_RANK, _fts5
-        parts = ("", "number title", "number title summary")
-    matched, in_title, in_summary = (
+        documents = scope.extra(  # noqa: S610 - constant SQL, the words a parameter
+            tables=[searching.FTS_TABLE],
+            where=[searching.SQLITE_JOIN, searching.SQLITE_JOIN_MATCHES],
+            params=[_fts5(alternatives)],
+        )
+        rank = RawSQL(searching.SQLITE_RANK, [], FloatField())  # noqa: S611
+        sql, build = searching.SQLITE_MATCHES, _fts5
+        parts = ("number title", "number title summary")
+    in_title, in_summary = (
         RawSQL(sql, [build(alternatives, part)], output_field=BooleanField())  # noqa: S611
         for part in parts
     )
-    rank = RawSQL(rank_sql, [build(alternatives)], output_field=FloatField())  # noqa: S611
-    return matched, rank, in_title, in_summary
+    return documents, rank, in_title, in_summary
+
+
+# What a result never shows: not carried through the sort of every matching document.
+_UNSHOWN = ("body", "body_html", "search_text", "search_vector", "search_head")
 
 
 def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
@@ -420,13 +442,13 @@ def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
     alternatives = search_alternatives(query)
     if not alternatives:
         return scope.none()
-    matched, rank, in_title, in_summary = _relevance(alternatives)
     key = searching.number_key(query[:MAX_QUERY])
     by_number = (
         Q(number_key__startswith=key)
         if len(key) >= MIN_NUMBER_KEY and any(c.isdigit() for c in key)
         else Q(pk__in=[])
     )
+    documents, rank, in_title, in_summary = _matching(scope, alternatives, by_number)
     tier = Case(
         When(by_number, then=Value(NUMBER)),
         When(in_title, then=Value(TITLE)),
@@ -435,13 +457,18 @@ def search(query: str, *, scope: QuerySet[Document]) -> QuerySet[Document]:
         output_field=IntegerField(),
     )
     return (
-        scope.filter(by_number | Q(matched))
-        .select_related("replaced_by", "issuer")
+        documents.select_related("replaced_by", "issuer")
+        .defer(*_UNSHOWN, *(f"replaced_by__{name}" for name in _UNSHOWN))
         .annotate(
             tier=tier,
             status_order=_status_order(),
             # among titles with every word, the one most nearly those words
-            closeness=Case(When(tier=TITLE, then=Length("title")), default=Value(0)),
+            # (the tier's conditions again, not ``tier=``: that would build its sets twice)
+            closeness=Case(
+                When(by_number, then=Value(0)),
+                When(in_title, then=Length("title")),
+                default=Value(0),
+            ),
             rank=rank,
         )
         .order_by("tier", "status_order", "closeness", "-rank", "-updated_at", "title")

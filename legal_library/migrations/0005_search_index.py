@@ -30,7 +30,7 @@ def create_index(apps, schema_editor):
             summary=document.summary,
             body_text=plain_text(document.body_html),
         )
-        write_index(connection, document.pk, columns)
+        write_index(connection, document.pk, columns, head=False)  # no search_head yet
 
     # PostgreSQL: the updates above queued the checks of deferred foreign keys; run them
     # now, or this migration's own index and column changes fail ("pending trigger events").

@@ -212,3 +212,20 @@ def test_synonyms_are_kept_by_superusers_only(client, officer):
     response = client.post("/admin/legal_library/searchsynonym/add/", data)
     assert response.status_code == 302
     assert SearchSynonym.objects.get(phrase="CMND").both_ways
+
+
+def test_the_search_reads_its_index_once_for_the_matches_and_once_per_tier(db):
+    # At 5,000 documents a second MATCH per matching row (SQLite) or the whole TOASTed
+    # vector read again for every tier (PostgreSQL) took seconds: see README's figures.
+    save(title="Luật Đất đai", number="31/2024/QH15", published=True)
+    queryset = selectors.search("luat dat dai", scope=selectors.published_documents())
+    sql = str(queryset[:50].query)
+    if connection.vendor == "sqlite":
+        # the joined FTS5 table; the title and summary tiers; the title's for the closeness
+        # (it was 6: a correlated MATCH for the rank and the tiers twice)
+        assert sql.count("MATCH") == 4
+        assert sql.count("bm25(") == 1 and "LIMIT 50" in sql
+    else:
+        assert sql.count('"search_vector" @@') == 1 and sql.count('"search_head" @@') == 3
+        assert "LIMIT 50" in sql
+    assert [d.number for d in queryset] == ["31/2024/QH15"]
