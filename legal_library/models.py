@@ -142,7 +142,7 @@ class Document(models.Model):
     # by services.document_save; on SQLite an FTS5 table plays its part (0005_search_index).
     search_vector = SearchVectorField(null=True, editable=False)
     # The same of title and number (A) and summary (B) alone: small enough to stay in the
-    # row, so the search's tiers do not read the whole vector again (0008_search_head).
+    # row, so the search's tiers do not read the whole vector again (0009_search_head).
     search_head = SearchVectorField(null=True, editable=False)
     attachment = models.FileField(_("PDF attachment"), upload_to="legal/%Y/", blank=True)
     published = models.BooleanField(_("published"), default=False)

@@ -27,7 +27,7 @@ def fill_head(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('legal_library', '0007_issuers'),
+        ('legal_library', '0008_audio_jrai'),
     ]
 
     operations = [
