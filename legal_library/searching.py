@@ -73,7 +73,17 @@ def write_index(connection, pk: int, columns: dict[str, str], *, head: bool = Tr
                 cursor.execute(_POSTGRESQL_HEAD_UPDATE, [title, columns["summary"], pk])
         elif connection.vendor == "sqlite":
             cursor.execute(_SQLITE_DELETE, [pk])
-            cursor.execute(_SQLITE_INSERT, [pk, *(columns[name] for name in FTS_COLUMNS)])
+            cursor.execute(_SQLITE_INSERT, [pk, *sqlite_values(columns)])
+
+
+def sqlite_values(columns: dict[str, str]) -> list[str]:
+    """The FTS5 row: the number column also holds the number joined up (``522014qh13``),
+    so a number typed without separators is found there too (PostgreSQL has the key)."""
+    values = dict(columns)
+    parts = columns["number"].split()
+    if len(parts) > 1:
+        values["number"] = f"{columns['number']} {''.join(parts)}"
+    return [values[name] for name in FTS_COLUMNS]
 
 
 def remove_index(connection, pk: int) -> None:

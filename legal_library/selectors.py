@@ -397,7 +397,7 @@ def _matching(
 
     SQLite: the FTS5 table joined once (its MATCH drives the query, bm25 comes from the
     same pass); the tiers are two uncorrelated ``IN (SELECT rowid ... MATCH)`` sets,
-    built once each. A number matches through its words there (the FTS5 number column).
+    built once each. A number matches through the FTS5 number column (its words, and it joined up).
     PostgreSQL: the GIN-indexed vector or the number key; ts_rank of the weighted vector;
     the tiers on the small ``search_head``.
     """

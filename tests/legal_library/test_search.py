@@ -32,6 +32,8 @@ TABLE = [
     ("52/2014", MARRIAGE_LAW),
     ("52-2014-qh13", MARRIAGE_LAW),
     ("52 2014 QH13", MARRIAGE_LAW),
+    ("522014qh13", MARRIAGE_LAW),  # typed joined up
+    ("1262014ndcp", "126/2014/NĐ-CP"),
     ("126/2014/ND-CP", "126/2014/NĐ-CP"),
     ("126/2014/NĐ-CP", "126/2014/NĐ-CP"),
     ("126-2014-nd-cp", "126/2014/NĐ-CP"),
