@@ -933,15 +933,17 @@ class Seeder:
             Document.categories.through.objects.bulk_create(links, batch_size=ORM_BATCH)
             step.rows = len(rows)
 
-        reads = Table(DocumentDailyCount, ["day", "document_id", "reads"], "document daily counts")
+        reads = Table(
+            DocumentDailyCount, ["day", "document_id", "reads", "listens"], "document daily counts"
+        )
         started, buffered = time.perf_counter(), []
         read_from = [(document_id, d, 1 / rng.uniform(1, 30)) for document_id, d in read_from]
         for d in range(HISTORY_DAYS):
-            buffered += [
-                (self.day_text[d], document_id, 1 + int(rng.expovariate(rate)))
-                for document_id, first_day, rate in read_from
-                if first_day <= d
-            ]
+            for document_id, first_day, rate in read_from:
+                if first_day <= d:
+                    read = 1 + int(rng.expovariate(rate))
+                    # about one reader in eight also plays the audio reading
+                    buffered.append((self.day_text[d], document_id, read, read // 8))
             if len(buffered) >= self.batch:
                 reads.write(buffered)
                 buffered = []
