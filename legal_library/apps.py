@@ -52,7 +52,7 @@ class LegalLibraryConfig(AppConfig):
             commune=None,
             # derived from the text on every save, or moved by every save
             exclude=frozenset(
-                {"body_html", "search_text", "number_key", "search_vector"}
+                {"body_html", "search_text", "number_key", "search_vector", "search_head"}
                 | {"created_at", "updated_at"}
             ),
             m2m=("categories",),
