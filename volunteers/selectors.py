@@ -171,6 +171,20 @@ def open_campaigns(user: User, on: datetime.date) -> QuerySet[Campaign]:
     return campaigns_for_user(user).filter(starts_on__lte=on, ends_on__gte=on)
 
 
+def campaign_covering(village: Village, on: datetime.date) -> Campaign | None:
+    """The one campaign of the village's commune open on ``on`` that covers the village
+    (it lists the village, or lists none: commune-wide); None when none or several do."""
+    found = list(
+        Campaign.objects.filter(
+            Q(villages=village) | Q(villages__isnull=True),
+            commune_id=village.commune_id,
+            starts_on__lte=on,
+            ends_on__gte=on,
+        ).distinct()[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
 @dataclass(frozen=True)
 class Progress:
     campaign: Campaign
