@@ -10,7 +10,7 @@ from django.utils import timezone
 from market.models import Vendor
 from tests.factories import VillageFactory
 from tests.market.factories import MarketFactory, PaymentAccountFactory, VendorFactory
-from tests.volunteers.factories import CampaignFactory
+from tests.volunteers.factories import AssistanceRecordFactory, CampaignFactory
 from volunteers.models import AssistanceRecord
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +166,47 @@ def test_an_already_cashless_vendor_is_left_as_is_and_the_volunteer_is_told(
     vendor.refresh_from_db()
     assert vendor.status == Vendor.Status.CASHLESS
     assert any("đã dùng không tiền mặt từ trước" in m for m in _messages(response))
+
+
+# ------------------------------------------------------------------ 3. one word per count
+
+
+def test_campaign_pages_count_visits_as_luot_and_residents_as_nguoi_dan(
+    client, officer, volunteer_a, village_a, campaign
+):
+    """The same resident seen twice is two visits and one resident, and the page says so."""
+    for _visit in range(2):
+        AssistanceRecordFactory(
+            campaign=campaign,
+            village=village_a,
+            volunteers=[volunteer_a],
+            resident_name="Bà Nguyễn Thị Mai",
+            resident_birth_year=1958,
+        )
+    client.force_login(officer)
+    response = client.get(f"/tinh-nguyen/chien-dich/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="vi")
+    html = response.content.decode()
+    assert response.context["progress"].helped == 1  # one resident
+    assert response.context["progress"].visits == 2
+    assert "truy cập" not in html
+    assert "Lượt hỗ trợ" in html and "Người dân được hỗ trợ" in html
+    village_row = html[html.index("<td>Thôn 3</td>") :]
+    assert village_row.startswith('<td>Thôn 3</td><td class="num">2</td><td class="num">1</td>')
+    listing = client.get("/tinh-nguyen/chien-dich/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "truy cập" not in listing
+    assert "Lượt hỗ trợ" in listing and "Mục tiêu (người dân)" in listing
+
+
+def test_the_report_names_door_to_door_counts_luot_ho_tro(client, officer, village_a, campaign):
+    AssistanceRecordFactory(campaign=campaign, village=village_a)
+    client.force_login(officer)
+    html = client.get("/bao-cao/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assistance = html[html.index("<h2>Người dân được hỗ trợ</h2>") :]
+    assistance = assistance[: assistance.index("</section>")]
+    assert "truy cập" not in assistance
+    assert "Lượt hỗ trợ" in assistance and "Người dân được hỗ trợ" in assistance
+    villages = html[html.index('id="villages"') :]
+    villages = villages[: villages.index("</thead>")]
+    assert "Lượt hỗ trợ" in villages and "Người dân được hỗ trợ" in villages
+    # the library's web visits keep their own word
+    assert "Lượt truy cập tủ sách" in villages
