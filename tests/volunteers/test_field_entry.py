@@ -5,12 +5,12 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
-from django.utils import timezone
 
 from market.models import Vendor
 from tests.factories import VillageFactory
 from tests.market.factories import MarketFactory, PaymentAccountFactory, VendorFactory
 from tests.volunteers.factories import AssistanceRecordFactory, CampaignFactory
+from tests.volunteers.test_pages import _post_visit
 from volunteers.models import AssistanceRecord
 
 pytestmark = pytest.mark.django_db
@@ -18,17 +18,10 @@ pytestmark = pytest.mark.django_db
 URL = "/tinh-nguyen/ghi-nhan/"
 
 
-def _post(client, village, volunteers, follow=False, **extra):
-    data = {
-        "helped_on": timezone.localdate().isoformat(),
-        "village": village.pk,
-        "volunteers": [v.pk for v in volunteers],
-        "svc_vneid_activated": "on",
-        "out_vneid_activated": "done",
-        "campaign": "",
-        **extra,
-    }
-    return client.post(URL, data, follow=follow, HTTP_ACCEPT_LANGUAGE="vi")
+def _post(client, village, volunteers, **extra):
+    """A visit for one VNeID service, with no campaign chosen unless given."""
+    defaults = {"campaign": "", "svc_payment_app": "", "resident_name": ""}
+    return _post_visit(client, village, volunteers, **{**defaults, **extra})
 
 
 def _messages(response):
