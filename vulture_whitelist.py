@@ -9,3 +9,4 @@ django_user_model  # tests/chuprong/test_roles.py: the user model is swapped in 
 django_db_blocker  # tests/conftest.py: collectstatic runs once per session
 scan_layers  # tests/legal_library/test_pdfcheck.py: runs each case with both PDF checks
 crowd  # tests/trainings/test_documents.py: the roster needs many attendees
+elsewhere_campaign  # tests/volunteers/test_field_entry.py: another village's campaign

@@ -286,25 +286,61 @@ def followup_answer(
 
 
 @transaction.atomic
+@dataclass(frozen=True)
+class PaymentAppOutcome:
+    """What a visit's payment-app help did to a vendor's status, and why, in the
+    volunteer's words: ``updated`` (to cashless, or to being guided when the help is not
+    done), ``already_cashless`` (nothing changed) or ``no_account`` (being guided, not
+    cashless: there is no account to be paid into)."""
+
+    UPDATED = "updated"
+    ALREADY_CASHLESS = "already_cashless"
+    NO_ACCOUNT = "no_account"
+
+    kind: str
+    vendor: Vendor
+    message: str
+
+
 def vendor_helped_with_payment_app(
     *, vendor: Vendor, done: bool, helpers: str, actor: User | None
-) -> Vendor:
+) -> PaymentAppOutcome:
     """A volunteer helped the vendor install a payment app (a door-to-door visit says so).
 
     The vendor becomes cashless when the help is done and the vendor has an account
     to be paid into, else is being guided; a cashless vendor stays so. The helpers'
-    names fill "onboarded by" when it is empty.
+    names fill "onboarded by" when it is empty. The outcome says which, and why.
     """
+    names = {"vendor": vendor.full_name}
     if vendor.status == Vendor.Status.CASHLESS:
-        return vendor
-    cashless = done and vendor.accounts.exists()
+        return PaymentAppOutcome(
+            PaymentAppOutcome.ALREADY_CASHLESS,
+            vendor,
+            _("%(vendor)s was already cashless: their status is unchanged.") % names,
+        )
+    has_account = vendor.accounts.exists()
     fields = {} if vendor.onboarded_by else {"onboarded_by": helpers[:200]}
-    return vendor_update(
+    vendor = vendor_update(
         vendor=vendor,
         actor=actor,
-        status=Vendor.Status.CASHLESS if cashless else Vendor.Status.ONBOARDING,
+        status=Vendor.Status.CASHLESS if done and has_account else Vendor.Status.ONBOARDING,
         **fields,
     )
+    if done and not has_account:
+        return PaymentAppOutcome(
+            PaymentAppOutcome.NO_ACCOUNT,
+            vendor,
+            _(
+                "%(vendor)s has no account to be paid into yet, so they are marked "
+                "“onboarding”, not cashless: add their account on the market page."
+            )
+            % names,
+        )
+    if done:
+        message = _("%(vendor)s is now marked cashless.") % names
+    else:
+        message = _("%(vendor)s is marked “onboarding”: the payment app is not done yet.") % names
+    return PaymentAppOutcome(PaymentAppOutcome.UPDATED, vendor, message)
 
 
 @transaction.atomic

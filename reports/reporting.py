@@ -55,6 +55,7 @@ from market.models import Market, PaymentAccount, Vendor, VendorStatusChange
 from market.selectors import with_followup
 from trainings.models import Attendance, TrainingSession
 from volunteers.models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
+from volunteers.selectors import resident_counts, resident_key
 
 from .models import AdoptionReport
 
@@ -258,30 +259,12 @@ def market_figures(w: _Work) -> tuple[dict, dict, dict]:
     return indicators, {"markets": markets, "market_trend": trend}, per_village
 
 
-def _resident_key():
-    """Who a named resident is, for counting them once per village."""
-    return Concat(
-        Lower("resident_name"),
-        Value("|"),
-        Coalesce(Cast("resident_birth_year", CharField()), Value("")),
-        output_field=CharField(),
-    )
-
-
-def _resident_counts():
-    return {
-        "visits": Count("id"),
-        "anonymous": Count("id", filter=Q(resident_name="")),
-        "named": Count(_resident_key(), filter=~Q(resident_name=""), distinct=True),
-    }
-
-
 def assistance_figures(w: _Work) -> tuple[dict, dict, dict]:
     records = AssistanceRecord.objects.filter(
         w.scope.q("village"), helped_on__gte=w.start, helped_on__lte=w.end
     )
     per_village: dict[int, dict] = {}
-    for row in records.values("village_id").annotate(**_resident_counts()).order_by():
+    for row in records.values("village_id").annotate(**resident_counts()).order_by():
         per_village[row["village_id"]] = {
             "visits": row["visits"],
             "residents": row["anonymous"] + row["named"],
@@ -310,7 +293,7 @@ def assistance_figures(w: _Work) -> tuple[dict, dict, dict]:
         row["campaign_id"]: row
         for row in records.filter(campaign__isnull=False)
         .values("campaign_id")
-        .annotate(**_resident_counts())
+        .annotate(**resident_counts())
         .order_by()
     }
     campaigns = []
@@ -562,7 +545,7 @@ def quality_checks(w: _Work) -> list[dict]:
     checks.append(_check("duplicate_phone", dup_phone))
 
     named = in_period.exclude(resident_name="").annotate(
-        key=Concat(Cast("village_id", CharField()), Value("|"), _resident_key())
+        key=Concat(Cast("village_id", CharField()), Value("|"), resident_key())
     )
     keys = named.values("key").annotate(n=Count("id")).filter(n__gt=1).values("key")
     checks.append(_check("duplicate_name", named.filter(key__in=Subquery(keys))))

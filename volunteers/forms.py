@@ -107,7 +107,14 @@ class VisitForm(forms.Form):
         error_messages={"invalid_choice": _("Choose a village of your commune.")},
     )
     campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=None, required=False, empty_label=_("No campaign")
+        label=_("Campaign"),
+        queryset=None,
+        required=False,
+        empty_label=_("No campaign"),
+        help_text=_(
+            "Left empty, the visit joins the campaign open that day in its village, "
+            "if exactly one is."
+        ),
     )
     volunteers = forms.ModelMultipleChoiceField(
         label=_("Who helped"),

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -171,14 +172,29 @@ def open_campaigns(user: User, on: datetime.date) -> QuerySet[Campaign]:
     return campaigns_for_user(user).filter(starts_on__lte=on, ends_on__gte=on)
 
 
+def campaign_covering(village: Village, on: datetime.date) -> Campaign | None:
+    """The one campaign of the village's commune open on ``on`` that covers the village
+    (it lists the village, or lists none: commune-wide); None when none or several do."""
+    found = list(
+        Campaign.objects.filter(
+            Q(villages=village) | Q(villages__isnull=True),
+            commune_id=village.commune_id,
+            starts_on__lte=on,
+            ends_on__gte=on,
+        ).distinct()[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
 @dataclass(frozen=True)
 class Progress:
     campaign: Campaign
-    helped: int
+    helped: int  # different residents
     services: int
     by_day: list[dict]
     by_village: list[dict]
     by_service: list[dict]
+    visits: int = 0
 
     @property
     def percent(self) -> int | None:
@@ -200,15 +216,43 @@ def campaigns_open_between(first: datetime.date, last: datetime.date) -> QuerySe
     )
 
 
+def resident_key() -> Concat:
+    """Who a named resident is, for counting them once per village."""
+    return Concat(
+        Lower("resident_name"),
+        Value("|"),
+        Coalesce(Cast("resident_birth_year", CharField()), Value("")),
+        output_field=CharField(),
+    )
+
+
+def resident_counts() -> dict:
+    """Aggregates of a group of visits: ``visits``, and the different residents among
+    them as ``anonymous`` + ``named`` (a named resident once per village: same name and
+    birth year; each anonymous visit is one). The reports and campaign pages use these."""
+    key = resident_key()
+    return {
+        "visits": Count("id"),
+        "anonymous": Count("id", filter=Q(resident_name="")),
+        "named": Count(key, filter=~Q(resident_name=""), distinct=True),
+    }
+
+
 def campaign_progress(campaign: Campaign) -> Progress:
-    """Residents helped against the goal, per day, village and service (4 queries, counts only)."""
+    """Residents helped against the goal, and visits per day, village and service (4
+    queries, counts only). ``helped`` counts different residents (once per village, as
+    the reports do); the day and village rows count visits (``helped``) and the village
+    rows residents too (``residents``)."""
     records = AssistanceRecord.objects.filter(campaign=campaign)
     by_day = list(records.values("helped_on").annotate(helped=Count("id")).order_by("helped_on"))
     by_village = list(
         records.values("village__name")
-        .annotate(helped=Count("id"))
-        .order_by("-helped", "village__name")
+        .annotate(**resident_counts())
+        .order_by("-visits", "village__name")
     )
+    for row in by_village:
+        row["helped"] = row["visits"]
+        row["residents"] = row["anonymous"] + row["named"]
     by_service = list(
         ServiceGiven.objects.filter(record__campaign=campaign)
         .values("service")
@@ -223,7 +267,8 @@ def campaign_progress(campaign: Campaign) -> Progress:
         row["label"] = labels.get(row["service"], row["service"])
     return Progress(
         campaign=campaign,
-        helped=sum(row["helped"] for row in by_day),
+        helped=sum(row["residents"] for row in by_village),
+        visits=sum(row["helped"] for row in by_day),
         services=sum(row["total"] for row in by_service),
         by_day=by_day,
         by_village=by_village,

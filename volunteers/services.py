@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -22,10 +23,10 @@ from core.roles import Role
 from kit.forms import clean_phone
 from kit.spreadsheets import ImportResult, Row
 from kit.text import has_id_number
-from market.services import vendor_helped_with_payment_app
+from market.services import PaymentAppOutcome, vendor_helped_with_payment_app
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
-from .selectors import campaign_progress, campaigns_open_between
+from .selectors import campaign_covering, campaign_progress, campaigns_open_between
 
 if TYPE_CHECKING:
     from market.models import Vendor
@@ -329,6 +330,16 @@ def _check_record_and_phone(*, resident_phone: str, **record) -> tuple[dict, str
     return errors, resident_phone
 
 
+@dataclass(frozen=True)
+class VisitLogged:
+    """A saved visit, with what saving it did besides: the open campaign it joined when
+    none was chosen, and what became of the market vendor helped with a payment app."""
+
+    record: AssistanceRecord
+    campaign_attached: bool = False
+    vendor_outcome: PaymentAppOutcome | None = None
+
+
 @transaction.atomic
 def assistance_record(
     *,
@@ -343,15 +354,20 @@ def assistance_record(
     vendor: Vendor | None = None,
     notes: str = "",
     actor: User | None,
-) -> AssistanceRecord:
+) -> VisitLogged:
     """Log one visit: who helped which resident with what (``services``: service → outcome).
 
-    Helping a market vendor install a payment app moves the vendor's status on
-    (with its history): "cashless" once done and the vendor has an account,
-    "onboarding" otherwise. Raises ValidationError (by field) and saves nothing
-    when anything is wrong.
+    A visit given no campaign joins the one campaign open that day that covers its
+    village, if exactly one does. Helping a market vendor install a payment app moves
+    the vendor's status on (with its history): "cashless" once done and the vendor has
+    an account, "onboarding" otherwise; the result says which and why. Raises
+    ValidationError (by field) and saves nothing when anything is wrong.
     """
     volunteers = list(volunteers)
+    attached = False
+    if campaign is None:
+        campaign = campaign_covering(village, helped_on)
+        attached = campaign is not None
     resident_name = " ".join(resident_name.split())
     notes = notes.strip()
     errors, resident_phone = _check_record_and_phone(
@@ -386,15 +402,16 @@ def assistance_record(
     )
     audit.record(actor=actor, obj=record, before=None)
     audit.record_rows(actor=actor, before={}, queryset=record.services.order_by("pk"))
+    vendor_outcome = None
     if vendor is not None and Service.PAYMENT_APP in services:
-        _vendor_onboarded(vendor, services[Service.PAYMENT_APP], volunteers, actor)
-    return record
+        vendor_outcome = _vendor_onboarded(vendor, services[Service.PAYMENT_APP], volunteers, actor)
+    return VisitLogged(record, campaign_attached=attached, vendor_outcome=vendor_outcome)
 
 
 def _vendor_onboarded(
     vendor: Vendor, outcome: str, volunteers: list[Volunteer], actor: User | None
-) -> None:
-    vendor_helped_with_payment_app(
+) -> PaymentAppOutcome:
+    return vendor_helped_with_payment_app(
         vendor=vendor,
         done=outcome == Outcome.DONE,
         helpers=", ".join(v.full_name for v in volunteers),

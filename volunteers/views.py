@@ -37,17 +37,20 @@ def _visit_form(request) -> VisitForm:
     user = request.user
     profile = selectors.volunteer_profile(user)
     today = timezone.localdate()
-    campaigns = selectors.open_campaigns(user, today)
     villages = selectors.visit_villages(user)
     initial = {"helped_on": today}
+    village = None
     if profile is not None:
-        initial["village"] = profile.village_id
+        village = profile.village
         initial["volunteers"] = [profile.pk]
     elif user.village_id:
-        initial["village"] = user.village_id
-    open_list = list(campaigns)
-    if len(open_list) == 1:
-        initial["campaign"] = open_list[0].pk
+        village = user.village
+    if village is not None:
+        initial["village"] = village.pk
+    if village is not None and request.method == "GET":
+        campaign = selectors.campaign_covering(village, today)
+        if campaign is not None:
+            initial["campaign"] = campaign.pk
     return VisitForm(
         request.POST or None,
         initial=initial,
@@ -56,6 +59,25 @@ def _visit_form(request) -> VisitForm:
         campaigns=selectors.campaigns_for_user(user),
         vendors=selectors.selectable_vendors(user),
     )
+
+
+def _report_saved(request, logged: services.VisitLogged) -> None:
+    """Say what saving did: the day's count, the campaign joined, the vendor's status."""
+    messages.success(
+        request,
+        _("Saved. You have logged %(count)s visits today.")
+        % {"count": selectors.today_count(request.user)},
+    )
+    if logged.campaign_attached:
+        messages.info(
+            request,
+            _("The visit was added to the campaign %(name)s, open that day in %(village)s.")
+            % {"name": logged.record.campaign, "village": logged.record.village},
+        )
+    outcome = logged.vendor_outcome
+    if outcome is not None:
+        level = messages.WARNING if outcome.kind == outcome.NO_ACCOUNT else messages.INFO
+        messages.add_message(request, level, outcome.message)
 
 
 @private_no_store
@@ -68,7 +90,7 @@ def visit_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.assistance_record(
+            logged = services.assistance_record(
                 helped_on=data["helped_on"],
                 village=data["village"],
                 volunteers=data["volunteers"],
@@ -84,11 +106,7 @@ def visit_new(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Saved. You have logged %(count)s visits today.")
-                % {"count": selectors.today_count(request.user)},
-            )
+            _report_saved(request, logged)
             return redirect("volunteer_home")
     return render(
         request,

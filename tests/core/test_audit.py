@@ -118,7 +118,7 @@ def visit(village_a, volunteer_a, officer):
         services={"vneid_created": "done"},
         resident_name="Bà Nguyễn Thị Mai",
         actor=officer,
-    )
+    ).record
 
 
 # ------------------------------------------------------------------ vendors and accounts

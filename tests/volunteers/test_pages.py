@@ -11,7 +11,7 @@ from volunteers.models import AssistanceRecord
 pytestmark = pytest.mark.django_db
 
 
-def _post_visit(client, village, volunteers, **extra):
+def _post_visit(client, village, volunteers, follow=False, **extra):
     data = {
         "helped_on": timezone.localdate().isoformat(),
         "village": village.pk,
@@ -24,7 +24,7 @@ def _post_visit(client, village, volunteers, **extra):
         "resident_birth_year": "1958",
         **extra,
     }
-    return client.post("/tinh-nguyen/ghi-nhan/", data)
+    return client.post("/tinh-nguyen/ghi-nhan/", data, follow=follow)
 
 
 def test_the_form_is_preset_for_the_volunteer(client, volunteer, volunteer_a, campaign):

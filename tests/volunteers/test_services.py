@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _record(**overrides):
-    return services.assistance_record(**overrides)
+    return services.assistance_record(**overrides).record
 
 
 @pytest.fixture
