@@ -63,7 +63,7 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
     date_hierarchy = "helped_on"
     inlines = [ServiceGivenInline]
     filter_horizontal = ["volunteers"]
-    readonly_fields = ["recorded_by", "created_at", "vendor"]
+    readonly_fields = ["recorded_by", "created_at", "vendor", "personal_erased_on"]
     fields = [
         "helped_on",
         "village",
@@ -72,6 +72,8 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
         "resident_name",
         "resident_birth_year",
         "resident_phone",
+        "resident_consented",
+        "personal_erased_on",
         "vendor",
         "notes",
         "recorded_by",
@@ -95,6 +97,7 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
             resident_name=data.get("resident_name", ""),
             resident_birth_year=data.get("resident_birth_year"),
             resident_phone=data.get("resident_phone", ""),
+            resident_consented=data.get("resident_consented", False),
             notes=data.get("notes", ""),
             vendor=instance.vendor,  # read-only here
         )

@@ -297,6 +297,7 @@ def assistance_record_errors(
     resident_name: str,
     resident_birth_year: int | None,
     resident_phone: str,
+    resident_consented: bool,
     notes: str,
     vendor: Vendor | None,
 ) -> dict[str, list[str]]:
@@ -312,20 +313,46 @@ def assistance_record_errors(
         resident_name=resident_name,
         resident_birth_year=resident_birth_year,
         resident_phone=resident_phone,
+        resident_consented=resident_consented,
         notes=notes,
         vendor=vendor,
     )
     return errors
 
 
-def _check_record_and_phone(*, resident_phone: str, **record) -> tuple[dict, str]:
-    """``_check_record``'s errors with the phone's, and the phone as it is kept."""
+def _consent_errors(*, consented: bool, resident_name: str, resident_phone: str) -> dict:
+    """A name or phone is kept only with the resident's consent (Decree 13/2023/NĐ-CP):
+    without it the volunteer ticks the box or clears the field, nothing is dropped silently."""
+    if consented:
+        return {}
+    message = _(
+        "The resident has not agreed to keep their name and phone: "
+        "tick the consent box or leave this field empty."
+    )
+    return {
+        field: [message]
+        for field, value in (("resident_name", resident_name), ("resident_phone", resident_phone))
+        if value.strip()
+    }
+
+
+def _check_record_and_phone(
+    *, resident_phone: str, resident_consented: bool, **record
+) -> tuple[dict, str]:
+    """``_check_record``'s errors with the phone's and the consent's, and the phone as kept."""
     errors = _check_record(**record)
     try:
         resident_phone = clean_phone(resident_phone, "resident_phone")
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
+    consent = _consent_errors(
+        consented=resident_consented,
+        resident_name=record["resident_name"],
+        resident_phone=resident_phone,
+    )
+    for field, messages in consent.items():
+        errors.setdefault(field, []).extend(messages)
     return errors, resident_phone
 
 
@@ -340,12 +367,14 @@ def assistance_record(
     resident_name: str = "",
     resident_birth_year: int | None = None,
     resident_phone: str = "",
+    resident_consented: bool = False,
     vendor: Vendor | None = None,
     notes: str = "",
     actor: User | None,
 ) -> AssistanceRecord:
     """Log one visit: who helped which resident with what (``services``: service → outcome).
 
+    A resident's name or phone is kept only with ``resident_consented``.
     Helping a market vendor install a payment app moves the vendor's status on
     (with its history): "cashless" once done and the vendor has an account,
     "onboarding" otherwise. Raises ValidationError (by field) and saves nothing
@@ -363,6 +392,7 @@ def assistance_record(
         resident_name=resident_name,
         resident_birth_year=resident_birth_year,
         resident_phone=resident_phone,
+        resident_consented=resident_consented,
         notes=notes,
         vendor=vendor,
     )
@@ -376,6 +406,7 @@ def assistance_record(
         resident_name=resident_name,
         resident_birth_year=resident_birth_year,
         resident_phone=resident_phone,
+        resident_consented=resident_consented,
         vendor=vendor,
         notes=notes,
     )
