@@ -54,6 +54,7 @@ from legal_library.models import DocumentDailyCount, LibraryPoint, PointDailyCou
 from market.models import Market, PaymentAccount, Vendor, VendorStatusChange
 from market.selectors import with_followup
 from trainings.models import Attendance, TrainingSession
+from volunteers import selectors as volunteering
 from volunteers.models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
 
 from .models import AdoptionReport
@@ -258,21 +259,12 @@ def market_figures(w: _Work) -> tuple[dict, dict, dict]:
     return indicators, {"markets": markets, "market_trend": trend}, per_village
 
 
-def _resident_key():
-    """Who a named resident is, for counting them once per village."""
-    return Concat(
-        Lower("resident_name"),
-        Value("|"),
-        Coalesce(Cast("resident_birth_year", CharField()), Value("")),
-        output_field=CharField(),
-    )
-
-
 def _resident_counts():
+    """Visits, anonymous visits and named residents (once each, their names erased or not)."""
     return {
         "visits": Count("id"),
-        "anonymous": Count("id", filter=Q(resident_name="")),
-        "named": Count(_resident_key(), filter=~Q(resident_name=""), distinct=True),
+        "anonymous": Count("id", filter=volunteering.ANONYMOUS),
+        "named": Count(volunteering.resident_key(), filter=~volunteering.ANONYMOUS, distinct=True),
     }
 
 
@@ -562,7 +554,7 @@ def quality_checks(w: _Work) -> list[dict]:
     checks.append(_check("duplicate_phone", dup_phone))
 
     named = in_period.exclude(resident_name="").annotate(
-        key=Concat(Cast("village_id", CharField()), Value("|"), _resident_key())
+        key=Concat(Cast("village_id", CharField()), Value("|"), volunteering.resident_name_key())
     )
     keys = named.values("key").annotate(n=Count("id")).filter(n__gt=1).values("key")
     checks.append(_check("duplicate_name", named.filter(key__in=Subquery(keys))))

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.http import Http404
 from django.utils import timezone
 
@@ -229,6 +230,31 @@ def campaign_progress(campaign: Campaign) -> Progress:
         by_village=by_village,
         by_service=by_service,
     )
+
+
+# ------------------------------------------------------------------ residents
+
+
+def resident_name_key():
+    """Who a named resident is (name and year of birth), for counting them once."""
+    return Concat(
+        Lower("resident_name"),
+        Value("|"),
+        Coalesce(Cast("resident_birth_year", CharField()), Value("")),
+        output_field=CharField(),
+    )
+
+
+def resident_key():
+    """``resident_name_key``, or the random ``resident_ref`` their visits were given when
+    the name was erased: the same resident still counts once, and is named nowhere."""
+    return Coalesce(
+        NullIf("resident_ref", Value("")), resident_name_key(), output_field=CharField()
+    )
+
+
+# A visit names nobody: no name now, and none erased (else it counts by its ref).
+ANONYMOUS = Q(resident_name="", resident_ref="")
 
 
 # ------------------------------------------------------------------ records

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import secrets
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -25,7 +27,7 @@ from kit.text import has_id_number
 from market.services import vendor_helped_with_payment_app
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
-from .selectors import campaign_progress, campaigns_open_between
+from .selectors import campaign_progress, campaigns_open_between, resident_name_key
 
 if TYPE_CHECKING:
     from market.models import Vendor
@@ -431,6 +433,79 @@ def _vendor_onboarded(
         helpers=", ".join(v.full_name for v in volunteers),
         actor=actor,
     )
+
+
+# ------------------------------------------------------------------ residents' data
+
+PERSONAL_FIELDS = ("resident_name", "resident_phone")
+ERASE_BATCH = 500
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` earlier (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def _linked_refs(records: list[dict]) -> dict[str, str]:
+    """name key → ``resident_ref`` for the named visits about to lose their names: the ref
+    their namesakes already carry, else a new random one. Every visit with that key gets it,
+    so each resident still counts once in any period (``selectors.resident_key``)."""
+    keys = {r["key"] for r in records if r["resident_name"]}
+    if not keys:
+        return {}
+    namesakes = AssistanceRecord.objects.annotate(key=resident_name_key()).filter(key__in=keys)
+    refs = dict(namesakes.exclude(resident_ref="").values_list("key", "resident_ref"))
+    for key in keys - refs.keys():
+        refs[key] = secrets.token_hex(16)
+    for key, ref in refs.items():
+        namesakes.filter(key=key, resident_ref="").update(resident_ref=ref)
+    return refs
+
+
+@transaction.atomic
+def _erase_batch(pks: list[int], *, today: datetime.date) -> int:
+    """Blank the name and phone of the visits ``pks`` and what the history keeps of them."""
+    records = list(
+        AssistanceRecord.objects.select_for_update()
+        .filter(pk__in=pks)
+        .exclude(resident_name="", resident_phone="")
+        .annotate(key=resident_name_key())
+        .values("pk", "key", "resident_name", "helped_on")
+    )
+    _linked_refs(records)
+    erased = [r["pk"] for r in records]
+    AssistanceRecord.objects.filter(pk__in=erased).update(
+        resident_name="", resident_phone="", personal_erased_on=today
+    )
+    audit.redact(
+        AssistanceRecord,
+        erased,
+        PERSONAL_FIELDS,
+        names={r["pk"]: str(AssistanceRecord(helped_on=r["helped_on"])) for r in records},
+    )
+    return len(erased)
+
+
+def resident_data_expire(*, today: datetime.date | None = None) -> int:
+    """Nightly: erase the residents' names and phones of visits older than
+    ``RESIDENT_DATA_MONTHS``, and their values in the audit history, one transaction per
+    batch. Counts are kept: the visits stay, and a named resident's visits keep a random
+    shared ref. Running it again erases nothing more. Returns the visits erased."""
+    today = today or timezone.localdate()
+    limit = months_before(today, settings.RESIDENT_DATA_MONTHS)
+    due = (
+        AssistanceRecord.objects.filter(helped_on__lt=limit)
+        .exclude(resident_name="", resident_phone="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    erased = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        while pks := list(due[:ERASE_BATCH]):
+            erased += _erase_batch(pks, today=today)
+    return erased
 
 
 # ------------------------------------------------------------------ import
