@@ -168,9 +168,7 @@ def test_the_lifetime_is_a_setting_of_12_months_run_nightly():
     from chuprong.celery import app
 
     assert settings.RESIDENT_DATA_MONTHS == 12
-    assert "volunteers.expire_resident_data" in {
-        e["task"] for e in app.conf.beat_schedule.values()
-    }
+    assert "volunteers.expire_resident_data" in {e["task"] for e in app.conf.beat_schedule.values()}
 
 
 def _visit(village, volunteers, day, *, campaign=None, name="", phone="", year=None, **given):
@@ -255,7 +253,7 @@ def test_the_task_erases_old_names_and_phones_and_keeps_every_count(visits, comm
 
 def test_the_task_redacts_the_audit_history_of_those_visits(visits):
     erased = [visits[i] for i in (0, 2, 3, 5, 6)]
-    for record in erased + [visits[8]]:
+    for record in [*erased, visits[8]]:
         before = audit.snapshot(record)
         record.notes = "Đã hướng dẫn"
         record.save(update_fields=["notes"])
