@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CommuneScopedAdmin, VillageScopedAdmin
@@ -86,6 +86,21 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    actions = ["erase_personal_data"]
+
+    @admin.action(
+        description=_("Erase the resident's name and phone (on their request)"),
+        permissions=["change"],
+    )
+    def erase_personal_data(self, request, queryset):
+        erased = services.resident_data_erase(records=queryset, actor=request.user)
+        self.message_user(
+            request,
+            _("Name and phone erased from %(count)s visits, and from their history.")
+            % {"count": erased},
+            messages.SUCCESS,
+        )
 
     def service_errors(self, request, instance, data):
         """The checks of a visit logged on the field page (services.assistance_record)."""

@@ -488,6 +488,23 @@ def _erase_batch(pks: list[int], *, today: datetime.date) -> int:
     return len(erased)
 
 
+def resident_data_erase(*, records: Iterable[AssistanceRecord], actor: User) -> int:
+    """Erase on a resident's request: the name and phone of ``records`` (the officer found
+    them by name or phone in their commune) and their values in the history, in one
+    transaction; each erasure is in the history itself, without the values."""
+    pks = [r.pk for r in records]
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        erased = _erase_batch(pks, today=timezone.localdate())
+        for record in AssistanceRecord.objects.filter(pk__in=pks, personal_erased_on__isnull=False):
+            audit.record(
+                actor=actor,
+                obj=record,
+                before=audit.snapshot(record),
+                note=_("Resident's name and phone erased on their request."),
+            )
+    return erased
+
+
 def resident_data_expire(*, today: datetime.date | None = None) -> int:
     """Nightly: erase the residents' names and phones of visits older than
     ``RESIDENT_DATA_MONTHS``, and their values in the audit history, one transaction per

@@ -286,3 +286,40 @@ def test_the_task_erases_in_batches_after_the_set_months(visits, monkeypatch):
         assert tasks.expire_resident_data.apply().get() == 8
     assert not AssistanceRecord.objects.exclude(resident_name="", resident_phone="").exists()
     assert AssistanceRecord.objects.filter(personal_erased_on__isnull=True).count() == 1
+
+
+# ------------------------------------------------------------------ erasure on request
+
+
+@pytest.mark.parametrize("persona", ["officer", "other_officer", "secretary_a"])
+def test_an_officer_erases_a_residents_data_in_their_commune_only(
+    client, request, persona, visits, volunteer_a
+):
+    user = request.getfixturevalue(persona)
+    mai = [visits[0], visits[1], visits[2]]
+    client.force_login(user)
+    response = client.post(
+        "/admin/volunteers/assistancerecord/?q=nguy%E1%BB%85n",
+        {"action": "erase_personal_data", "_selected_action": [r.pk for r in mai]},
+    )
+    names = set(
+        AssistanceRecord.objects.filter(pk__in=[r.pk for r in mai]).values_list(
+            "resident_name", flat=True
+        )
+    )
+    content_type = ContentType.objects.get_for_model(AssistanceRecord)
+    history = AuditEntry.objects.filter(
+        content_type=content_type, object_id__in=[str(r.pk) for r in mai]
+    )
+    if persona != "officer":
+        assert response.status_code in (302, 403, 404)
+        assert names == {MAI, "bà nguyễn thị mai"}
+        return
+    assert response.status_code == 302
+    assert names == {""}
+    text = json.dumps([[e.changes, e.object_repr, e.note] for e in history], ensure_ascii=False)
+    assert MAI not in text and PHONE not in text
+    notes = history.filter(actor=user, action="update").values_list("note", flat=True)
+    assert list(notes) == ["Đã xoá tên và số điện thoại của người dân theo yêu cầu của họ."] * 3
+    # the other residents are untouched
+    assert AssistanceRecord.objects.get(pk=visits[8].pk).resident_name == "Chị Rơ Mah H'Lan"
