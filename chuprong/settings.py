@@ -247,6 +247,16 @@ if not (0 < MARKET_FOLLOWUP_FIRST_DAYS <= 3660 and 0 < MARKET_FOLLOWUP_EVERY_DAY
         "MARKET_FOLLOWUP_FIRST_DAYS and MARKET_FOLLOWUP_EVERY_DAYS must be 1 to 3660 days."
     )
 
+# Residents' names and phones on visits (Decree 13/2023/NĐ-CP): kept this many
+# months after the visit, then erased by the nightly task (counts stay).
+RESIDENT_DATA_MONTHS = env.int("RESIDENT_DATA_MONTHS", default=12)
+if not 1 <= RESIDENT_DATA_MONTHS <= 120:
+    raise ImproperlyConfigured("RESIDENT_DATA_MONTHS must be 1 to 120 months.")
+CELERY_BEAT_SCHEDULE["resident-data-expiry"] = {
+    "task": "volunteers.expire_resident_data",
+    "schedule": crontab(hour=2, minute=30),
+}
+
 # ---------------------------------------------------------------------- email
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Đoàn xã Chư Prông <noreply@localhost>")

@@ -54,8 +54,9 @@ from legal_library.models import DocumentDailyCount, LibraryPoint, PointDailyCou
 from market.models import Market, PaymentAccount, Vendor, VendorStatusChange
 from market.selectors import with_followup
 from trainings.models import Attendance, TrainingSession
+from volunteers import selectors as volunteering
 from volunteers.models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
-from volunteers.selectors import resident_counts, resident_key
+from volunteers.selectors import resident_counts, resident_name_key
 
 from .models import AdoptionReport
 
@@ -545,7 +546,7 @@ def quality_checks(w: _Work) -> list[dict]:
     checks.append(_check("duplicate_phone", dup_phone))
 
     named = in_period.exclude(resident_name="").annotate(
-        key=Concat(Cast("village_id", CharField()), Value("|"), resident_key())
+        key=Concat(Cast("village_id", CharField()), Value("|"), resident_name_key())
     )
     keys = named.values("key").annotate(n=Count("id")).filter(n__gt=1).values("key")
     checks.append(_check("duplicate_name", named.filter(key__in=Subquery(keys))))

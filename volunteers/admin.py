@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CommuneScopedAdmin, VillageScopedAdmin
@@ -63,7 +63,7 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
     date_hierarchy = "helped_on"
     inlines = [ServiceGivenInline]
     filter_horizontal = ["volunteers"]
-    readonly_fields = ["recorded_by", "created_at", "vendor"]
+    readonly_fields = ["recorded_by", "created_at", "vendor", "personal_erased_on"]
     fields = [
         "helped_on",
         "village",
@@ -72,6 +72,8 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
         "resident_name",
         "resident_birth_year",
         "resident_phone",
+        "resident_consented",
+        "personal_erased_on",
         "vendor",
         "notes",
         "recorded_by",
@@ -85,6 +87,21 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    actions = ["erase_personal_data"]
+
+    @admin.action(
+        description=_("Erase the resident's name and phone (on their request)"),
+        permissions=["change"],
+    )
+    def erase_personal_data(self, request, queryset):
+        erased = services.resident_data_erase(records=queryset, actor=request.user)
+        self.message_user(
+            request,
+            _("Name and phone erased from %(count)s visits, and from their history.")
+            % {"count": erased},
+            messages.SUCCESS,
+        )
+
     def service_errors(self, request, instance, data):
         """The checks of a visit logged on the field page (services.assistance_record)."""
         return services.assistance_record_errors(
@@ -95,6 +112,7 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
             resident_name=data.get("resident_name", ""),
             resident_birth_year=data.get("resident_birth_year"),
             resident_phone=data.get("resident_phone", ""),
+            resident_consented=data.get("resident_consented", False),
             notes=data.get("notes", ""),
             vendor=instance.vendor,  # read-only here
         )

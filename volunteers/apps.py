@@ -40,7 +40,9 @@ class VolunteersConfig(AppConfig):
     audited = {
         "volunteers.volunteer": dict(commune="village__commune"),
         "volunteers.assistancerecord": dict(
-            commune="village__commune", exclude=frozenset({"created_at"}), m2m=("volunteers",)
+            commune="village__commune",
+            exclude=frozenset({"created_at", "resident_ref"}),
+            m2m=("volunteers",),
         ),
         "volunteers.servicegiven": dict(owner="record"),
         "volunteers.campaign": dict(

@@ -86,6 +86,7 @@ def demo_load(commune: Commune, *, volunteer_password: str | None = None) -> int
                 campaign=campaign,
                 resident_name=resident,
                 resident_birth_year=year,
+                resident_consented=True,
                 actor=volunteers[0].user,
             )
     return len(volunteers)

@@ -146,6 +146,11 @@ class VisitForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         help_text=_("Optional. Never write an identity-card number."),
     )
+    resident_consented = forms.BooleanField(
+        label=_("The resident agrees to keep their name and phone number"),
+        required=False,
+        help_text=_("Without it, leave the name and phone empty."),
+    )
     vendor = forms.ModelChoiceField(
         label=_("Market vendor"),
         queryset=None,
@@ -189,6 +194,7 @@ class VisitForm(forms.Form):
                 "resident_name",
                 "resident_birth_year",
                 "resident_phone",
+                "resident_consented",
                 "vendor",
                 "notes",
             )

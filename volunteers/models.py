@@ -153,6 +153,21 @@ class AssistanceRecord(models.Model):
         _("resident's year of birth"), null=True, blank=True
     )
     resident_phone = models.CharField(_("resident's phone"), max_length=20, blank=True)
+    resident_consented = models.BooleanField(
+        _("resident agreed to keep their name and phone"),
+        default=False,
+        help_text=_("Without it no name or phone is kept."),
+    )
+    personal_erased_on = models.DateField(
+        _("personal data erased on"), null=True, blank=True, editable=False
+    )
+    resident_ref = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="A random token set when the name is erased: the same resident's visits "
+        "still count as one resident (reports), but it names nobody.",
+    )
     vendor = models.ForeignKey(
         "market.Vendor",
         on_delete=models.SET_NULL,

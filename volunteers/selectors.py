@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Cast, Coalesce, Concat, Lower
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, NullIf
 from django.http import Http404
 from django.utils import timezone
 
@@ -216,25 +216,15 @@ def campaigns_open_between(first: datetime.date, last: datetime.date) -> QuerySe
     )
 
 
-def resident_key() -> Concat:
-    """Who a named resident is, for counting them once per village."""
-    return Concat(
-        Lower("resident_name"),
-        Value("|"),
-        Coalesce(Cast("resident_birth_year", CharField()), Value("")),
-        output_field=CharField(),
-    )
-
-
 def resident_counts() -> dict:
     """Aggregates of a group of visits: ``visits``, and the different residents among
     them as ``anonymous`` + ``named`` (a named resident once per village: same name and
-    birth year; each anonymous visit is one). The reports and campaign pages use these."""
-    key = resident_key()
+    birth year, or the ref their visits kept when the name was erased; each anonymous
+    visit is one). The reports and campaign pages use these."""
     return {
         "visits": Count("id"),
-        "anonymous": Count("id", filter=Q(resident_name="")),
-        "named": Count(key, filter=~Q(resident_name=""), distinct=True),
+        "anonymous": Count("id", filter=ANONYMOUS),
+        "named": Count(resident_key(), filter=~ANONYMOUS, distinct=True),
     }
 
 
@@ -274,6 +264,31 @@ def campaign_progress(campaign: Campaign) -> Progress:
         by_village=by_village,
         by_service=by_service,
     )
+
+
+# ------------------------------------------------------------------ residents
+
+
+def resident_name_key():
+    """Who a named resident is (name and year of birth), for counting them once."""
+    return Concat(
+        Lower("resident_name"),
+        Value("|"),
+        Coalesce(Cast("resident_birth_year", CharField()), Value("")),
+        output_field=CharField(),
+    )
+
+
+def resident_key():
+    """``resident_name_key``, or the random ``resident_ref`` their visits were given when
+    the name was erased: the same resident still counts once, and is named nowhere."""
+    return Coalesce(
+        NullIf("resident_ref", Value("")), resident_name_key(), output_field=CharField()
+    )
+
+
+# A visit names nobody: no name now, and none erased (else it counts by its ref).
+ANONYMOUS = Q(resident_name="", resident_ref="")
 
 
 # ------------------------------------------------------------------ records

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,7 +28,12 @@ from kit.text import has_id_number
 from market.services import PaymentAppOutcome, vendor_helped_with_payment_app
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
-from .selectors import campaign_covering, campaign_progress, campaigns_open_between
+from .selectors import (
+    campaign_covering,
+    campaign_progress,
+    campaigns_open_between,
+    resident_name_key,
+)
 
 if TYPE_CHECKING:
     from market.models import Vendor
@@ -298,6 +305,7 @@ def assistance_record_errors(
     resident_name: str,
     resident_birth_year: int | None,
     resident_phone: str,
+    resident_consented: bool,
     notes: str,
     vendor: Vendor | None,
 ) -> dict[str, list[str]]:
@@ -313,20 +321,46 @@ def assistance_record_errors(
         resident_name=resident_name,
         resident_birth_year=resident_birth_year,
         resident_phone=resident_phone,
+        resident_consented=resident_consented,
         notes=notes,
         vendor=vendor,
     )
     return errors
 
 
-def _check_record_and_phone(*, resident_phone: str, **record) -> tuple[dict, str]:
-    """``_check_record``'s errors with the phone's, and the phone as it is kept."""
+def _consent_errors(*, consented: bool, resident_name: str, resident_phone: str) -> dict:
+    """A name or phone is kept only with the resident's consent (Decree 13/2023/NĐ-CP):
+    without it the volunteer ticks the box or clears the field, nothing is dropped silently."""
+    if consented:
+        return {}
+    message = _(
+        "The resident has not agreed to keep their name and phone: "
+        "tick the consent box or leave this field empty."
+    )
+    return {
+        field: [message]
+        for field, value in (("resident_name", resident_name), ("resident_phone", resident_phone))
+        if value.strip()
+    }
+
+
+def _check_record_and_phone(
+    *, resident_phone: str, resident_consented: bool, **record
+) -> tuple[dict, str]:
+    """``_check_record``'s errors with the phone's and the consent's, and the phone as kept."""
     errors = _check_record(**record)
     try:
         resident_phone = clean_phone(resident_phone, "resident_phone")
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
+    consent = _consent_errors(
+        consented=resident_consented,
+        resident_name=record["resident_name"],
+        resident_phone=resident_phone,
+    )
+    for field, messages in consent.items():
+        errors.setdefault(field, []).extend(messages)
     return errors, resident_phone
 
 
@@ -351,6 +385,7 @@ def assistance_record(
     resident_name: str = "",
     resident_birth_year: int | None = None,
     resident_phone: str = "",
+    resident_consented: bool = False,
     vendor: Vendor | None = None,
     notes: str = "",
     actor: User | None,
@@ -358,9 +393,10 @@ def assistance_record(
     """Log one visit: who helped which resident with what (``services``: service → outcome).
 
     A visit given no campaign joins the one campaign open that day that covers its
-    village, if exactly one does. Helping a market vendor install a payment app moves
-    the vendor's status on (with its history): "cashless" once done and the vendor has
-    an account, "onboarding" otherwise; the result says which and why. Raises
+    village, if exactly one does. A resident's name or phone is kept only with
+    ``resident_consented``. Helping a market vendor install a payment app moves the
+    vendor's status on (with its history): "cashless" once done and the vendor has an
+    account, "onboarding" otherwise; the result says which and why. Raises
     ValidationError (by field) and saves nothing when anything is wrong.
     """
     volunteers = list(volunteers)
@@ -379,6 +415,7 @@ def assistance_record(
         resident_name=resident_name,
         resident_birth_year=resident_birth_year,
         resident_phone=resident_phone,
+        resident_consented=resident_consented,
         notes=notes,
         vendor=vendor,
     )
@@ -392,6 +429,7 @@ def assistance_record(
         resident_name=resident_name,
         resident_birth_year=resident_birth_year,
         resident_phone=resident_phone,
+        resident_consented=resident_consented,
         vendor=vendor,
         notes=notes,
     )
@@ -417,6 +455,96 @@ def _vendor_onboarded(
         helpers=", ".join(v.full_name for v in volunteers),
         actor=actor,
     )
+
+
+# ------------------------------------------------------------------ residents' data
+
+PERSONAL_FIELDS = ("resident_name", "resident_phone")
+ERASE_BATCH = 500
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` earlier (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def _linked_refs(records: list[dict]) -> dict[str, str]:
+    """name key → ``resident_ref`` for the named visits about to lose their names: the ref
+    their namesakes already carry, else a new random one. Every visit with that key gets it,
+    so each resident still counts once in any period (``selectors.resident_key``)."""
+    keys = {r["key"] for r in records if r["resident_name"]}
+    if not keys:
+        return {}
+    namesakes = AssistanceRecord.objects.annotate(key=resident_name_key()).filter(key__in=keys)
+    refs = dict(namesakes.exclude(resident_ref="").values_list("key", "resident_ref"))
+    for key in keys - refs.keys():
+        refs[key] = secrets.token_hex(16)
+    for key, ref in refs.items():
+        namesakes.filter(key=key, resident_ref="").update(resident_ref=ref)
+    return refs
+
+
+@transaction.atomic
+def _erase_batch(pks: list[int], *, today: datetime.date) -> int:
+    """Blank the name and phone of the visits ``pks`` and what the history keeps of them."""
+    records = list(
+        AssistanceRecord.objects.select_for_update()
+        .filter(pk__in=pks)
+        .exclude(resident_name="", resident_phone="")
+        .annotate(key=resident_name_key())
+        .values("pk", "key", "resident_name", "helped_on")
+    )
+    _linked_refs(records)
+    erased = [r["pk"] for r in records]
+    AssistanceRecord.objects.filter(pk__in=erased).update(
+        resident_name="", resident_phone="", personal_erased_on=today
+    )
+    audit.redact(
+        AssistanceRecord,
+        erased,
+        PERSONAL_FIELDS,
+        names={r["pk"]: str(AssistanceRecord(helped_on=r["helped_on"])) for r in records},
+    )
+    return len(erased)
+
+
+def resident_data_erase(*, records: Iterable[AssistanceRecord], actor: User) -> int:
+    """Erase on a resident's request: the name and phone of ``records`` (the officer found
+    them by name or phone in their commune) and their values in the history, in one
+    transaction; each erasure is in the history itself, without the values."""
+    pks = [r.pk for r in records]
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        erased = _erase_batch(pks, today=timezone.localdate())
+        for record in AssistanceRecord.objects.filter(pk__in=pks, personal_erased_on__isnull=False):
+            audit.record(
+                actor=actor,
+                obj=record,
+                before=audit.snapshot(record),
+                note=_("Resident's name and phone erased on their request."),
+            )
+    return erased
+
+
+def resident_data_expire(*, today: datetime.date | None = None) -> int:
+    """Nightly: erase the residents' names and phones of visits older than
+    ``RESIDENT_DATA_MONTHS``, and their values in the audit history, one transaction per
+    batch. Counts are kept: the visits stay, and a named resident's visits keep a random
+    shared ref. Running it again erases nothing more. Returns the visits erased."""
+    today = today or timezone.localdate()
+    limit = months_before(today, settings.RESIDENT_DATA_MONTHS)
+    due = (
+        AssistanceRecord.objects.filter(helped_on__lt=limit)
+        .exclude(resident_name="", resident_phone="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    erased = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        while pks := list(due[:ERASE_BATCH]):
+            erased += _erase_batch(pks, today=today)
+    return erased
 
 
 # ------------------------------------------------------------------ import

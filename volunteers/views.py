@@ -99,6 +99,7 @@ def visit_new(request):
                 resident_name=data["resident_name"],
                 resident_birth_year=data["resident_birth_year"],
                 resident_phone=data["resident_phone"],
+                resident_consented=data["resident_consented"],
                 vendor=data["vendor"],
                 notes=data["notes"],
                 actor=request.user,

@@ -16,6 +16,7 @@ OURS = {
     "legal_library.refresh_document_status": "legal_library.tasks",
     "legal_library.flush_counts": "legal_library.tasks",
     "volunteers.weekly_campaign_summary": "volunteers.tasks",
+    "volunteers.expire_resident_data": "volunteers.tasks",
 }
 
 

@@ -117,6 +117,7 @@ def visit(village_a, volunteer_a, officer):
         volunteers=[volunteer_a],
         services={"vneid_created": "done"},
         resident_name="Bà Nguyễn Thị Mai",
+        resident_consented=True,
         actor=officer,
     ).record
 

@@ -38,6 +38,7 @@ class AssistanceRecordFactory(factory.django.DjangoModelFactory):
     helped_on = factory.LazyFunction(timezone.localdate)
     village = factory.SubFactory(VillageFactory)
     resident_name = factory.Sequence(lambda n: f"Cư Dân Thứ {n}")
+    resident_consented = True
 
     @factory.post_generation
     def volunteers(obj, create, extracted, **kwargs):

@@ -22,6 +22,7 @@ def _post_visit(client, village, volunteers, follow=False, **extra):
         "out_payment_app": "follow_up",
         "resident_name": "Bà Nguyễn Thị Mai",
         "resident_birth_year": "1958",
+        "resident_consented": "on",
         **extra,
     }
     return client.post("/tinh-nguyen/ghi-nhan/", data, follow=follow)

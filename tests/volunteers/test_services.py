@@ -31,6 +31,7 @@ def visit(village_a, volunteer_a, teammate_a, volunteer):
         "resident_name": "  Bà  Nguyễn Thị Mai ",
         "resident_birth_year": 1958,
         "resident_phone": "+84 912.345.678",
+        "resident_consented": True,
         "actor": volunteer,
     }
 
