@@ -54,7 +54,6 @@ from legal_library.models import DocumentDailyCount, LibraryPoint, PointDailyCou
 from market.models import Market, PaymentAccount, Vendor, VendorStatusChange
 from market.selectors import with_followup
 from trainings.models import Attendance, TrainingSession
-from volunteers import selectors as volunteering
 from volunteers.models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
 from volunteers.selectors import resident_counts, resident_name_key
 
