@@ -62,7 +62,7 @@ def test_with_consent_the_name_and_phone_are_kept(visit):
         resident_name="Bà Nguyễn Thị Mai",
         resident_phone="0912345678",
         resident_consented=True,
-    )
+    ).record
     record.refresh_from_db()
     assert (record.resident_name, record.resident_phone, record.resident_consented) == (
         "Bà Nguyễn Thị Mai",
@@ -72,7 +72,7 @@ def test_with_consent_the_name_and_phone_are_kept(visit):
 
 
 def test_an_anonymous_visit_needs_no_consent(visit):
-    record = services.assistance_record(**visit, resident_birth_year=1958)
+    record = services.assistance_record(**visit, resident_birth_year=1958).record
     assert (record.resident_name, record.resident_consented) == ("", False)
 
 
@@ -183,7 +183,7 @@ def _visit(village, volunteers, day, *, campaign=None, name="", phone="", year=N
         resident_birth_year=year,
         resident_consented=bool(name or phone),
         actor=None,
-    )
+    ).record
     return record
 
 
