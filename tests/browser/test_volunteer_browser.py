@@ -69,6 +69,7 @@ def test_volunteer_checks_in_and_logs_a_visit_on_a_phone(browser, live_server, d
     page.select_option("select[name=out_payment_app]", "follow_up")
     page.fill("#id_resident_name", "Bà Rơ Mah Hlim")
     page.fill("#id_resident_birth_year", "1961")
+    page.check("#id_resident_consented")  # her name is kept only with her consent
     screenshot(page, "volunteer-visit-form-phone")
     # nothing on the form is wider than the phone
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
