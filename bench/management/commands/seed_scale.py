@@ -718,6 +718,8 @@ class Seeder:
                 "resident_name",
                 "resident_birth_year",
                 "resident_phone",
+                "resident_consented",
+                "resident_ref",
                 "notes",
                 "created_at",
             ],
@@ -782,9 +784,11 @@ class Seeder:
         created = min(self.mornings[d] + dt.timedelta(seconds=second), self.now)
         name, birth_year, phone = self._resident()
         day = self.day_text[d]
+        consented = "t" if name or phone else "f"  # a name or phone is kept with consent only
         rows.records.append(
-            (record_id, day, village.id, campaign_id, name, birth_year, phone, "", created)
-        )
+            (record_id, day, village.id, campaign_id, name, birth_year, phone, consented, "", "",
+             created)
+        )  # fmt: skip
         size = SERVICES_PER_RECORD[rng.randrange(len(SERVICES_PER_RECORD))]
         for service in rng.sample(SERVICE_VALUES, size):
             outcome = OUTCOME_TABLE[rng.randrange(len(OUTCOME_TABLE))]
