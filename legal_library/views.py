@@ -327,12 +327,13 @@ def document_page(request, slug: str):
 
 
 def _document_context(document, version: str, **context) -> dict:
-    jrai = version == JRAI and bool(document.title_jra or document.summary_jra)
+    has_jrai = bool(document.title_jra or document.summary_jra)
+    jrai = version == JRAI and has_jrai
     return {
         "document": document,
         "relations": selectors.relation_sentences(document),
         "jrai": jrai,
-        "has_jrai": bool(document.title_jra or document.summary_jra),
+        "has_jrai": has_jrai,
         "audios": selectors.audios_in_language_order(document, JRAI if jrai else "vi"),
         **context,
     }
