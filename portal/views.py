@@ -143,7 +143,8 @@ def server_error(request):
 @login_required
 @require_GET
 def volunteer_home(request):
-    """The volunteer's start page: today's count, "log a visit", campaigns, trainings.
+    """The volunteer's start page: today's count, "log a visit", the open follow-ups,
+    campaigns, trainings.
 
     It shows two programs (volunteers and trainings), so it lives here, where the
     programs are composed; neither program imports the other for it.
@@ -161,6 +162,7 @@ def volunteer_home(request):
         {
             "profile": volunteering.volunteer_profile(user),
             "today_count": volunteering.today_count(user),
+            "follow_ups_open": volunteering.open_follow_ups(user).count(),
             "recent": volunteering.my_records(user)[:5],
             "campaigns": campaigns,
             "attendances": my_attendances(user)[:10],

@@ -161,6 +161,13 @@ TABLE = {
     "volunteers:record_list": MANAGER,
     # a record of village A, made by the volunteer persona
     "volunteers:record_detail": (302, 404, 404, 200, 200, 404, 404, 200),
+    # correcting or deleting it: who logged it, for 24 hours; officers keep the admin
+    "volunteers:visit_edit": (302, 404, 404, 200, 404, 404, 404, 404),
+    "volunteers:visit_delete": (302, 404, 404, 200, 404, 404, 404, 404),
+    # the open follow-ups of one's villages (a volunteer's branch village, a secretary's,
+    # an officer's commune): every recorder has a list, of their own villages only
+    "volunteers:follow_ups": MEMBER,
+    "volunteers:follow_up_close": POST_ONLY,
     "volunteers:campaign_list": MEMBER,
     # the commune's campaign: counts only, for its commune's people
     "volunteers:campaign_detail": (302, 404, 404, 200, 200, 200, 404, 200),
@@ -302,6 +309,13 @@ SHOWN = {
         "secretary_b": [RESIDENT_B],
     },
     "volunteers:volunteer_list": {"officer": [PHONE_B], "secretary_b": [PHONE_B]},
+    "volunteers:follow_ups": {
+        "volunteer": [RESIDENT_A],
+        "secretary_a": [RESIDENT_A],
+        "secretary_b": [RESIDENT_B],
+        "officer": [RESIDENT_A, RESIDENT_B],
+        "other_officer": [RESIDENT_OTHER],
+    },
     "market:vendor_page": {persona: [ACCOUNT_A] for persona in PERSONAS},
     "market:vendor_price_tags": {p: [ACCOUNT_A] for p in ("vendor", "secretary_a", "officer")},
     "market:followups": {
@@ -336,6 +350,9 @@ PERSONAL_DATA = {
     "volunteers:history",
     "volunteers:record_list",
     "volunteers:record_detail",
+    "volunteers:visit_edit",
+    "volunteers:visit_delete",
+    "volunteers:follow_ups",  # residents' names and phones
     "volunteers:volunteer_list",
     "volunteers:volunteer_export",
     "volunteers:volunteer_import",
@@ -450,19 +467,25 @@ def objects(
 ):
     """What every row's address needs, in village A; the same kinds elsewhere to not show."""
     settings.MEDIA_ROOT = tmp_path
-    # volunteers: a record in each village, and one in the other commune
+    # volunteers: a record in each village, and one in the other commune, each with a
+    # service to follow up
+    services = {"vneid_activated": "done", "fee_paid": "follow_up"}
     record = AssistanceRecordFactory(
         village=village_a,
         volunteers=[volunteer_a],
         recorded_by=volunteer,
         campaign=campaign,
         resident_name=RESIDENT_A,
+        services=services,
     )
-    AssistanceRecordFactory(village=village_b, volunteers=[volunteer_b], resident_name=RESIDENT_B)
+    AssistanceRecordFactory(
+        village=village_b, volunteers=[volunteer_b], resident_name=RESIDENT_B, services=services
+    )
     AssistanceRecordFactory(
         village=other_village,
         volunteers=[VolunteerFactory(village=other_village)],
         resident_name=RESIDENT_OTHER,
+        services=services,
     )
     # trainings
     attendance = AttendanceFactory(session=session_a, volunteer=volunteer_a)
@@ -562,6 +585,9 @@ def objects(
         "status": {"pk": report.pk},
         "download": {"pk": report.pk, "fmt": "xlsx"},
         "record_detail": {"pk": record.pk},
+        "visit_edit": {"pk": record.pk},
+        "visit_delete": {"pk": record.pk},
+        "follow_up_close": {"pk": record.services.get(service="fee_paid").pk},
         "campaign_detail": {"pk": campaign.pk},
         "verify": {"code": attendance.certificate_code},
         "check_in": {"code": session_a.checkin_code},
@@ -656,7 +682,12 @@ def test_access(client, request, objects, name):
 # workspace is the market's village's. The eight personas above have one volunteer.
 OTHER_VILLAGE_VOLUNTEER = {
     name: 404 for name, row in TABLE.items() if row in (WORKSPACE, VILLAGE_A_MARKET)
-} | {"market:vendor_reissue": 405}
+} | {
+    "market:vendor_reissue": 405,
+    # another volunteer's visit: nothing to correct or delete
+    "volunteers:visit_edit": 404,
+    "volunteers:visit_delete": 404,
+}
 
 
 @pytest.fixture
@@ -689,6 +720,24 @@ def test_a_volunteer_of_another_village_sees_their_own_market_only(client, objec
     text = client.get(reverse("market:market_list")).content.decode()
     assert MARKET_B in text
     assert "Chợ tạm Thôn 3" not in text and MARKET_OTHER not in text
+
+
+def test_a_volunteer_of_another_village_follows_up_their_own_village(
+    client, objects, volunteer_of_b
+):
+    client.force_login(volunteer_of_b)
+    text = client.get(reverse("volunteers:follow_ups")).content.decode()
+    assert RESIDENT_B in text
+    assert RESIDENT_A not in text and RESIDENT_OTHER not in text
+
+
+def test_closing_a_follow_up_of_another_village_or_commune_answers_404(
+    client, objects, volunteer_of_b, other_officer, secretary_b
+):
+    url = _url("volunteers:follow_up_close", objects)
+    for user in (volunteer_of_b, other_officer, secretary_b):
+        client.force_login(user)
+        assert client.post(url).status_code == 404, user.username
 
 
 def test_another_communes_officer_never_sees_the_object_in_the_admin(

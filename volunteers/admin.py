@@ -48,6 +48,8 @@ class ServiceGivenInline(admin.TabularInline):
     model = ServiceGiven
     extra = 0
     min_num = 1
+    fields = ["service", "outcome", "followed_up_on", "followed_up_by"]
+    readonly_fields = ["followed_up_on", "followed_up_by"]
 
 
 @admin.register(AssistanceRecord)

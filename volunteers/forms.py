@@ -180,6 +180,40 @@ class VisitForm(forms.Form):
                 label=_("Outcome"), choices=Outcome.choices, initial=Outcome.DONE, required=False
             )
 
+    # what the services take from a valid form (assistance_record, assistance_update)
+    VISIT_FIELDS = (
+        "helped_on",
+        "village",
+        "volunteers",
+        "services",
+        "campaign",
+        "resident_name",
+        "resident_birth_year",
+        "resident_phone",
+        "resident_consented",
+        "vendor",
+        "notes",
+    )
+
+    @classmethod
+    def initial_for(cls, record) -> dict:
+        """The form's values for a visit being corrected: its fields, and its services ticked
+        with their outcomes (the record comes with its volunteers and services)."""
+        initial = {
+            name: getattr(record, name)
+            for name in cls.VISIT_FIELDS
+            if name not in ("volunteers", "services")
+        }
+        initial["volunteers"] = [v.pk for v in record.volunteers.all()]
+        for given in record.services.all():
+            initial[f"svc_{given.service}"] = True
+            initial[f"out_{given.service}"] = given.outcome
+        return initial
+
+    def visit_data(self) -> dict:
+        """The cleaned visit, as the services take it."""
+        return {name: self.cleaned_data[name] for name in self.VISIT_FIELDS}
+
     def service_rows(self):
         """(checkbox, outcome) bound fields, one pair per service, for the template."""
         return [(self[f"svc_{s.value}"], self[f"out_{s.value}"]) for s in Service]
@@ -216,3 +250,14 @@ class VisitForm(forms.Form):
             self.add_error(None, _("Tick at least one service the resident was helped with."))
         cleaned["services"] = services
         return cleaned
+
+
+class FollowUpCloseForm(forms.Form):
+    """ "Done" on a follow-up, with an optional word of what was done."""
+
+    note = forms.CharField(
+        label=_("What was done (optional)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -214,6 +214,18 @@ class ServiceGiven(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.DONE
     )
+    # A "to follow up" keeps its outcome as history; closing it sets these two
+    # (open: outcome follow_up and no date; services.follow_up_close).
+    followed_up_on = models.DateField(_("followed up on"), null=True, blank=True, editable=False)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="follow_ups_closed",
+        verbose_name=_("followed up by"),
+    )
 
     class Meta:
         verbose_name = _("service given")
@@ -228,6 +240,12 @@ class ServiceGiven(models.Model):
             # (PostgreSQL; other databases skip covering indexes)
             models.Index(
                 fields=["record"], include=["service", "outcome"], name="service_given_cover"
+            ),
+            # the open follow-ups (the phone list, the counts): a small part of the table
+            models.Index(
+                fields=["record"],
+                condition=Q(outcome="follow_up", followed_up_on__isnull=True),
+                name="service_follow_up_open",
             ),
         ]
 

@@ -2,7 +2,9 @@
 
 - Commune officers: every volunteer, campaign and record of their commune.
 - Branch secretaries: their village's volunteers and the records made there.
-- Volunteers: the records they made themselves, and campaign counts.
+- Volunteers: the records they made themselves (corrected or deleted for
+  ``EDIT_WINDOW`` after), campaign counts, and their branch village's open
+  follow-ups (who, with the phone kept, to go back to them).
 - Residents' names and phones appear only in records a user may see here;
   campaign progress and reports are counts.
 """
@@ -25,7 +27,7 @@ from core.selectors import user_has_role, villages_for_user
 from kit.text import fold
 from market.selectors import vendors_of_communes
 
-from .models import AssistanceRecord, Campaign, ServiceGiven, Volunteer
+from .models import AssistanceRecord, Campaign, Outcome, ServiceGiven, Volunteer
 
 if TYPE_CHECKING:
     from market.models import Vendor
@@ -155,6 +157,9 @@ def selectable_vendors(user: User) -> QuerySet[Vendor]:
 
 # ------------------------------------------------------------------ campaigns
 
+# A "to follow up" nobody has closed yet (closing keeps the outcome: services.follow_up_close).
+OPEN_FOLLOW_UP = Q(outcome=Outcome.FOLLOW_UP, followed_up_on__isnull=True)
+
 
 def campaigns_for_user(user: User) -> QuerySet[Campaign]:
     communes = visit_villages(user).values("commune_id")
@@ -195,6 +200,7 @@ class Progress:
     by_village: list[dict]
     by_service: list[dict]
     visits: int = 0
+    follow_ups_open: int = 0
 
     @property
     def percent(self) -> int | None:
@@ -229,10 +235,10 @@ def resident_counts() -> dict:
 
 
 def campaign_progress(campaign: Campaign) -> Progress:
-    """Residents helped against the goal, and visits per day, village and service (4
-    queries, counts only). ``helped`` counts different residents (once per village, as
-    the reports do); the day and village rows count visits (``helped``) and the village
-    rows residents too (``residents``)."""
+    """Residents helped against the goal, visits per day, village and service, and the
+    follow-ups still open (4 queries, counts only). ``helped`` counts different residents
+    (once per village, as the reports do); the day and village rows count visits
+    (``helped``) and the village rows residents too (``residents``)."""
     records = AssistanceRecord.objects.filter(campaign=campaign)
     by_day = list(records.values("helped_on").annotate(helped=Count("id")).order_by("helped_on"))
     by_village = list(
@@ -249,6 +255,7 @@ def campaign_progress(campaign: Campaign) -> Progress:
         .annotate(
             total=Count("id"),
             done=Count("id", filter=Q(outcome="done")),
+            open=Count("id", filter=OPEN_FOLLOW_UP),
         )
         .order_by("-total")
     )
@@ -260,6 +267,7 @@ def campaign_progress(campaign: Campaign) -> Progress:
         helped=sum(row["residents"] for row in by_village),
         visits=sum(row["helped"] for row in by_day),
         services=sum(row["total"] for row in by_service),
+        follow_ups_open=sum(row["open"] for row in by_service),
         by_day=by_day,
         by_village=by_village,
         by_service=by_service,
@@ -343,3 +351,94 @@ def my_records(user: User) -> QuerySet[AssistanceRecord]:
 
 def today_count(user: User) -> int:
     return AssistanceRecord.objects.filter(recorded_by=user, helped_on=timezone.localdate()).count()
+
+
+# ------------------------------------------------------------------ corrections
+
+# How long who logged a visit may correct or delete it (officers keep the admin).
+EDIT_WINDOW = datetime.timedelta(hours=24)
+
+
+def edit_deadline(
+    record: AssistanceRecord, user: User, *, now: datetime.datetime | None = None
+) -> datetime.datetime | None:
+    """Until when ``user`` may correct or delete ``record``: their own visit, for
+    ``EDIT_WINDOW`` after they logged it, unless the resident's data was erased. None:
+    not theirs, or no longer."""
+    if not user.is_authenticated or record.recorded_by_id != user.pk:
+        return None
+    if record.personal_erased_on is not None:
+        return None
+    until = record.created_at + EDIT_WINDOW
+    return until if (now or timezone.now()) < until else None
+
+
+def editable_record(user: User, pk: int) -> AssistanceRecord:
+    """One of the user's own visits they may still correct or delete, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    record = (
+        _with_details(
+            AssistanceRecord.objects.filter(
+                recorded_by=user,
+                created_at__gt=timezone.now() - EDIT_WINDOW,
+                personal_erased_on__isnull=True,
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    return record
+
+
+def edit_deadlines(user: User, records: Iterable[AssistanceRecord]) -> dict[int, datetime.datetime]:
+    """record id → until when ``user`` may correct it, for the records of a page they may."""
+    now = timezone.now()
+    deadlines = {r.pk: edit_deadline(r, user, now=now) for r in records}
+    return {pk: until for pk, until in deadlines.items() if until is not None}
+
+
+# ------------------------------------------------------------------ follow-ups
+
+
+def follow_up_villages(user: User) -> QuerySet[Village]:
+    """Whose follow-ups a user works: the villages they manage (an officer's commune, a
+    branch secretary's village) and a volunteer's own branch village."""
+    q = Q(pk__in=villages_for_user(user).values("pk"))
+    profile = volunteer_profile(user)
+    if profile is not None:
+        q |= Q(pk=profile.village_id)
+    return Village.objects.filter(q).order_by("position", "name")
+
+
+def open_follow_ups(
+    user: User, *, village_id: int | None = None, campaign_id: int | None = None
+) -> QuerySet[ServiceGiven]:
+    """The open "to follow up"s of the user's villages, the longest waiting first, with
+    what the list shows (the visit, its village, who logged it) in the same query."""
+    items = ServiceGiven.objects.filter(
+        OPEN_FOLLOW_UP, record__village__in=follow_up_villages(user)
+    )
+    if village_id:
+        items = items.filter(record__village_id=village_id)
+    if campaign_id:
+        items = items.filter(record__campaign_id=campaign_id)
+    return items.select_related("record__village", "record__recorded_by").order_by(
+        "record__helped_on", "record_id", "service"
+    )
+
+
+def follow_up_for_user(user: User, pk: int) -> ServiceGiven:
+    """One "to follow up" of the user's villages, open or already closed, or 404."""
+    item = (
+        ServiceGiven.objects.filter(
+            pk=pk, outcome=Outcome.FOLLOW_UP, record__village__in=follow_up_villages(user)
+        )
+        .select_related("record", "followed_up_by")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item

@@ -29,9 +29,11 @@ from market.services import PaymentAppOutcome, vendor_helped_with_payment_app
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
 from .selectors import (
+    EDIT_WINDOW,
     campaign_covering,
     campaign_progress,
     campaigns_open_between,
+    edit_deadline,
     resident_name_key,
 )
 
@@ -374,6 +376,71 @@ class VisitLogged:
     vendor_outcome: PaymentAppOutcome | None = None
 
 
+@dataclass(frozen=True)
+class _Visit:
+    """A visit's values as they are kept, checked: the record's ``fields``, who helped,
+    the services (service → outcome), and whether the campaign was found for it."""
+
+    fields: dict
+    volunteers: list[Volunteer]
+    services: dict[str, str]
+    campaign_found: bool
+
+
+def _checked_visit(
+    *,
+    helped_on: datetime.date,
+    village: Village,
+    volunteers: Iterable[Volunteer],
+    services: Mapping[str, str],
+    campaign: Campaign | None,
+    resident_name: str,
+    resident_birth_year: int | None,
+    resident_phone: str,
+    resident_consented: bool,
+    vendor: Vendor | None,
+    notes: str,
+) -> _Visit:
+    """The visit as ``assistance_record`` and ``assistance_update`` keep it: given no
+    campaign, the one open that day that covers its village (if exactly one does); the
+    name's spaces tidied, the phone as kept; every check of ``_check_record_and_phone``
+    (the consent rule included). Raises ValidationError by field."""
+    volunteers = list(volunteers)
+    found = False
+    if campaign is None:
+        campaign = campaign_covering(village, helped_on)
+        found = campaign is not None
+    resident_name = " ".join(resident_name.split())
+    notes = notes.strip()
+    errors, resident_phone = _check_record_and_phone(
+        helped_on=helped_on,
+        village=village,
+        volunteers=volunteers,
+        services=services,
+        campaign=campaign,
+        resident_name=resident_name,
+        resident_birth_year=resident_birth_year,
+        resident_phone=resident_phone,
+        resident_consented=resident_consented,
+        notes=notes,
+        vendor=vendor,
+    )
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        "helped_on": helped_on,
+        "village": village,
+        "campaign": campaign,
+        "resident_name": resident_name,
+        "resident_birth_year": resident_birth_year,
+        "resident_phone": resident_phone,
+        "resident_consented": resident_consented,
+        "vendor": vendor,
+        "notes": notes,
+    }
+    return _Visit(fields, volunteers, dict(services), campaign_found=found)
+
+
 @transaction.atomic
 def assistance_record(
     *,
@@ -399,14 +466,7 @@ def assistance_record(
     account, "onboarding" otherwise; the result says which and why. Raises
     ValidationError (by field) and saves nothing when anything is wrong.
     """
-    volunteers = list(volunteers)
-    attached = False
-    if campaign is None:
-        campaign = campaign_covering(village, helped_on)
-        attached = campaign is not None
-    resident_name = " ".join(resident_name.split())
-    notes = notes.strip()
-    errors, resident_phone = _check_record_and_phone(
+    visit = _checked_visit(
         helped_on=helped_on,
         village=village,
         volunteers=volunteers,
@@ -416,16 +476,96 @@ def assistance_record(
         resident_birth_year=resident_birth_year,
         resident_phone=resident_phone,
         resident_consented=resident_consented,
-        notes=notes,
         vendor=vendor,
+        notes=notes,
     )
-    if errors:
-        raise ValidationError(errors)
     record = AssistanceRecord.objects.create(
+        **visit.fields,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    record.volunteers.set(visit.volunteers)
+    ServiceGiven.objects.bulk_create(
+        ServiceGiven(record=record, service=service, outcome=outcome)
+        for service, outcome in visit.services.items()
+    )
+    audit.record(actor=actor, obj=record, before=None)
+    audit.record_rows(actor=actor, before={}, queryset=record.services.order_by("pk"))
+    vendor_outcome = None
+    if vendor is not None and Service.PAYMENT_APP in visit.services:
+        vendor_outcome = _vendor_onboarded(
+            vendor, visit.services[Service.PAYMENT_APP], visit.volunteers, actor
+        )
+    return VisitLogged(
+        record, campaign_attached=visit.campaign_found, vendor_outcome=vendor_outcome
+    )
+
+
+def _own_recent(record: AssistanceRecord, actor: User) -> AssistanceRecord:
+    """``record`` as stored, locked for a change, if ``actor`` may still correct it
+    (``selectors.edit_deadline``); else ValidationError."""
+    locked = AssistanceRecord.objects.select_for_update().filter(pk=record.pk).first()
+    if locked is None or edit_deadline(locked, actor) is None:
+        raise ValidationError(
+            _("Only who logged a visit may change it, and only in the %(hours)s hours after.")
+            % {"hours": int(EDIT_WINDOW.total_seconds() // 3600)}
+        )
+    return locked
+
+
+def _payment_app_done(record: AssistanceRecord) -> int | None:
+    """The vendor whose payment-app help the stored visit says is done, if any."""
+    done = record.services.filter(service=Service.PAYMENT_APP, outcome=Outcome.DONE).exists()
+    return record.vendor_id if done else None
+
+
+def _services_set(record: AssistanceRecord, services: Mapping[str, str]) -> None:
+    """The visit's services become ``services``, row by row: a row kept keeps its id and
+    its follow-up's closing; a changed outcome is saved on its row."""
+    rows = {given.service: given for given in record.services.all()}
+    gone = [given.pk for service, given in rows.items() if service not in services]
+    ServiceGiven.objects.filter(pk__in=gone).delete()
+    for service, outcome in services.items():
+        given = rows.get(service)
+        if given is None:
+            ServiceGiven.objects.create(record=record, service=service, outcome=outcome)
+        elif given.outcome != outcome:
+            given.outcome = outcome
+            given.save(update_fields=["outcome"])
+
+
+@transaction.atomic
+def assistance_update(
+    *,
+    record: AssistanceRecord,
+    helped_on: datetime.date,
+    village: Village,
+    volunteers: Iterable[Volunteer],
+    services: Mapping[str, str],
+    campaign: Campaign | None = None,
+    resident_name: str = "",
+    resident_birth_year: int | None = None,
+    resident_phone: str = "",
+    resident_consented: bool = False,
+    vendor: Vendor | None = None,
+    notes: str = "",
+    actor: User,
+) -> VisitLogged:
+    """Correct a visit ``actor`` logged less than ``EDIT_WINDOW`` ago, with the checks of
+    ``assistance_record`` (given no campaign, it joins the one covering it that day).
+
+    Every count stays honest: the services are changed row by row (a follow-up already
+    closed stays closed), and the market vendor's status moves only when the payment-app
+    help is newly done for that vendor (correcting a visit never onboards twice; a help
+    no longer done does not move the vendor back: an officer does, with its history).
+    The record and each service row are audited, before and after.
+    """
+    record = _own_recent(record, actor)
+    visit = _checked_visit(
         helped_on=helped_on,
         village=village,
+        volunteers=volunteers,
+        services=services,
         campaign=campaign,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
         resident_name=resident_name,
         resident_birth_year=resident_birth_year,
         resident_phone=resident_phone,
@@ -433,17 +573,37 @@ def assistance_record(
         vendor=vendor,
         notes=notes,
     )
-    record.volunteers.set(volunteers)
-    ServiceGiven.objects.bulk_create(
-        ServiceGiven(record=record, service=service, outcome=outcome)
-        for service, outcome in services.items()
-    )
-    audit.record(actor=actor, obj=record, before=None)
-    audit.record_rows(actor=actor, before={}, queryset=record.services.order_by("pk"))
+    before = audit.snapshot(record)
+    rows_before = audit.rows_snapshot(record.services.order_by("pk"))
+    vendor_done_before = _payment_app_done(record)
+    campaign_before = record.campaign_id
+    for name, value in visit.fields.items():
+        setattr(record, name, value)
+    record.save(update_fields=list(visit.fields))
+    record.volunteers.set(visit.volunteers)
+    _services_set(record, visit.services)
+    audit.record(actor=actor, obj=record, before=before)
+    audit.record_rows(actor=actor, before=rows_before, queryset=record.services.order_by("pk"))
     vendor_outcome = None
-    if vendor is not None and Service.PAYMENT_APP in services:
-        vendor_outcome = _vendor_onboarded(vendor, services[Service.PAYMENT_APP], volunteers, actor)
+    newly_done = visit.services.get(Service.PAYMENT_APP) == Outcome.DONE and (
+        vendor is not None and vendor.pk != vendor_done_before
+    )
+    if newly_done:
+        vendor_outcome = _vendor_onboarded(vendor, Outcome.DONE, visit.volunteers, actor)
+    attached = visit.campaign_found and record.campaign_id != campaign_before
     return VisitLogged(record, campaign_attached=attached, vendor_outcome=vendor_outcome)
+
+
+@transaction.atomic
+def assistance_delete(*, record: AssistanceRecord, actor: User) -> None:
+    """Delete a visit ``actor`` logged less than ``EDIT_WINDOW`` ago, with its services;
+    the history keeps what they were. A market vendor's status it moved stays (the
+    vendor's own history; an officer moves it back)."""
+    record = _own_recent(record, actor)
+    rows = audit.rows_snapshot(record.services.order_by("pk"))
+    audit.record_rows(actor=actor, before=rows, queryset=ServiceGiven.objects.none())
+    audit.record_delete(actor=actor, obj=record)
+    record.delete()
 
 
 def _vendor_onboarded(
@@ -455,6 +615,32 @@ def _vendor_onboarded(
         helpers=", ".join(v.full_name for v in volunteers),
         actor=actor,
     )
+
+
+# ------------------------------------------------------------------ follow-ups
+
+
+@transaction.atomic
+def follow_up_close(*, service_given: ServiceGiven, note: str = "", actor: User) -> bool:
+    """Mark a "to follow up" done: today, by ``actor``, with ``note`` in its history. The
+    outcome stays what the visit found (the reports count it so). Closing one already
+    closed changes nothing and answers False: the update is conditional, so two taps or
+    two phones close it once."""
+    note = " ".join(note.split())
+    errors = _id_number_errors(note)
+    if errors:
+        raise ValidationError({"note": errors})
+    closed = ServiceGiven.objects.filter(
+        pk=service_given.pk, outcome=Outcome.FOLLOW_UP, followed_up_on__isnull=True
+    ).update(followed_up_on=timezone.localdate(), followed_up_by=actor)
+    if not closed:
+        return False
+    # the update found it open: that is what it was before
+    service_given.followed_up_on, service_given.followed_up_by = None, None
+    before = audit.snapshot(service_given)
+    service_given.refresh_from_db(fields=["followed_up_on", "followed_up_by"])
+    audit.record(actor=actor, obj=service_given, before=before, note=note)
+    return True
 
 
 # ------------------------------------------------------------------ residents' data
