@@ -191,6 +191,7 @@ QUERY_PAGES = [
     ("volunteer", "/tinh-nguyen/lich-su/", ["p"]),
     ("officer", "/tinh-nguyen/ho-tro/", ["village", "campaign", "service", "p"]),
     ("officer", "/tinh-nguyen/doan-vien/", ["village"]),
+    ("officer", "/tinh-nguyen/can-theo-doi/", ["village", "campaign", "p"]),
     ("officer", "/tap-huan/ky-nang/", ["village", "topic"]),
     ("officer", "/bao-cao/", ["xa", "sap-xep", "chieu"]),
     ("officer", "/phap-luat/thong-ke/", ["from", "to"]),
@@ -631,6 +632,8 @@ def test_ids_too_large_for_any_column_are_invalid_choices(client, officer, world
     assert counts(Document, Attendance) == before
     for url in (f"/cho/{huge}/", f"/tap-huan/{huge}/", f"/tinh-nguyen/ho-tro/{huge}/"):
         assert client.get(url).status_code == 404, url
+    for url in (f"/tinh-nguyen/ho-tro/{huge}/sua/", f"/tinh-nguyen/can-theo-doi/{huge}/xong/"):
+        assert client.post(url).status_code == 404, url
 
 
 def test_a_form_body_that_is_not_utf8_is_not_a_server_error(client, officer, world):

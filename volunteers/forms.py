@@ -180,13 +180,7 @@ class VisitForm(forms.Form):
                 label=_("Outcome"), choices=Outcome.choices, initial=Outcome.DONE, required=False
             )
 
-    # what the services take from a valid form (assistance_record, assistance_update)
-    VISIT_FIELDS = (
-        "helped_on",
-        "village",
-        "volunteers",
-        "services",
-        "campaign",
+    RESIDENT_FIELDS = (
         "resident_name",
         "resident_birth_year",
         "resident_phone",
@@ -194,6 +188,8 @@ class VisitForm(forms.Form):
         "vendor",
         "notes",
     )
+    # what the services take from a valid form (assistance_record, assistance_update)
+    VISIT_FIELDS = ("helped_on", "village", "volunteers", "services", "campaign", *RESIDENT_FIELDS)
 
     @classmethod
     def initial_for(cls, record) -> dict:
@@ -222,17 +218,7 @@ class VisitForm(forms.Form):
         return [self[name] for name in ("helped_on", "village", "campaign")]
 
     def resident_fields(self):
-        return [
-            self[name]
-            for name in (
-                "resident_name",
-                "resident_birth_year",
-                "resident_phone",
-                "resident_consented",
-                "vendor",
-                "notes",
-            )
-        ]
+        return [self[name] for name in self.RESIDENT_FIELDS]
 
     def clean_helped_on(self):
         helped_on = self.cleaned_data["helped_on"]

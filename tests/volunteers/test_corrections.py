@@ -256,6 +256,18 @@ def vendor(village_a):
     return vendor
 
 
+def _vendor_helped(village, volunteer_a, vendor, actor):
+    """A visit logged now: the vendor's payment app installed (done)."""
+    return services.assistance_record(
+        helped_on=timezone.localdate(),
+        village=village,
+        volunteers=[volunteer_a],
+        services={"payment_app": "done"},
+        vendor=vendor,
+        actor=actor,
+    )
+
+
 def _changes(vendor):
     return VendorStatusChange.objects.filter(vendor=vendor).count()
 
@@ -294,14 +306,7 @@ def test_the_vendor_moves_only_when_the_payment_app_is_newly_done(
 def test_a_visit_logged_done_and_corrected_onboards_once(
     client, volunteer, volunteer_a, village_a, vendor
 ):
-    logged = services.assistance_record(
-        helped_on=timezone.localdate(),
-        village=village_a,
-        volunteers=[volunteer_a],
-        services={"payment_app": "done"},
-        vendor=vendor,
-        actor=volunteer,
-    )
+    logged = _vendor_helped(village_a, volunteer_a, vendor, volunteer)
     assert _changes(vendor) == 1
     client.force_login(volunteer)
     data = {
@@ -346,14 +351,7 @@ def test_delete_asks_first_then_deletes_on_post_with_its_history(client, volunte
 def test_the_delete_page_warns_that_the_vendors_status_stays(
     client, volunteer, volunteer_a, village_a, vendor
 ):
-    logged = services.assistance_record(
-        helped_on=timezone.localdate(),
-        village=village_a,
-        volunteers=[volunteer_a],
-        services={"payment_app": "done"},
-        vendor=vendor,
-        actor=volunteer,
-    )
+    logged = _vendor_helped(village_a, volunteer_a, vendor, volunteer)
     client.force_login(volunteer)
     assert "Lê Thị Bưởi" in client.get(_delete(logged.record)).content.decode()
     client.post(_delete(logged.record))
