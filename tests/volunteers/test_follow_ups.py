@@ -70,7 +70,7 @@ def test_a_volunteer_sees_their_branch_villages_open_follow_ups(client, voluntee
     assert "Ông Rơ Mah Kpă" in text and 'href="tel:0912345678"' in text
     assert "Nộp phí trực tuyến" in text or "phí" in text  # the service, in Vietnamese
     assert "3 ngày" in text
-    assert "do Nguyễn Văn Đức ghi" in text  # who logged it
+    assert "người ghi: Nguyễn Văn Đức" in text  # who logged it
     assert (timezone.localdate() - datetime.timedelta(days=3)).strftime("%d/%m/%Y") in text
     assert "Bà Siu H'Nhi" not in text  # closed
     assert "Chị Ksor H'Lan" not in text  # village B's
