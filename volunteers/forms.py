@@ -161,6 +161,27 @@ class VisitForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # The visit's own id, made where it is typed: by the page for a form served online, by
+    # the phone (static/js/visits.js) for each visit saved on it. A visit posted twice (a
+    # double tap, a lost answer, the outbox sending again) is stored once.
+    client_id = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("This visit's id is damaged; log it again.")},
+    )
+
+    @classmethod
+    def for_user(cls, user, data=None, **kwargs) -> "VisitForm":
+        """The form with the choices ``user`` may make (villages, volunteers, campaigns,
+        vendors): never offered, and refused when posted, anything else."""
+        return cls(
+            data,
+            villages=selectors.visit_villages(user),
+            volunteers=selectors.selectable_volunteers(user),
+            campaigns=selectors.campaigns_for_user(user),
+            vendors=selectors.selectable_vendors(user),
+            **kwargs,
+        )
 
     def __init__(self, *args, villages, volunteers, campaigns, vendors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,6 +220,24 @@ class VisitForm(forms.Form):
                 "notes",
             )
         ]
+
+    VISIT_FIELDS = (
+        "helped_on",
+        "village",
+        "volunteers",
+        "services",
+        "campaign",
+        "resident_name",
+        "resident_birth_year",
+        "resident_phone",
+        "resident_consented",
+        "vendor",
+        "notes",
+    )
+
+    def visit_fields(self) -> dict:
+        """The cleaned visit, as ``services.assistance_record`` takes it."""
+        return {name: self.cleaned_data[name] for name in self.VISIT_FIELDS}
 
     def clean_helped_on(self):
         helped_on = self.cleaned_data["helped_on"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import secrets
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from .selectors import (
     campaign_progress,
     campaigns_open_between,
     resident_name_key,
+    visits_sent,
 )
 
 if TYPE_CHECKING:
@@ -364,6 +366,14 @@ def _check_record_and_phone(
     return errors, resident_phone
 
 
+class VisitSentBefore(Exception):
+    """A visit with this ``client_id`` is stored already (a retry, a second tab)."""
+
+    def __init__(self, recorded_by_id: int | None) -> None:
+        super().__init__(recorded_by_id)
+        self.recorded_by_id = recorded_by_id
+
+
 @dataclass(frozen=True)
 class VisitLogged:
     """A saved visit, with what saving it did besides: the open campaign it joined when
@@ -388,6 +398,7 @@ def assistance_record(
     resident_consented: bool = False,
     vendor: Vendor | None = None,
     notes: str = "",
+    client_id: uuid.UUID | None = None,
     actor: User | None,
 ) -> VisitLogged:
     """Log one visit: who helped which resident with what (``services``: service → outcome).
@@ -398,6 +409,11 @@ def assistance_record(
     vendor's status on (with its history): "cashless" once done and the vendor has an
     account, "onboarding" otherwise; the result says which and why. Raises
     ValidationError (by field) and saves nothing when anything is wrong.
+
+    ``client_id`` is the id the visit got where it was typed: a second visit with it
+    stores nothing and raises VisitSentBefore, even when both arrive at once (the
+    unique index decides). Callers check ``selectors.visits_sent`` first, to answer
+    "already stored" without checking again a visit that was right when it came.
     """
     volunteers = list(volunteers)
     attached = False
@@ -421,18 +437,26 @@ def assistance_record(
     )
     if errors:
         raise ValidationError(errors)
-    record = AssistanceRecord.objects.create(
-        helped_on=helped_on,
-        village=village,
-        campaign=campaign,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
-        resident_name=resident_name,
-        resident_birth_year=resident_birth_year,
-        resident_phone=resident_phone,
-        resident_consented=resident_consented,
-        vendor=vendor,
-        notes=notes,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the unique client_id may refuse the row
+            record = AssistanceRecord.objects.create(
+                helped_on=helped_on,
+                village=village,
+                campaign=campaign,
+                recorded_by=actor if actor is not None and actor.is_authenticated else None,
+                resident_name=resident_name,
+                resident_birth_year=resident_birth_year,
+                resident_phone=resident_phone,
+                resident_consented=resident_consented,
+                vendor=vendor,
+                notes=notes,
+                client_id=client_id,
+            )
+    except IntegrityError:
+        sent = visits_sent([client_id]) if client_id is not None else {}
+        if client_id not in sent:
+            raise
+        raise VisitSentBefore(sent[client_id]) from None
     record.volunteers.set(volunteers)
     ServiceGiven.objects.bulk_create(
         ServiceGiven(record=record, service=service, outcome=outcome)
