@@ -133,37 +133,46 @@ def _text(value) -> bool:
 
 
 def receive_batch(items: Iterable, *, user: User) -> list[dict]:
-    """Store each visit of a batch once; the answers, in order, as plain JSON."""
+    """Store each visit of a batch once; the answers, in order, as plain JSON.
+
+    What the batch shares is read once: the user's choices and which ids came before.
+    A visit stored before is answered without a form (binding one costs more than the
+    answer); the others are bound and received one by one."""
     items = list(items)
     if len(items) > MAX_BATCH:
         raise BatchError(f"more than {MAX_BATCH} visits")
     if not all(isinstance(item, dict) for item in items):
         raise BatchError("a visit is not an object")
-    forms = [VisitForm.for_user(user, _fields(item)) for item in items]
-    sent = selectors.visits_sent(
-        parsed for item in items if (parsed := _parsed(item.get("id"))) is not None
-    )
+    data = [_fields(item) for item in items]  # all checked before anything is saved
+    ids = [_parsed(item.get("id")) for item in items]
+    sent = selectors.visits_sent(client_id for client_id in ids if client_id is not None)
+    choices = VisitForm.choices_for(user)
     answers = []
-    for item, form in zip(items, forms, strict=True):
-        if _parsed(item.get("id")) is None:  # never stored without one: it could be twice
+    for client_id, fields in zip(ids, data, strict=True):
+        form = None
+        if client_id is None:  # never stored without one: it could be twice
             received = Received(None, REFUSED, errors={"__all__": [_("This visit has no id.")]})
+        elif client_id in sent:
+            received = _sent_before(client_id, sent[client_id], user)
         else:
+            form = VisitForm.for_user(user, fields, choices=choices)
             received = receive(form, user=user, sent=sent)
-        answer = {"id": str(item.get("id", "")), "status": received.status}
+        answer = {"id": fields["client_id"], "status": received.status}
         if received.status == REFUSED:
             answer["errors"] = received.errors
             answer["reasons"] = _reasons(form, received.errors)
         elif received.status == STORED:
             answer["notes"] = [text for _level, text in received.notes()]
+            sent[client_id] = user.pk  # the same visit twice in one batch: "already"
         answers.append(answer)
     return answers
 
 
-def _reasons(form: VisitForm, errors: dict[str, list[str]]) -> list[str]:
+def _reasons(form: VisitForm | None, errors: dict[str, list[str]]) -> list[str]:
     """The errors as sentences for the outbox's list: "Field: message"."""
     reasons = []
     for name, messages in errors.items():
-        label = form.fields[name].label if name in form.fields else None
+        label = form.fields[name].label if form is not None and name in form.fields else None
         if name.startswith(("svc_", "out_")) or name == "services":
             label = _("Services")
         reasons.extend(f"{label}: {m}" if label and name != "__all__" else m for m in messages)
