@@ -288,3 +288,14 @@ def test_the_library_worker_spares_the_volunteers_cache(client):
     """Updating the library's worker used to delete every other cache of the site."""
     text = client.get("/sw.js").content.decode()
     assert 'name.startsWith("thu-vien-") && name !== CACHE' in text
+
+
+def test_a_branch_secretary_is_refused_another_villages_visit(
+    client, secretary_a, village_b, volunteer_b
+):
+    """A branch secretary logs visits in their own village only, as on the page."""
+    client.force_login(secretary_a)
+    (answer,) = send(client, [visit(village_b, [volunteer_b])])
+    assert answer["status"] == "refused"
+    assert "village" in answer["errors"]
+    assert not AssistanceRecord.objects.exists()
