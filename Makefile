@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The embedded default: SQLite, local-memory cache, Celery tasks in-process.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test install install-dev constraints mypy messages makemessages lint format demo bench bench-reports bench-load bench-library clean backup restore
+.PHONY: run test install install-dev constraints mypy messages makemessages lint format demo bench bench-reports bench-load bench-library bench-outbox clean backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -113,6 +113,11 @@ bench-reports: install
 bench-load: install
 	@case "$$REDIS_URL" in redis*) ;; *) echo "Set REDIS_URL to a Redis database of its own"; exit 2;; esac
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+## The volunteer's outbox: 200 visits typed offline in Chromium, then sent (bench/outbox.py);
+## on SQLite, or on PostgreSQL with BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/chuprong_bench
+bench-outbox: install-dev
+	$(BIN)/python bench/outbox.py $(OUTBOX_ARGS)
 
 ## The library's search at 5,000 documents (bench/library.py search): on SQLite, then on
 ## PostgreSQL when DATABASE_URL names a database of its own. [SEARCH_ARGS="--runs 5"]

@@ -607,6 +607,8 @@ SERVICE_WORKER = """\
 // A page is kept under one address whatever link opened it (normal()): a document
 // without its query (?diem=, utm_...), a point with its search only, with the final /.
 // Kept on install: the offline page (the saved documents, searchable) and its files.
+// An update drops only this worker's old copies ("thu-vien-*"): the volunteers' app
+// worker (/tinh-nguyen/sw.js) keeps its own.
 // A document's Jrai view (?ngon-ngu=jra) is a page of its own.
 // Audio readings (/van-ban/<slug>/nghe/<id>/) come from the network while online (a
 // play is counted there); the first time one is played, a whole copy is kept in the
@@ -654,7 +656,8 @@ self.addEventListener("install", (event) => event.waitUntil(
     .then(() => self.skipWaiting())));
 self.addEventListener("activate", (event) => event.waitUntil(
   caches.keys().then((names) => Promise.all(
-    names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+    names.filter((name) => name.startsWith("thu-vien-") && name !== CACHE)
+      .map((name) => caches.delete(name))))
     .then(() => self.clients.claim())));
 
 self.addEventListener("message", (event) => {

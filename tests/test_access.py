@@ -157,6 +157,11 @@ TABLE = {
     # ---------------------------------------------------------------- volunteers
     "volunteer_home": MEMBER,
     "volunteers:visit_new": MEMBER,
+    # the phone's outbox: signed out, a 401 it understands (the visits wait on the phone)
+    "volunteers:visit_sync": (401, 404, 404, 200, 200, 200, 200, 200),
+    # the volunteers' installable app: the same worker and manifest for everyone
+    "volunteers:service_worker": PUBLIC,
+    "volunteers:manifest": PUBLIC,
     "volunteers:history": MEMBER,
     "volunteers:record_list": MANAGER,
     # a record of village A, made by the volunteer persona
@@ -347,6 +352,7 @@ TEXT_TYPES = ("text/html", "application/json", "text/csv", "application/javascri
 # signed-in page is private at least (kit.http.PrivateByDefaultMiddleware).
 PERSONAL_DATA = {
     "volunteers:visit_new",
+    "volunteers:visit_sync",  # a CSRF token: never kept
     "volunteers:history",
     "volunteers:record_list",
     "volunteers:record_detail",
@@ -385,6 +391,8 @@ PERSONAL_DATA = {
 # The same bytes for everyone, signed in or not: may be kept by shared caches.
 SAME_FOR_EVERYONE = {
     "legal_library:service_worker",
+    "volunteers:service_worker",
+    "volunteers:manifest",
     "legal_library:offline",
     # a published document's reading: the same bytes whoever plays it, so a signed-in
     # volunteer's phone keeps it offline too (an unpublished one's, in a preview, is private)

@@ -161,6 +161,30 @@ class VisitForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # The visit's own id, made where it is typed: by the page for a form served online, by
+    # the phone (static/js/visits.js) for each visit saved on it. A visit posted twice (a
+    # double tap, a lost answer, the outbox sending again) is stored once.
+    client_id = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("This visit's id is damaged; log it again.")},
+    )
+
+    @staticmethod
+    def choices_for(user) -> dict:
+        """What ``user`` may choose (villages, volunteers, campaigns, vendors), as querysets:
+        never offered, and refused when posted, anything else. Made once for a batch."""
+        return {
+            "villages": selectors.visit_villages(user),
+            "volunteers": selectors.selectable_volunteers(user),
+            "campaigns": selectors.campaigns_for_user(user),
+            "vendors": selectors.selectable_vendors(user),
+        }
+
+    @classmethod
+    def for_user(cls, user, data=None, *, choices: dict | None = None, **kwargs) -> "VisitForm":
+        """The form with the choices ``user`` may make (``choices_for``)."""
+        return cls(data, **(choices or cls.choices_for(user)), **kwargs)
 
     def __init__(self, *args, villages, volunteers, campaigns, vendors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,13 +196,6 @@ class VisitForm(forms.Form):
         self.fields["campaign"].queryset = campaigns
         self.fields["vendor"].queryset = vendors
         self.fields["vendor"].label_from_instance = lambda v: f"{v} · {v.market.name}"
-        for service in Service:
-            self.fields[f"svc_{service.value}"] = forms.BooleanField(
-                label=service.label, required=False
-            )
-            self.fields[f"out_{service.value}"] = forms.ChoiceField(
-                label=_("Outcome"), choices=Outcome.choices, initial=Outcome.DONE, required=False
-            )
 
     RESIDENT_FIELDS = (
         "resident_name",
@@ -206,8 +223,9 @@ class VisitForm(forms.Form):
             initial[f"out_{given.service}"] = given.outcome
         return initial
 
-    def visit_data(self) -> dict:
-        """The cleaned visit, as the services take it."""
+    def visit_fields(self) -> dict:
+        """The cleaned visit, as ``services.assistance_record`` (and ``assistance_update``)
+        take it."""
         return {name: self.cleaned_data[name] for name in self.VISIT_FIELDS}
 
     def service_rows(self):
@@ -236,6 +254,17 @@ class VisitForm(forms.Form):
             self.add_error(None, _("Tick at least one service the resident was helped with."))
         cleaned["services"] = services
         return cleaned
+
+
+# The service fields, declared once with the class (not made again for each form: a batch
+# from the phone's outbox binds fifty forms, and building their choices was most of it).
+for _service in Service:
+    VisitForm.base_fields[f"svc_{_service.value}"] = forms.BooleanField(
+        label=_service.label, required=False
+    )
+    VisitForm.base_fields[f"out_{_service.value}"] = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, initial=Outcome.DONE, required=False
+    )
 
 
 class FollowUpCloseForm(forms.Form):

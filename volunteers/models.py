@@ -177,6 +177,14 @@ class AssistanceRecord(models.Model):
         verbose_name=_("market vendor"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    client_id = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The id the visit was given where it was typed (the phone, or the page's "
+        "form): the same visit sent twice, after a lost answer or from two tabs, is stored once.",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -346,6 +347,15 @@ def record_for_user(user: User, pk: int) -> AssistanceRecord:
 def my_records(user: User) -> QuerySet[AssistanceRecord]:
     return _with_details(AssistanceRecord.objects.filter(recorded_by=user)).order_by(
         "-helped_on", "-created_at"
+    )
+
+
+def visits_sent(client_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int | None]:
+    """The visits stored already among these phone-made ids: id → who recorded it."""
+    return dict(
+        AssistanceRecord.objects.filter(client_id__in=list(client_ids)).values_list(
+            "client_id", "recorded_by_id"
+        )
     )
 
 

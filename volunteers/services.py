@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import secrets
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from .selectors import (
     campaigns_open_between,
     edit_deadline,
     resident_name_key,
+    visits_sent,
 )
 
 if TYPE_CHECKING:
@@ -366,6 +368,14 @@ def _check_record_and_phone(
     return errors, resident_phone
 
 
+class VisitSentBefore(Exception):
+    """A visit with this ``client_id`` is stored already (a retry, a second tab)."""
+
+    def __init__(self, recorded_by_id: int | None) -> None:
+        super().__init__(recorded_by_id)
+        self.recorded_by_id = recorded_by_id
+
+
 @dataclass(frozen=True)
 class VisitLogged:
     """A saved visit, with what saving it did besides: the open campaign it joined when
@@ -455,6 +465,7 @@ def assistance_record(
     resident_consented: bool = False,
     vendor: Vendor | None = None,
     notes: str = "",
+    client_id: uuid.UUID | None = None,
     actor: User | None,
 ) -> VisitLogged:
     """Log one visit: who helped which resident with what (``services``: service → outcome).
@@ -465,6 +476,11 @@ def assistance_record(
     vendor's status on (with its history): "cashless" once done and the vendor has an
     account, "onboarding" otherwise; the result says which and why. Raises
     ValidationError (by field) and saves nothing when anything is wrong.
+
+    ``client_id`` is the id the visit got where it was typed: a second visit with it
+    stores nothing and raises VisitSentBefore, even when both arrive at once (the
+    unique index decides). Callers check ``selectors.visits_sent`` first, to answer
+    "already stored" without checking again a visit that was right when it came.
     """
     visit = _checked_visit(
         helped_on=helped_on,
@@ -479,10 +495,18 @@ def assistance_record(
         vendor=vendor,
         notes=notes,
     )
-    record = AssistanceRecord.objects.create(
-        **visit.fields,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the unique client_id may refuse the row
+            record = AssistanceRecord.objects.create(
+                **visit.fields,
+                recorded_by=actor if actor is not None and actor.is_authenticated else None,
+                client_id=client_id,
+            )
+    except IntegrityError:
+        sent = visits_sent([client_id]) if client_id is not None else {}
+        if client_id not in sent:
+            raise
+        raise VisitSentBefore(sent[client_id]) from None
     record.volunteers.set(visit.volunteers)
     ServiceGiven.objects.bulk_create(
         ServiceGiven(record=record, service=service, outcome=outcome)

@@ -6,6 +6,9 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("tinh-nguyen/ghi-nhan/", views.visit_new, name="visit_new"),
+    path("tinh-nguyen/dong-bo/", views.visit_sync, name="visit_sync"),
+    path("tinh-nguyen/sw.js", views.service_worker, name="service_worker"),
+    path("tinh-nguyen/app.webmanifest", views.manifest, name="manifest"),
     path("tinh-nguyen/lich-su/", views.my_history, name="history"),
     path("tinh-nguyen/ho-tro/", views.record_list, name="record_list"),
     path("tinh-nguyen/ho-tro/<int:pk>/", views.record_detail, name="record_detail"),

@@ -1,15 +1,22 @@
 """Field pages of the volunteers (a phone in a resident's yard) and officers' lists."""
 
+import json
+import uuid
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.selectors import villages_for_user
@@ -17,7 +24,7 @@ from kit import imports
 from kit.forms import add_service_errors
 from kit.http import XLSX, file_response, int_param, private_no_store
 
-from . import selectors, services, spreadsheets
+from . import selectors, services, spreadsheets, sync
 from .forms import FollowUpCloseForm, VisitForm
 from .models import Service
 
@@ -34,12 +41,11 @@ def _require_manager(user) -> None:
         raise Http404
 
 
-def _new_visit_initial(request) -> dict:
-    """A new visit: today, the volunteer's village and self, the campaign open there."""
+def _visit_form(request) -> VisitForm:
     user = request.user
     profile = selectors.volunteer_profile(user)
     today = timezone.localdate()
-    initial = {"helped_on": today}
+    initial = {"helped_on": today, "client_id": uuid.uuid4()}
     village = None
     if profile is not None:
         village = profile.village
@@ -52,55 +58,38 @@ def _new_visit_initial(request) -> dict:
         campaign = selectors.campaign_covering(village, today)
         if campaign is not None:
             initial["campaign"] = campaign.pk
-    return initial
+    return VisitForm.for_user(user, request.POST or None, initial=initial)
 
 
-def _visit_form(request, initial: dict) -> VisitForm:
-    user = request.user
-    return VisitForm(
-        request.POST or None,
-        initial=initial,
-        villages=selectors.visit_villages(user),
-        volunteers=selectors.selectable_volunteers(user),
-        campaigns=selectors.campaigns_for_user(user),
-        vendors=selectors.selectable_vendors(user),
+def _report_saved(request, received: sync.Received) -> None:
+    """Say what saving did: the day's count, the campaign joined, the vendor's status."""
+    messages.success(
+        request,
+        _("Saved. You have logged %(count)s visits today.")
+        % {"count": selectors.today_count(request.user)},
     )
-
-
-def _report_effects(request, logged: services.VisitLogged) -> None:
-    """Say what saving did besides: the campaign joined, the vendor's status."""
-    if logged.campaign_attached:
-        messages.info(
-            request,
-            _("The visit was added to the campaign %(name)s, open that day in %(village)s.")
-            % {"name": logged.record.campaign, "village": logged.record.village},
-        )
-    outcome = logged.vendor_outcome
-    if outcome is not None:
-        level = messages.WARNING if outcome.kind == outcome.NO_ACCOUNT else messages.INFO
-        messages.add_message(request, level, outcome.message)
+    for level, text in received.notes():
+        messages.add_message(request, level, text)
 
 
 @private_no_store
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request):
-    """Log a visit in a few taps; nothing is saved unless all of it is right."""
+    """Log a visit in a few taps; nothing is saved unless all of it is right, and a visit
+    posted twice (its ``client_id``) is saved once."""
     _require_recorder(request.user)
-    form = _visit_form(request, _new_visit_initial(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            logged = services.assistance_record(**form.visit_data(), actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Saved. You have logged %(count)s visits today.")
-                % {"count": selectors.today_count(request.user)},
-            )
-            _report_effects(request, logged)
-            return redirect("volunteer_home")
+    form = _visit_form(request)
+    if request.method == "POST":
+        received = sync.receive(form, user=request.user)
+        if received.status == sync.STORED:
+            _report_saved(request, received)
+            return redirect(_saved_url(received.client_id))
+        if received.status == sync.ALREADY:
+            messages.info(request, _("This visit was saved already."))
+            return redirect(_saved_url(received.client_id))
+        if form.is_valid():  # refused by the service: its errors, at their fields
+            add_service_errors(form, ValidationError(received.errors))
     return render(
         request,
         "volunteers/visit_form.html",
@@ -109,23 +98,58 @@ def visit_new(request):
     )
 
 
+def _saved_url(client_id) -> str:
+    """The start page, telling the phone's outbox which visit is saved (?luu=)."""
+    url = reverse("volunteer_home")
+    return f"{url}?{urlencode({'luu': client_id})}" if client_id else url
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def visit_sync(request):
+    """The phone's outbox (static/js/visits.js) sends its waiting visits here.
+
+    GET: who is signed in and a CSRF token for the POST (the page the outbox runs in may
+    be an old copy from the phone, with a stale token). POST: ``{"visits": [{"id":
+    uuid, "fields": [[name, value], ...]}, ...]}``, at most ``sync.MAX_BATCH``; the
+    answer ``{"visits": [{"id", "status", "errors"?, "reasons"?, "notes"?}]}`` in the
+    same order. Signed out: 401 with where to sign in, and the phone keeps its visits.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        sign_in = f"{reverse('account_login')}?{urlencode({'next': reverse('volunteer_home')})}"
+        return JsonResponse({"sign_in": sign_in}, status=401)
+    _require_recorder(user)
+    if request.method == "GET":
+        return JsonResponse({"owner": user.pk, "csrf": get_token(request)})
+    try:
+        payload = json.loads(request.body)
+        answers = sync.receive_batch(payload["visits"], user=user)
+    except (ValueError, KeyError, TypeError):  # BatchError is a ValueError
+        return JsonResponse({"error": _("This is not a batch of visits.")}, status=400)
+    return JsonResponse({"visits": answers, "today": selectors.today_count(user)})
+
+
 @private_no_store
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_edit(request, pk: int):
     """Correct one's own visit, for 24 hours after logging it (else 404)."""
     record = selectors.editable_record(request.user, pk)
-    form = _visit_form(request, VisitForm.initial_for(record))
+    form = VisitForm.for_user(
+        request.user, request.POST or None, initial=VisitForm.initial_for(record)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             logged = services.assistance_update(
-                record=record, **form.visit_data(), actor=request.user
+                record=record, **form.visit_fields(), actor=request.user
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The visit is corrected."))
-            _report_effects(request, logged)
+            for level, text in sync.visit_notes(logged):
+                messages.add_message(request, level, text)
             return redirect("volunteers:record_detail", pk=record.pk)
     context = {
         "form": form,
@@ -355,3 +379,63 @@ def volunteer_import(request):
         done_url=reverse("volunteers:volunteer_list"),
     )
     return imports.handle(request, flow)
+
+
+# ------------------------------------------------------------------ the installable app
+
+APP_CACHE = "tinh-nguyen-v1"  # raise it when the worker's way of keeping pages changes
+
+
+@require_GET
+def service_worker(request):
+    """The worker of the volunteers' app (volunteers/templates/volunteers/app/sw.js)."""
+    form_url = reverse("volunteers:visit_new")
+    precache = [
+        form_url,
+        static("css/site.css"),
+        static("js/visits.js"),
+        static("img/app-192.png"),
+        reverse("volunteers:manifest"),
+    ]
+    response = render(
+        request,
+        "volunteers/app/sw.js",
+        {  # JSON: safe to write into the script as it is
+            "cache": json.dumps(APP_CACHE),
+            "form_url": json.dumps(form_url),
+            "scope": json.dumps(reverse("volunteer_home")),
+            "precache": json.dumps(precache),
+        },
+        content_type="application/javascript",
+    )
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    return response
+
+
+@require_GET
+def manifest(request):
+    """The web app manifest: the volunteers' pages installed on a phone's home screen."""
+    home = reverse("volunteer_home")
+    icons = [
+        {"src": static(f"img/app-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ]
+    icons += [{**icons[1], "purpose": "maskable"}]
+    data = {
+        "name": _("Chư Prông digital volunteers"),
+        "short_name": _("Volunteers"),
+        "description": _("Log the residents you help, with or without signal."),
+        "lang": translation.get_language(),
+        "start_url": home,
+        "scope": home,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b4f9c",
+        "icons": icons,
+    }
+    response = JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
+    patch_cache_control(response, public=True, max_age=3600)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
