@@ -263,7 +263,9 @@ class ResidentSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Phone number or name"),
         max_length=200,
-        help_text=_('For example 0912345678 or "nguyen thi mai": diacritics and case do not matter.'),
+        help_text=_(
+            'For example 0912345678 or "nguyen thi mai": diacritics and case do not matter.'
+        ),
     )
 
 

@@ -416,7 +416,12 @@ def resident_search(user: User, text: str) -> list[FoundResident]:
         records.annotate(key=resident_name_key())
         .order_by("-helped_on", "-pk")
         .values(
-            "pk", "key", "resident_name", "resident_birth_year", "resident_phone", "helped_on",
+            "pk",
+            "key",
+            "resident_name",
+            "resident_birth_year",
+            "resident_phone",
+            "helped_on",
             "village__name",
         )
     )
@@ -437,7 +442,10 @@ def resident_search(user: User, text: str) -> list[FoundResident]:
                 last=row["helped_on"],
             )
         resident.visits += 1
-        for values, value in ((resident.phones, row["resident_phone"]), (resident.villages, row["village__name"])):
+        for values, value in (
+            (resident.phones, row["resident_phone"]),
+            (resident.villages, row["village__name"]),
+        ):
             if value and value not in values:
                 values.append(value)
     return list(found.values())

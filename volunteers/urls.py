@@ -27,5 +27,7 @@ urlpatterns = [
         views.resident_export,
         name="resident_export",
     ),
-    path("tinh-nguyen/du-lieu-nguoi-dan/<int:pk>/xoa/", views.resident_erase, name="resident_erase"),
+    path(
+        "tinh-nguyen/du-lieu-nguoi-dan/<int:pk>/xoa/", views.resident_erase, name="resident_erase"
+    ),
 ]

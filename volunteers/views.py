@@ -387,9 +387,7 @@ def resident_export(request, pk: int):
 def resident_erase(request, pk: int):
     """Confirm, then erase the resident's name, phone and notes (services.resident_data_erase)."""
     visits = selectors.resident_visits(request.user, pk)
-    form = ResidentEraseForm(
-        request.POST if request.method == "POST" else None, visits=visits
-    )
+    form = ResidentEraseForm(request.POST if request.method == "POST" else None, visits=visits)
     if request.method == "POST" and form.is_valid():
         erased = services.resident_data_erase(
             records=form.cleaned_data["records"], actor=request.user

@@ -56,10 +56,18 @@ def residents(commune, village_a, village_b, other_village, volunteer_a):
     a, b = [volunteer_a], [volunteer_b]
     return {
         "mai": _visit(
-            village_a, a, name=MAI, phone=PHONE, year=1958, campaign=campaign,
-            notes="Con gái là Rơ Châm H'Nga", given={"vneid_created": "done", "payment_app": "follow_up"},
+            village_a,
+            a,
+            name=MAI,
+            phone=PHONE,
+            year=1958,
+            campaign=campaign,
+            notes="Con gái là Rơ Châm H'Nga",
+            given={"vneid_created": "done", "payment_app": "follow_up"},
         ),
-        "mai_again": _visit(village_b, b, datetime.date(2026, 11, 20), name="bà nguyễn thị mai", year=1958),
+        "mai_again": _visit(
+            village_b, b, datetime.date(2026, 11, 20), name="bà nguyễn thị mai", year=1958
+        ),
         "namesake": _visit(village_a, a, name=MAI, year=1960),
         "phone_only": _visit(village_b, b, phone=PHONE),
         "someone": _visit(village_a, a, name="Ông Ksor Y Bih", year=1970),
@@ -152,8 +160,18 @@ def test_the_residents_page_shows_everything_kept_and_is_audited(
         page = client.get(f"{DESK}{residents['mai'].pk}/")
     text = page.content.decode()
     for shown in (
-        MAI, "bà nguyễn thị mai", PHONE, "1958", "Thôn 3", "Làng Kte", "05/11/2026", "20/11/2026", "Con gái là Rơ Châm H&#x27;Nga", "Cần theo dõi tiếp",
-        residents["mai"].campaign.name, "Siu Thị Hoa",
+        MAI,
+        "bà nguyễn thị mai",
+        PHONE,
+        "1958",
+        "Thôn 3",
+        "Làng Kte",
+        "05/11/2026",
+        "20/11/2026",
+        "Con gái là Rơ Châm H&#x27;Nga",
+        "Cần theo dõi tiếp",
+        residents["mai"].campaign.name,
+        "Siu Thị Hoa",
     ):
         assert shown in text, shown
     assert "1960" not in text and "Ksor" not in text
@@ -175,8 +193,15 @@ def test_the_export_holds_every_visit_of_the_resident_and_is_audited(client, off
     rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     header = rows.index(next(r for r in rows if r and r[0] == "Ngày"))
     assert rows[header][:10] == [
-        "Ngày", "Thôn, làng", "Dịch vụ và kết quả", "Chiến dịch", "Người hỗ trợ",
-        "Người ghi nhận", "Họ và tên", "Năm sinh", "Số điện thoại",
+        "Ngày",
+        "Thôn, làng",
+        "Dịch vụ và kết quả",
+        "Chiến dịch",
+        "Người hỗ trợ",
+        "Người ghi nhận",
+        "Họ và tên",
+        "Năm sinh",
+        "Số điện thoại",
         "Đồng ý lưu tên và số điện thoại",
     ]
     data = rows[header + 1 :]
@@ -188,7 +213,11 @@ def test_the_export_holds_every_visit_of_the_resident_and_is_audited(client, off
     assert first[3] == residents["mai"].campaign.name
     assert first[4] == residents["mai"].volunteers.get().full_name
     assert (first[6], first[7], first[8], first[9], first[11]) == (
-        MAI, 1958, PHONE, "có", "Con gái là Rơ Châm H'Nga",
+        MAI,
+        1958,
+        PHONE,
+        "có",
+        "Con gái là Rơ Châm H'Nga",
     )
     assert (second[1], second[4], second[6]) == ("Làng Kte", "Siu Thị Hoa", "bà nguyễn thị mai")
     flat = json.dumps(rows, default=str, ensure_ascii=False)
@@ -216,7 +245,11 @@ def test_the_erase_page_asks_first_and_erases_only_the_ticked_visits(client, off
     assert response.redirect_chain == [(DESK, 302)]
     assert "Đã xoá tên, số điện thoại và ghi chú khỏi 1 lượt hỗ trợ" in response.content.decode()
     kept = {k: AssistanceRecord.objects.get(pk=r.pk) for k, r in residents.items()}
-    assert (kept["mai"].resident_name, kept["mai"].resident_phone, kept["mai"].notes) == ("", "", "")
+    assert (kept["mai"].resident_name, kept["mai"].resident_phone, kept["mai"].notes) == (
+        "",
+        "",
+        "",
+    )
     assert kept["mai_again"].resident_name == "bà nguyễn thị mai"  # unticked
     assert kept["phone_only"].resident_phone == PHONE
     assert kept["other_commune"].resident_name == MAI
@@ -238,11 +271,17 @@ def _delete(record, actor=None):
 def test_erasure_redacts_the_history_of_the_residents_visits_deleted_before(
     officer, residents, village_a, village_b, other_village, volunteer_a
 ):
-    gone_by_name = _visit(village_a, [volunteer_a], name="BÀ NGUYỄN THỊ MAI", year=1958, notes="ở nhờ")
-    gone_no_year = _visit(village_b, [VolunteerFactory(village=village_b)], name="bà Nguyễn Thị Mai")
+    gone_by_name = _visit(
+        village_a, [volunteer_a], name="BÀ NGUYỄN THỊ MAI", year=1958, notes="ở nhờ"
+    )
+    gone_no_year = _visit(
+        village_b, [VolunteerFactory(village=village_b)], name="bà Nguyễn Thị Mai"
+    )
     gone_by_phone = _visit(village_a, [volunteer_a], phone=PHONE, notes="gọi lại sau")
     gone_namesake = _visit(village_a, [volunteer_a], name=MAI, year=1960)
-    gone_elsewhere = _visit(other_village, [VolunteerFactory(village=other_village)], name=MAI, year=1958)
+    gone_elsewhere = _visit(
+        other_village, [VolunteerFactory(village=other_village)], name=MAI, year=1958
+    )
     gone_someone = _visit(village_a, [volunteer_a], name="Ông Ksor Y Bih", year=1970)
     gone = [gone_by_name, gone_no_year, gone_by_phone, gone_namesake, gone_elsewhere, gone_someone]
     for record in gone:
@@ -316,9 +355,15 @@ def test_the_lifetime_erases_notes_too_and_the_history_of_old_deleted_visits(
     assert services.resident_data_expire(today=TODAY) == 2
     kept = {r.pk: r for r in AssistanceRecord.objects.all()}
     assert (kept[old.pk].resident_name, kept[old.pk].notes) == ("", "")
-    assert kept[old_notes_only.pk].notes == "" and kept[old_notes_only.pk].personal_erased_on == TODAY
+    assert (
+        kept[old_notes_only.pk].notes == "" and kept[old_notes_only.pk].personal_erased_on == TODAY
+    )
     assert kept[recent.pk].notes == "nhà ông Bih"
-    for record, secrets in ((old, [MAI, "H'Nga"]), (old_notes_only, ["nhà bà Mai"]), (gone_old, ["Ksor", "gần chợ"])):
+    for record, secrets in (
+        (old, [MAI, "H'Nga"]),
+        (old_notes_only, ["nhà bà Mai"]),
+        (gone_old, ["Ksor", "gần chợ"]),
+    ):
         text = _text(_history(record))
         for secret in secrets:
             assert secret not in text, (record, secret)
@@ -334,9 +379,7 @@ def test_visits_erased_before_notes_were_erased_lose_their_notes_and_keep_their_
 ):
     record = _visit(village_a, [volunteer_a], OLD, name=MAI, notes="nhà bà Mai")
     first = datetime.date(2026, 7, 1)
-    AssistanceRecord.objects.filter(pk=record.pk).update(
-        resident_name="", personal_erased_on=first
-    )
+    AssistanceRecord.objects.filter(pk=record.pk).update(resident_name="", personal_erased_on=first)
     assert services.resident_data_expire(today=TODAY) == 1
     record.refresh_from_db()
     assert (record.notes, record.personal_erased_on) == ("", first)
