@@ -411,3 +411,20 @@ def test_the_officers_menu_links_the_desk_and_the_policy(client, officer, secret
     client.force_login(secretary_a)
     text = client.get("/tinh-nguyen/").content.decode()
     assert f"{DESK}chinh-sach/" in text and f'href="{DESK}"' not in text
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "volunteer", "other_officer"])
+def test_nobody_but_the_communes_officer_can_post_an_erasure(client, request, persona, residents):
+    client.force_login(request.getfixturevalue(persona))
+    record = residents["mai"]
+    response = client.post(f"{DESK}{record.pk}/xoa/", {"records": [record.pk]})
+    assert response.status_code == 404
+    assert AssistanceRecord.objects.get(pk=record.pk).resident_name == MAI
+
+
+def test_hostile_visit_ids_in_an_erasure_are_refused_not_a_server_error(client, officer, residents):
+    client.force_login(officer)
+    url = f"{DESK}{residents['mai'].pk}/xoa/"
+    for value in ("9" * 30, "x", "-1", "1e9"):
+        assert client.post(url, {"records": [value]}).status_code == 400, value
+    assert AssistanceRecord.objects.filter(resident_name=MAI).count() == 3
