@@ -355,13 +355,19 @@ def resident_desk(request):
     )
 
 
+def _resident_shown(request, pk: int, *, exported: bool) -> list:
+    """The resident's visits, written in their history as shown or downloaded."""
+    visits = list(selectors.resident_visits(request.user, pk))
+    services.resident_data_access(records=visits, actor=request.user, exported=exported)
+    return visits
+
+
 @private_no_store
 @login_required
 @require_GET
 def resident_detail(request, pk: int):
     """What is kept about the resident of visit ``pk``; the showing is audited."""
-    visits = list(selectors.resident_visits(request.user, pk))
-    services.resident_data_access(records=visits, actor=request.user, exported=False)
+    visits = _resident_shown(request, pk, exported=False)
     return render(
         request,
         "volunteers/resident_detail.html",
@@ -373,10 +379,10 @@ def resident_detail(request, pk: int):
 @login_required
 @require_GET
 def resident_export(request, pk: int):
-    visits = list(selectors.resident_visits(request.user, pk))
-    services.resident_data_access(records=visits, actor=request.user, exported=True)
     content = spreadsheets.export_resident_xlsx(
-        visits, exported_by=str(request.user), today=timezone.localdate()
+        _resident_shown(request, pk, exported=True),
+        exported_by=str(request.user),
+        today=timezone.localdate(),
     )
     return file_response(content, "du-lieu-nguoi-dan.xlsx", XLSX)
 
