@@ -51,7 +51,9 @@ def setup_django(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int):
+def gunicorn(env: dict[str, str], port: int, workers: int, access_log: Path | None = None):
+    """A gunicorn of the project on ``port``; ``access_log``: where it writes each request."""
+    logging = ["--access-logfile", str(access_log)] if access_log else []
     server = subprocess.Popen(
         [
             sys.executable,
@@ -64,6 +66,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int):
             str(workers),
             "--log-level",
             "warning",
+            *logging,
         ],
         cwd=ROOT,
         env=env,

@@ -14,6 +14,8 @@ There is one trail: the admin's own ``LogEntry`` is not written by the services.
 
 import datetime as dt
 import functools
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -325,6 +327,38 @@ def redact(model, pks, fields, *, names: dict | None = None) -> int:
             changed.append(entry)
     AuditEntry.objects.bulk_update(changed, ["changes", "object_repr"], batch_size=500)
     return len(changed)
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """A deleted record as its delete entry keeps it: its id, and each field's last value
+    (as the history shows it: related records by name, dates as ISO text)."""
+
+    pk: str
+    values: dict
+
+
+def deleted_records(model, *, communes=None, having: Iterable[str] = ()) -> list[Deleted]:
+    """The records of ``model`` deleted (of ``communes`` when given) whose delete entry
+    still holds a value of one of the fields ``having`` (not empty, not redacted): for
+    personal data of records that no longer exist, which ``redact`` can then erase."""
+    having = list(having)
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    entries = AuditEntry.objects.filter(
+        content_type=content_type, owner_type=content_type, action=AuditEntry.Action.DELETE
+    )
+    if communes is not None:
+        entries = entries.filter(commune_id__in=list(communes))
+    if having:
+        entries = entries.filter(
+            functools.reduce(operator.or_, (models.Q(changes__has_key=f) for f in having))
+        )
+    found = []
+    for object_id, changes in entries.order_by("pk").values_list("object_id", "changes"):
+        values = {name: pair[0] for name, pair in changes.items()}
+        if any(values.get(f) not in (*EMPTY, REDACTED) for f in having):
+            found.append(Deleted(pk=object_id, values=values))
+    return found
 
 
 # ------------------------------------------------------------------ showing entries

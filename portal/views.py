@@ -167,6 +167,7 @@ def volunteer_home(request):
             "campaigns": campaigns,
             "attendances": my_attendances(user)[:10],
             "manager": volunteering.is_manager(user),
+            "resident_desk": volunteering.handles_resident_requests(user),
         },
     )
 

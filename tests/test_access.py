@@ -179,6 +179,14 @@ TABLE = {
     "volunteers:volunteer_list": MANAGER,
     "volunteers:volunteer_export": MANAGER,
     "volunteers:volunteer_import": OFFICER_ONLY,
+    # residents' requests (access, erasure): the commune's officers alone; a visit of
+    # village A's resident is found by commune A's officer only
+    "volunteers:resident_desk": OFFICER_ONLY,
+    "volunteers:resident_detail": SESSION,
+    "volunteers:resident_export": SESSION,
+    "volunteers:resident_erase": SESSION,
+    # what is kept and why: for whoever sees residents' data beyond their own visits
+    "volunteers:resident_policy": MANAGER,
     # ---------------------------------------------------------------- trainings
     "trainings:calendar": PUBLIC,
     "trainings:verify": PUBLIC,
@@ -321,6 +329,8 @@ SHOWN = {
         "officer": [RESIDENT_A, RESIDENT_B],
         "other_officer": [RESIDENT_OTHER],
     },
+    "volunteers:resident_detail": {"officer": [RESIDENT_A]},
+    "volunteers:resident_erase": {"officer": [RESIDENT_A]},
     "market:vendor_page": {persona: [ACCOUNT_A] for persona in PERSONAS},
     "market:vendor_price_tags": {p: [ACCOUNT_A] for p in ("vendor", "secretary_a", "officer")},
     "market:followups": {
@@ -362,6 +372,10 @@ PERSONAL_DATA = {
     "volunteers:volunteer_list",
     "volunteers:volunteer_export",
     "volunteers:volunteer_import",
+    "volunteers:resident_desk",
+    "volunteers:resident_detail",
+    "volunteers:resident_export",
+    "volunteers:resident_erase",
     "trainings:skills",
     "trainings:session_detail",
     "trainings:sign_in_sheet",
@@ -596,6 +610,9 @@ def objects(
         "visit_edit": {"pk": record.pk},
         "visit_delete": {"pk": record.pk},
         "follow_up_close": {"pk": record.services.get(service="fee_paid").pk},
+        "resident_detail": {"pk": record.pk},
+        "resident_export": {"pk": record.pk},
+        "resident_erase": {"pk": record.pk},
         "campaign_detail": {"pk": campaign.pk},
         "verify": {"code": attendance.certificate_code},
         "check_in": {"code": session_a.checkin_code},

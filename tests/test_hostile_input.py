@@ -192,6 +192,7 @@ QUERY_PAGES = [
     ("officer", "/tinh-nguyen/ho-tro/", ["village", "campaign", "service", "p"]),
     ("officer", "/tinh-nguyen/doan-vien/", ["village"]),
     ("officer", "/tinh-nguyen/can-theo-doi/", ["village", "campaign", "p"]),
+    ("officer", "/tinh-nguyen/du-lieu-nguoi-dan/", ["q"]),
     ("officer", "/tap-huan/ky-nang/", ["village", "topic"]),
     ("officer", "/bao-cao/", ["xa", "sap-xep", "chieu"]),
     ("officer", "/phap-luat/thong-ke/", ["from", "to"]),
@@ -630,7 +631,13 @@ def test_ids_too_large_for_any_column_are_invalid_choices(client, officer, world
     assert response.status_code == 400
     assert says(response, "%(value)s is not a volunteer of this session's branch.", value=huge)
     assert counts(Document, Attendance) == before
-    for url in (f"/cho/{huge}/", f"/tap-huan/{huge}/", f"/tinh-nguyen/ho-tro/{huge}/"):
+    for url in (
+        f"/cho/{huge}/",
+        f"/tap-huan/{huge}/",
+        f"/tinh-nguyen/ho-tro/{huge}/",
+        f"/tinh-nguyen/du-lieu-nguoi-dan/{huge}/",
+        f"/tinh-nguyen/du-lieu-nguoi-dan/{huge}/xoa/",
+    ):
         assert client.get(url).status_code == 404, url
     for url in (f"/tinh-nguyen/ho-tro/{huge}/sua/", f"/tinh-nguyen/can-theo-doi/{huge}/xong/"):
         assert client.post(url).status_code == 404, url

@@ -92,14 +92,14 @@ class AssistanceRecordAdmin(AuditedAdmin, VillageScopedAdmin):
     actions = ["erase_personal_data"]
 
     @admin.action(
-        description=_("Erase the resident's name and phone (on their request)"),
+        description=_("Erase the resident's name, phone and notes (on their request)"),
         permissions=["change"],
     )
     def erase_personal_data(self, request, queryset):
         erased = services.resident_data_erase(records=queryset, actor=request.user)
         self.message_user(
             request,
-            _("Name and phone erased from %(count)s visits, and from their history.")
+            _("Name, phone and notes erased from %(count)s visits, and from their history.")
             % {"count": erased},
             messages.SUCCESS,
         )

@@ -276,3 +276,40 @@ class FollowUpCloseForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class ResidentSearchForm(forms.Form):
+    """Find one resident of the officer's commune by phone or by name (no diacritics needed)."""
+
+    q = forms.CharField(
+        label=_("Phone number or name"),
+        max_length=200,
+        help_text=_(
+            'For example 0912345678 or "nguyen thi mai": diacritics and case do not matter.'
+        ),
+    )
+
+
+class _VisitChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _("%(date)s, %(village)s: %(name)s") % {
+            "date": f"{obj.helped_on:%d/%m/%Y}",
+            "village": obj.village.name,
+            "name": obj.resident_label,
+        }
+
+
+class ResidentEraseForm(forms.Form):
+    """Which of the resident's visits to erase (all ticked: untick another person's visit)."""
+
+    records = _VisitChoice(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Visits whose personal data is erased"),
+        error_messages={"required": _("Tick at least one visit.")},
+    )
+
+    def __init__(self, *args, visits, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["records"].queryset = visits
+        self.fields["records"].initial = list(visits.values_list("pk", flat=True))

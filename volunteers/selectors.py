@@ -25,7 +25,7 @@ from django.utils import timezone
 from core.models import User, Village
 from core.roles import Role
 from core.selectors import user_has_role, villages_for_user
-from kit.text import fold
+from kit.text import fold, vn_phone, words
 from market.selectors import vendors_of_communes
 
 from .models import AssistanceRecord, Campaign, Outcome, ServiceGiven, Volunteer
@@ -452,3 +452,114 @@ def follow_up_for_user(user: User, pk: int) -> ServiceGiven:
     if item is None:
         raise Http404
     return item
+
+
+# ------------------------------------------------------------------ residents' requests
+# A resident asks a commune officer what is kept about them, or to erase it (Decree
+# 13/2023/NĐ-CP). "One resident" is who the reports count once: the same name (any case)
+# and year of birth; for visits without a name, the same phone. Only the officers of the
+# resident's commune find them: never a volunteer, a branch secretary or another commune.
+
+RESIDENTS_FOUND = 50  # residents shown for one search, at most
+
+
+def handles_resident_requests(user: User) -> bool:
+    """A commune officer (of a commune) who may correct visits: the one who answers."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.commune_id is not None
+        and (user.is_superuser or user_has_role(user, Role.COMMUNE_OFFICER))
+        and user.has_perm("volunteers.change_assistancerecord")
+    )
+
+
+def _request_records(user: User) -> QuerySet[AssistanceRecord]:
+    if not handles_resident_requests(user):
+        return AssistanceRecord.objects.none()
+    return AssistanceRecord.objects.filter(village__commune_id=user.commune_id)
+
+
+@dataclass
+class FoundResident:
+    """One resident found by a search: a visit of theirs (``pk``, the address of their
+    page), their name, year of birth and phones as kept, where and how often they were seen."""
+
+    pk: int
+    name: str
+    birth_year: int | None
+    phones: list[str]
+    villages: list[str]
+    visits: int
+    last: datetime.date
+
+
+def resident_search(user: User, text: str) -> list[FoundResident]:
+    """The residents of the officer's commune whose phone is ``text`` (written any way), or
+    whose name holds every word of ``text`` without diacritics or case ("nguyen mai" finds
+    "Bà Nguyễn Thị Mai"), newest first. Names are compared in Python (the database cannot
+    fold Vietnamese): one query of the commune's named visits, one for the matches."""
+    records = _request_records(user)
+    phone = vn_phone(text)
+    if phone:
+        records = records.filter(resident_phone=phone)
+    else:
+        wanted = set(words(text))
+        if not wanted:
+            return []
+        named = records.exclude(resident_name="").values_list("pk", "resident_name")
+        records = records.filter(
+            pk__in=[pk for pk, name in named.iterator() if wanted <= set(words(name))]
+        )
+    rows = (
+        records.annotate(key=resident_name_key())
+        .order_by("-helped_on", "-pk")
+        .values(
+            "pk",
+            "key",
+            "resident_name",
+            "resident_birth_year",
+            "resident_phone",
+            "helped_on",
+            "village__name",
+        )
+    )
+    found: dict[str, FoundResident] = {}
+    for row in rows:
+        key = row["key"] if row["resident_name"] else f"phone:{row['resident_phone']}"
+        resident = found.get(key)
+        if resident is None:
+            if len(found) == RESIDENTS_FOUND:
+                continue
+            resident = found[key] = FoundResident(
+                pk=row["pk"],
+                name=row["resident_name"],
+                birth_year=row["resident_birth_year"],
+                phones=[],
+                villages=[],
+                visits=0,
+                last=row["helped_on"],
+            )
+        resident.visits += 1
+        for values, value in (
+            (resident.phones, row["resident_phone"]),
+            (resident.villages, row["village__name"]),
+        ):
+            if value and value not in values:
+                values.append(value)
+    return list(found.values())
+
+
+def resident_visits(user: User, pk: int) -> QuerySet[AssistanceRecord]:
+    """Every visit of the officer's commune of the resident of visit ``pk`` (same name and
+    year of birth; without a name, same phone), oldest first, with what the page and the
+    export show; 404 when the visit is not the officer's or names nobody."""
+    records = _request_records(user).annotate(key=resident_name_key())
+    seed = records.filter(pk=pk).values("key", "resident_name", "resident_phone").first()
+    if seed is None or not (seed["resident_name"] or seed["resident_phone"]):
+        raise Http404
+    if seed["resident_name"]:
+        visits = records.exclude(resident_name="").filter(key=seed["key"])
+    else:
+        visits = records.filter(resident_name="", resident_phone=seed["resident_phone"])
+    return _with_details(visits.select_related("recorded_by")).order_by("helped_on", "pk")

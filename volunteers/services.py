@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,7 +27,7 @@ from core.models import Commune, User, Village
 from core.roles import Role
 from kit.forms import clean_phone
 from kit.spreadsheets import ImportResult, Row
-from kit.text import has_id_number
+from kit.text import fold, has_id_number
 from market.services import PaymentAppOutcome, vendor_helped_with_payment_app
 
 from .models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
@@ -669,7 +671,9 @@ def follow_up_close(*, service_given: ServiceGiven, note: str = "", actor: User)
 
 # ------------------------------------------------------------------ residents' data
 
-PERSONAL_FIELDS = ("resident_name", "resident_phone")
+# What is erased of a visit: the name, the phone and the notes (free text that may name
+# the resident or their family). The year of birth, village, date and services stay.
+PERSONAL_FIELDS = ("resident_name", "resident_phone", "notes")
 ERASE_BATCH = 500
 
 
@@ -696,57 +700,104 @@ def _linked_refs(records: list[dict]) -> dict[str, str]:
     return refs
 
 
+def _anonymous_name(helped_on: datetime.date | str) -> str:
+    """What the history calls a visit once its resident's name is erased."""
+    if isinstance(helped_on, str):
+        helped_on = datetime.date.fromisoformat(helped_on)
+    return str(AssistanceRecord(helped_on=helped_on))
+
+
 @transaction.atomic
 def _erase_batch(pks: list[int], *, today: datetime.date) -> int:
-    """Blank the name and phone of the visits ``pks`` and what the history keeps of them."""
+    """Blank the name, phone and notes of the visits ``pks`` and what the history keeps of
+    them ("personal data erased on" keeps the first erasure's day)."""
     records = list(
         AssistanceRecord.objects.select_for_update()
         .filter(pk__in=pks)
-        .exclude(resident_name="", resident_phone="")
+        .exclude(resident_name="", resident_phone="", notes="")
         .annotate(key=resident_name_key())
         .values("pk", "key", "resident_name", "helped_on")
     )
     _linked_refs(records)
     erased = [r["pk"] for r in records]
     AssistanceRecord.objects.filter(pk__in=erased).update(
-        resident_name="", resident_phone="", personal_erased_on=today
+        resident_name="",
+        resident_phone="",
+        notes="",
+        personal_erased_on=Coalesce(F("personal_erased_on"), Value(today)),
     )
     audit.redact(
         AssistanceRecord,
         erased,
         PERSONAL_FIELDS,
-        names={r["pk"]: str(AssistanceRecord(helped_on=r["helped_on"])) for r in records},
+        names={r["pk"]: _anonymous_name(r["helped_on"]) for r in records},
     )
     return len(erased)
 
 
+def _redact_deleted(deleted: list[audit.Deleted]) -> int:
+    """Redact the history of visits deleted before: their rows are gone, their entries
+    still kept the resident's name, phone and notes."""
+    names = {d.pk: _anonymous_name(d.values["helped_on"]) for d in deleted}
+    return audit.redact(AssistanceRecord, list(names), PERSONAL_FIELDS, names=names)
+
+
+def _who(records: list[AssistanceRecord]) -> tuple[set[tuple[str, int | None]], set[str]]:
+    """The residents of ``records``: (folded name, year of birth) pairs, and phones."""
+    names = {(fold(r.resident_name), r.resident_birth_year) for r in records if r.resident_name}
+    return names, {r.resident_phone for r in records if r.resident_phone}
+
+
+def _names_them(values: dict, names: set[tuple[str, int | None]], phones: set[str]) -> bool:
+    """Whether a deleted visit's last values name one of these residents: the same phone,
+    or the same name (without diacritics or case) with the same year of birth when both
+    are known."""
+    if values.get("resident_phone") in phones:
+        return True
+    name, year = values.get("resident_name"), values.get("resident_birth_year")
+    if not isinstance(name, str) or not name or name == audit.REDACTED:
+        return False
+    folded = fold(name)
+    return any(n == folded and (y is None or year is None or y == year) for n, y in names)
+
+
 def resident_data_erase(*, records: Iterable[AssistanceRecord], actor: User) -> int:
-    """Erase on a resident's request: the name and phone of ``records`` (the officer found
-    them by name or phone in their commune) and their values in the history, in one
-    transaction; each erasure is in the history itself, without the values."""
+    """Erase on a resident's request: the name, phone and notes of ``records`` (the officer
+    found them by name or phone in their commune) and their values in the history, and the
+    history of the visits of this resident deleted before (same phone, or same name and
+    year of birth, in the same communes), in one transaction; each erasure is in the
+    history itself, without the values. Returns the visits erased."""
+    records = list(records)
     pks = [r.pk for r in records]
+    names, phones = _who(records)
+    communes = set(
+        AssistanceRecord.objects.filter(pk__in=pks).values_list("village__commune_id", flat=True)
+    )
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         erased = _erase_batch(pks, today=timezone.localdate())
+        deleted = audit.deleted_records(AssistanceRecord, communes=communes, having=PERSONAL_FIELDS)
+        _redact_deleted([d for d in deleted if _names_them(d.values, names, phones)])
         for record in AssistanceRecord.objects.filter(pk__in=pks, personal_erased_on__isnull=False):
             audit.record(
                 actor=actor,
                 obj=record,
                 before=audit.snapshot(record),
-                note=_("Resident's name and phone erased on their request."),
+                note=_("Resident's name, phone and notes erased on their request."),
             )
     return erased
 
 
 def resident_data_expire(*, today: datetime.date | None = None) -> int:
-    """Nightly: erase the residents' names and phones of visits older than
+    """Nightly: erase the residents' names, phones and notes of visits older than
     ``RESIDENT_DATA_MONTHS``, and their values in the audit history, one transaction per
-    batch. Counts are kept: the visits stay, and a named resident's visits keep a random
-    shared ref. Running it again erases nothing more. Returns the visits erased."""
+    batch; and the same values in the history of visits of that age deleted before. Counts
+    are kept: the visits stay, and a named resident's visits keep a random shared ref.
+    Running it again erases nothing more. Returns the visits erased."""
     today = today or timezone.localdate()
     limit = months_before(today, settings.RESIDENT_DATA_MONTHS)
     due = (
         AssistanceRecord.objects.filter(helped_on__lt=limit)
-        .exclude(resident_name="", resident_phone="")
+        .exclude(resident_name="", resident_phone="", notes="")
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -754,7 +805,36 @@ def resident_data_expire(*, today: datetime.date | None = None) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         while pks := list(due[:ERASE_BATCH]):
             erased += _erase_batch(pks, today=today)
+        old = [
+            d
+            for d in audit.deleted_records(AssistanceRecord, having=PERSONAL_FIELDS)
+            if str(d.values.get("helped_on", "")) < limit.isoformat()
+        ]
+        for start in range(0, len(old), ERASE_BATCH):
+            with transaction.atomic():
+                _redact_deleted(old[start : start + ERASE_BATCH])
     return erased
+
+
+@transaction.atomic
+def resident_data_access(
+    *, records: Iterable[AssistanceRecord], actor: User, exported: bool
+) -> int:
+    """Access on a resident's request: write in each visit's history that ``actor`` was
+    shown (or downloaded, ``exported``) what is kept about its resident, and when; the
+    entries keep no values, and an erasure or the lifetime redacts their record names
+    like the rest of the visit's history. Returns the entries written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        note = (
+            _("What is kept about the resident was downloaded on their request.")
+            if exported
+            else _("What is kept about the resident was shown on their request.")
+        )
+        written = 0
+        for record in records:
+            before = audit.snapshot(record, m2m=False)
+            written += audit.record(actor=actor, obj=record, before=before, note=note) is not None
+    return written
 
 
 # ------------------------------------------------------------------ import

@@ -6,11 +6,13 @@ roster, add rows and import them back. Values are written in Vietnamese
 also accepts the English labels and the codes.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import openpyxl
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,6 +33,7 @@ __all__ = [
     "Row",
     "SpreadsheetError",
     "check_rows",
+    "export_resident_xlsx",
     "export_volunteers_xlsx",
     "read_rows",
 ]
@@ -245,4 +248,73 @@ def export_volunteers_xlsx(volunteers: Iterable[Volunteer]) -> bytes:
                 YES if volunteer.active else NO,
             ],
         )
+    return shared.xlsx_bytes(book)
+
+
+# What is kept about one resident (access on request), in Vietnamese like every export.
+RESIDENT_COLUMNS = [
+    "Ngày",
+    "Thôn, làng",
+    "Dịch vụ và kết quả",
+    "Chiến dịch",
+    "Người hỗ trợ",
+    "Người ghi nhận",
+    "Họ và tên",
+    "Năm sinh",
+    "Số điện thoại",
+    "Đồng ý lưu tên và số điện thoại",
+    "Người bán ở chợ",
+    "Ghi chú",
+]
+
+
+def _services_text(record) -> str:
+    return "; ".join(
+        f"{given.get_service_display()}: {given.get_outcome_display()}"
+        for given in record.services.all()
+    )
+
+
+def resident_rows(records: Iterable) -> list[list]:
+    """One row per visit in ``RESIDENT_COLUMNS``' order (pass ``selectors.resident_visits``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            [
+                record.helped_on,
+                record.village.name,
+                _services_text(record),
+                record.campaign.name if record.campaign else "",
+                ", ".join(v.full_name for v in record.volunteers.all()),
+                str(record.recorded_by) if record.recorded_by else "",
+                record.resident_name,
+                record.resident_birth_year,
+                record.resident_phone,
+                YES if record.resident_consented else NO,
+                str(record.vendor) if record.vendor else "",
+                record.notes,
+            ]
+            for record in records
+        ]
+
+
+def export_resident_xlsx(records: Iterable, *, exported_by: str, today: datetime.date) -> bytes:
+    """What is kept about one resident: a heading (who downloaded it, when, for how long
+    visits keep a name) and one row per visit (write-only XLSX)."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title="Dữ liệu người dân")
+    shared.xlsx_append(sheet, ["Dữ liệu cá nhân của người dân được lưu trên cổng"], bold=True)
+    shared.xlsx_append(sheet, ["Ngày tải về", today])
+    shared.xlsx_append(sheet, ["Người tải về", exported_by])
+    shared.xlsx_append(
+        sheet,
+        [
+            "Thời hạn lưu",
+            f"Tên, số điện thoại và ghi chú được xoá {settings.RESIDENT_DATA_MONTHS} tháng "
+            "sau ngày hỗ trợ (Nghị định 13/2023/NĐ-CP).",
+        ],
+    )
+    shared.xlsx_append(sheet, [])
+    shared.xlsx_append(sheet, RESIDENT_COLUMNS, bold=True)
+    for row in resident_rows(records):
+        shared.xlsx_append(sheet, row)
     return shared.xlsx_bytes(book)

@@ -21,4 +21,17 @@ urlpatterns = [
     path("tinh-nguyen/doan-vien/", views.volunteer_list, name="volunteer_list"),
     path("tinh-nguyen/doan-vien.xlsx", views.volunteer_export, name="volunteer_export"),
     path("tinh-nguyen/doan-vien/nhap/", views.volunteer_import, name="volunteer_import"),
+    path("tinh-nguyen/du-lieu-nguoi-dan/", views.resident_desk, name="resident_desk"),
+    path(
+        "tinh-nguyen/du-lieu-nguoi-dan/chinh-sach/", views.resident_policy, name="resident_policy"
+    ),
+    path("tinh-nguyen/du-lieu-nguoi-dan/<int:pk>/", views.resident_detail, name="resident_detail"),
+    path(
+        "tinh-nguyen/du-lieu-nguoi-dan/<int:pk>/tai-ve.xlsx",
+        views.resident_export,
+        name="resident_export",
+    ),
+    path(
+        "tinh-nguyen/du-lieu-nguoi-dan/<int:pk>/xoa/", views.resident_erase, name="resident_erase"
+    ),
 ]

@@ -4,6 +4,7 @@ import json
 import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from kit.forms import add_service_errors
 from kit.http import XLSX, file_response, int_param, private_no_store
 
 from . import selectors, services, spreadsheets, sync
-from .forms import FollowUpCloseForm, VisitForm
+from .forms import FollowUpCloseForm, ResidentEraseForm, ResidentSearchForm, VisitForm
 from .models import Service
 
 PAGE_SIZE = 25
@@ -439,3 +440,101 @@ def manifest(request):
     patch_cache_control(response, public=True, max_age=3600)
     patch_vary_headers(response, ["Accept-Language", "Cookie"])
     return response
+
+
+# ------------------------------------------------------------------ residents' requests
+
+
+def _require_resident_desk(user) -> None:
+    if not selectors.handles_resident_requests(user):
+        raise Http404
+
+
+@private_no_store
+@login_required
+@require_GET
+def resident_desk(request):
+    """A resident's request: find them by phone or name (officers of the commune)."""
+    _require_resident_desk(request.user)
+    form = ResidentSearchForm(request.GET or None)
+    found = None
+    if form.is_valid():
+        found = selectors.resident_search(request.user, form.cleaned_data["q"])
+    return render(
+        request,
+        "volunteers/resident_desk.html",
+        {"form": form, "found": found, "most": selectors.RESIDENTS_FOUND},
+        status=400 if form.errors else 200,
+    )
+
+
+def _resident_shown(request, pk: int, *, exported: bool) -> list:
+    """The resident's visits, written in their history as shown or downloaded."""
+    visits = list(selectors.resident_visits(request.user, pk))
+    services.resident_data_access(records=visits, actor=request.user, exported=exported)
+    return visits
+
+
+@private_no_store
+@login_required
+@require_GET
+def resident_detail(request, pk: int):
+    """What is kept about the resident of visit ``pk``; the showing is audited."""
+    visits = _resident_shown(request, pk, exported=False)
+    return render(
+        request,
+        "volunteers/resident_detail.html",
+        {"visits": visits, "pk": pk, "months": settings.RESIDENT_DATA_MONTHS},
+    )
+
+
+@private_no_store
+@login_required
+@require_GET
+def resident_export(request, pk: int):
+    content = spreadsheets.export_resident_xlsx(
+        _resident_shown(request, pk, exported=True),
+        exported_by=str(request.user),
+        today=timezone.localdate(),
+    )
+    return file_response(content, "du-lieu-nguoi-dan.xlsx", XLSX)
+
+
+@private_no_store
+@login_required
+@require_http_methods(["GET", "POST"])
+def resident_erase(request, pk: int):
+    """Confirm, then erase the resident's name, phone and notes (services.resident_data_erase)."""
+    visits = selectors.resident_visits(request.user, pk)
+    form = ResidentEraseForm(request.POST if request.method == "POST" else None, visits=visits)
+    if request.method == "POST" and form.is_valid():
+        erased = services.resident_data_erase(
+            records=form.cleaned_data["records"], actor=request.user
+        )
+        messages.success(
+            request,
+            _("Name, phone and notes erased from %(count)s visits, and from their history.")
+            % {"count": erased},
+        )
+        return redirect("volunteers:resident_desk")
+    return render(
+        request,
+        "volunteers/resident_erase.html",
+        {"form": form, "pk": pk},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def resident_policy(request):
+    """For officers and branch secretaries: what is kept about residents, why, how long."""
+    _require_manager(request.user)
+    return render(
+        request,
+        "volunteers/resident_policy.html",
+        {
+            "months": settings.RESIDENT_DATA_MONTHS,
+            "desk": selectors.handles_resident_requests(request.user),
+        },
+    )

@@ -320,6 +320,9 @@ def test_an_officer_erases_a_residents_data_in_their_commune_only(
     text = json.dumps([[e.changes, e.object_repr, e.note] for e in history], ensure_ascii=False)
     assert MAI not in text and PHONE not in text
     notes = history.filter(actor=user, action="update").values_list("note", flat=True)
-    assert list(notes) == ["Đã xoá tên và số điện thoại của người dân theo yêu cầu của họ."] * 3
+    assert (
+        list(notes)
+        == ["Đã xoá tên, số điện thoại và ghi chú của người dân theo yêu cầu của họ."] * 3
+    )
     # the other residents are untouched
     assert AssistanceRecord.objects.get(pk=visits[8].pk).resident_name == "Chị Rơ Mah H'Lan"
