@@ -329,6 +329,19 @@ def redact(model, pks, fields, *, names: dict | None = None) -> int:
     return len(changed)
 
 
+def redact_row_notes(owner_model, pks) -> int:
+    """Replace by ``REDACTED`` the notes of the entries of rows shown in the history of
+    the records ``pks`` of ``owner_model`` (a visit's services: the words written when a
+    follow-up was closed), with the erasure of those records' own values."""
+    owner_type = ContentType.objects.get_for_model(owner_model, for_concrete_model=False)
+    return (
+        AuditEntry.objects.filter(owner_type=owner_type, owner_id__in=[str(pk) for pk in pks])
+        .exclude(content_type=owner_type)
+        .exclude(note="")
+        .update(note=REDACTED)
+    )
+
+
 @dataclass(frozen=True)
 class Deleted:
     """A deleted record as its delete entry keeps it: its id, and each field's last value

@@ -732,6 +732,7 @@ def _erase_batch(pks: list[int], *, today: datetime.date) -> int:
         PERSONAL_FIELDS,
         names={r["pk"]: _anonymous_name(r["helped_on"]) for r in records},
     )
+    audit.redact_row_notes(AssistanceRecord, erased)  # what was written closing a follow-up
     return len(erased)
 
 
@@ -739,6 +740,7 @@ def _redact_deleted(deleted: list[audit.Deleted]) -> int:
     """Redact the history of visits deleted before: their rows are gone, their entries
     still kept the resident's name, phone and notes."""
     names = {d.pk: _anonymous_name(d.values["helped_on"]) for d in deleted}
+    audit.redact_row_notes(AssistanceRecord, list(names))
     return audit.redact(AssistanceRecord, list(names), PERSONAL_FIELDS, names=names)
 
 

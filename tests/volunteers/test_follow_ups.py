@@ -234,3 +234,13 @@ def test_the_reports_still_count_what_the_visit_found(volunteer, world, commune)
     assert follow_ups() == 3
     services.follow_up_close(service_given=world["open_a"], note="", actor=volunteer)
     assert follow_ups() == 3
+
+
+def test_the_note_written_closing_it_is_erased_with_the_residents_data(volunteer, officer, world):
+    """The note is free text kept in the history: an erasure (and the lifetime, the same
+    batch) redacts it with the visit's name, phone and notes."""
+    item = world["open_a"]
+    services.follow_up_close(service_given=item, note="Con trai bà đã nộp", actor=volunteer)
+    services.resident_data_erase(records=[item.record], actor=officer)
+    assert not AuditEntry.objects.filter(note="Con trai bà đã nộp").exists()
+    assert AuditEntry.objects.filter(object_id=str(item.pk), note="[đã xoá]").exists()
