@@ -185,6 +185,8 @@ TABLE = {
     "trainings:verify": PUBLIC,
     "trainings:check_in": (302,) + (200,) * 7,
     "trainings:session_list": MANAGER,
+    # plan a session: officers (their commune), secretaries (their own village's branch)
+    "trainings:session_new": MANAGER,
     "trainings:skills": MANAGER,
     "trainings:session_detail": SESSION,
     "trainings:attendance_sheet": POST_ONLY,
