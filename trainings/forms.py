@@ -174,8 +174,7 @@ class SessionPlanForm(forms.Form):
 
     def more_fields(self):
         return [
-            self[name]
-            for name in ("place", "online_link", "trainer", "capacity", "description")
+            self[name] for name in ("place", "online_link", "trainer", "capacity", "description")
         ]
 
     def clean(self):

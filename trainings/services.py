@@ -62,9 +62,7 @@ def _plan_errors(actor: User, commune: Commune, village: Village | None) -> dict
         return {}
     if not plan_villages(actor).filter(pk=village.pk).exists():
         return {
-            "village": [
-                _("You may not plan sessions for %(village)s.") % {"village": village.name}
-            ]
+            "village": [_("You may not plan sessions for %(village)s.") % {"village": village.name}]
         }
     return {}
 

@@ -140,9 +140,7 @@ def test_the_end_before_the_start_is_refused_at_its_field(client, secretary_a, v
     client.force_login(secretary_a)
     response = _plan(client, village_a, starts_at="10:00", ends_at="09:00")
     assert response.status_code == 400
-    assert response.context["form"].errors["ends_at"] == [
-        "Giờ kết thúc phải sau giờ bắt đầu."
-    ]
+    assert response.context["form"].errors["ends_at"] == ["Giờ kết thúc phải sau giờ bắt đầu."]
 
 
 # ------------------------------------------------------------------ attendance
@@ -200,9 +198,7 @@ def test_a_commune_wide_session_stays_the_officers(client, secretary_a, session_
     assert not Attendance.objects.exists()
 
 
-def test_a_linked_secretary_checks_in_to_their_village_session(
-    client, officer, village_a, commune
-):
+def test_a_linked_secretary_checks_in_to_their_village_session(client, officer, village_a, commune):
     from volunteers import services as volunteer_services
 
     entry = VolunteerFactory(village=village_a, full_name="Nguyễn Văn Đức")
