@@ -2,11 +2,11 @@
 own village only; one whose account names no roster entry is told how to fix it."""
 
 import pytest
-from django.utils import timezone
 
 from core.models import User
 from core.roles import Role
 from tests.volunteers.factories import VolunteerFactory
+from tests.volunteers.test_pages import _post_visit
 from volunteers import services
 from volunteers.models import AssistanceRecord, Volunteer
 
@@ -29,18 +29,6 @@ def linked_secretary(officer, village_a, roster_secretary_a) -> User:
     return services.secretary_login_create(
         village=village_a, volunteer=roster_secretary_a, actor=officer
     )
-
-
-def _post_visit(client, village, volunteers, **extra):
-    data = {
-        "helped_on": timezone.localdate().isoformat(),
-        "village": village.pk,
-        "volunteers": [v.pk for v in volunteers],
-        "svc_vneid_activated": "on",
-        "out_vneid_activated": "done",
-        **extra,
-    }
-    return client.post("/tinh-nguyen/ghi-nhan/", data)
 
 
 def test_the_account_made_for_a_secretary_is_linked_to_their_roster_entry(
@@ -80,23 +68,27 @@ def test_a_secretary_logs_a_visit_for_their_village(
     assert list(record.volunteers.all()) == [roster_secretary_a]
 
 
-def test_a_secretary_cannot_log_a_visit_in_another_village(
-    client, linked_secretary, roster_secretary_a, village_b
+@pytest.mark.parametrize(
+    ("village", "helpers", "message"),
+    [
+        # another village: not offered, and refused when posted
+        ("village_b", ["roster_secretary_a"], "bạn không được ghi nhận lượt hỗ trợ ở đó"),
+        # their village, with a volunteer of another village's branch
+        (
+            "village_a",
+            ["roster_secretary_a", "volunteer_b"],
+            "không phải tình nguyện viên của chi đoàn",
+        ),
+    ],
+)
+def test_a_secretary_cannot_log_a_visit_for_another_village(
+    client, request, linked_secretary, village, helpers, message
 ):
     client.force_login(linked_secretary)
-    response = _post_visit(client, village_b, [roster_secretary_a])
+    people = [request.getfixturevalue(name) for name in helpers]
+    response = _post_visit(client, request.getfixturevalue(village), people)
     assert response.status_code == 400
-    assert "bạn không được ghi nhận lượt hỗ trợ ở đó" in response.content.decode()
-    assert not AssistanceRecord.objects.exists()
-
-
-def test_a_secretary_cannot_name_a_volunteer_of_another_village(
-    client, linked_secretary, roster_secretary_a, village_a, volunteer_b
-):
-    client.force_login(linked_secretary)
-    response = _post_visit(client, village_a, [roster_secretary_a, volunteer_b])
-    assert response.status_code == 400
-    assert "không phải tình nguyện viên của chi đoàn" in response.content.decode()
+    assert message in response.content.decode()
     assert not AssistanceRecord.objects.exists()
 
 
