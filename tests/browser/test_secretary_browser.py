@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.demo import demo_load
 from core.roles import sync_roles
 from tests.browser.conftest import PHONE
-from trainings.models import TrainingSession
+from trainings.models import Topic, TrainingSession
 from volunteers.demo import SECRETARY_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
 
@@ -20,6 +20,7 @@ def test_a_secretary_plans_and_marks_their_villages_session_on_a_phone(
     browser, live_server, screenshot
 ):
     sync_roles(apps)  # transactional tests empty the tables data migrations fill
+    Topic.objects.get_or_create(slug="vneid", defaults={"name": "Định danh điện tử VNeID"})
     commune = demo_load(officer_password=PASSWORD).commune
     volunteers_demo_load(commune, volunteer_password=PASSWORD)
     context = browser.new_context(
