@@ -168,6 +168,7 @@ def volunteer_home(request):
             "attendances": my_attendances(user)[:10],
             "manager": volunteering.is_manager(user),
             "resident_desk": volunteering.handles_resident_requests(user),
+            "unlinked": volunteering.is_unlinked_secretary(user),
         },
     )
 

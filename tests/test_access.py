@@ -192,6 +192,8 @@ TABLE = {
     "trainings:verify": PUBLIC,
     "trainings:check_in": (302,) + (200,) * 7,
     "trainings:session_list": MANAGER,
+    # plan a session: officers (their commune), secretaries (their own village's branch)
+    "trainings:session_new": MANAGER,
     "trainings:skills": MANAGER,
     "trainings:session_detail": SESSION,
     "trainings:attendance_sheet": POST_ONLY,
@@ -713,6 +715,47 @@ OTHER_VILLAGE_VOLUNTEER = {
     "volunteers:visit_edit": 404,
     "volunteers:visit_delete": 404,
 }
+
+
+# A session of village A's branch (planned by its secretary): its pages are the
+# secretary's of village A and the commune's officer's, never village B's secretary's
+# (``session_a`` above is commune-wide: the officers' alone).
+VILLAGE_SESSION = {
+    name: VILLAGE_A
+    for name, row in TABLE.items()
+    if name.startswith("trainings:") and row == SESSION
+} | {
+    # the certificate of a volunteer present: its holder, the branch's secretary, the officer
+    "trainings:certificate": (302, 404, 404, 200, 200, 404, 404, 200),
+}
+
+
+def test_the_village_session_rows_cover_the_session_pages():
+    """Built from the table: a new page of a session (SESSION) gets a row here by itself;
+    the POST-only ones (the sheet, a removal) are tested in tests/trainings."""
+    assert {"trainings:session_detail", "trainings:attendance_import"} <= set(VILLAGE_SESSION)
+
+
+@pytest.fixture
+def village_session(objects, village_a, volunteer_a):
+    from tests.trainings.factories import TrainingSessionFactory
+
+    session = TrainingSessionFactory(commune=village_a.commune, village=village_a)
+    attendance = AttendanceFactory(session=session, volunteer=volunteer_a)
+    return {"session": {"pk": session.pk}, "certificate": {"pk": attendance.pk}}
+
+
+@pytest.mark.parametrize("name", sorted(VILLAGE_SESSION))
+def test_a_village_session(client, request, objects, village_session, name):
+    url = _url(name, {**objects, **village_session})
+    for persona, expected in zip(PERSONAS, VILLAGE_SESSION[name], strict=True):
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        response = client.get(url)
+        assert response.status_code == expected, f"{name} ({url}) as {persona}"
+        if expected == 302:
+            assert response["Location"].startswith(SIGN_IN)
 
 
 @pytest.fixture

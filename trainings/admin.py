@@ -74,6 +74,7 @@ class TrainingSessionAdmin(CommuneScopedAdmin):
             village=data.get("village"),
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
+            actor=request.user,
         )
 
     @admin.display(description=_("attendance page"))

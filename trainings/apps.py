@@ -21,8 +21,10 @@ class TrainingsConfig(AppConfig):
             "trainings.change_attendance",
             "trainings.delete_attendance",
         ],
+        # their village's sessions only (selectors.plan_villages, sessions_for_user)
         Role.VILLAGE_SECRETARY: [
             "trainings.view_trainingsession",
+            "trainings.add_trainingsession",
             "trainings.view_attendance",
             "trainings.add_attendance",
         ],

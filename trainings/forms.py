@@ -1,8 +1,13 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kit.forms import KnownChoiceField, PersonNameField, PhoneField
 
+from .models import TrainingSession
 from .services import WalkIn
 
 
@@ -93,4 +98,90 @@ class AttendanceSheetForm(forms.Form):
             WalkIn(name=name, village=village, phone=phone)
             for name, phone in cleaned.get("walk_ins") or []
         ]
+        return cleaned
+
+
+class SessionPlanForm(forms.Form):
+    """A session planned on a phone (``services.session_create``): one day, from a time to
+    a time. ``villages``: whose branch sessions the user may plan (``selectors.plan_villages``);
+    ``commune_wide``: whether they may also plan one for the whole commune (an officer)."""
+
+    title = forms.CharField(label=pgettext_lazy("training session", "Title"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=TrainingSession.Kind.choices, initial=TrainingSession.Kind.CLASS
+    )
+    village = forms.ModelChoiceField(
+        label=_("For the branch of"),
+        queryset=None,
+        error_messages={
+            "invalid_choice": _("You may plan sessions only for the villages in the list."),
+            "required": _("Choose the village whose branch the session is for."),
+        },
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one topic.")},
+    )
+    day = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    starts_at = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends_at = forms.TimeField(
+        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online_link = forms.URLField(
+        label=_("Online link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Google Meet, Zoom or K12 Online address."),
+    )
+    trainer = forms.CharField(label=_("Trainer"), max_length=200, required=False)
+    capacity = forms.IntegerField(
+        label=_("Capacity"),
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Empty: no limit."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    public = forms.BooleanField(
+        label=_("On the commune's public calendar"), required=False, initial=True
+    )
+
+    def __init__(self, *args, villages, topics, commune_wide: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["village"]
+        field.queryset = villages
+        field.required = not commune_wide
+        field.empty_label = _("The whole commune") if commune_wide else None
+        self.fields["topics"].queryset = topics
+
+    def main_fields(self):
+        return [self[name] for name in ("title", "kind", "village")]
+
+    def when_fields(self):
+        return [self[name] for name in ("day", "starts_at", "ends_at")]
+
+    def more_fields(self):
+        return [
+            self[name] for name in ("place", "online_link", "trainer", "capacity", "description")
+        ]
+
+    def clean(self):
+        """``start`` and ``end``: the day at the two times, in the commune's time zone."""
+        cleaned = super().clean()
+        day, start, end = (cleaned.get(name) for name in ("day", "starts_at", "ends_at"))
+        if day is not None and start is not None and end is not None:
+            cleaned["start"] = timezone.make_aware(datetime.datetime.combine(day, start))
+            cleaned["end"] = timezone.make_aware(datetime.datetime.combine(day, end))
         return cleaned

@@ -1,7 +1,8 @@
 """Reads of the trainings program; who sees which session, attendance and skill.
 
 - Commune officers: every session of their commune.
-- Branch secretaries: the sessions held for their village's branch.
+- Branch secretaries: the sessions held for their village's branch, which they plan and
+  mark; a commune-wide session is the officers'.
 - Volunteers: their own attendances (check-in, certificates).
 - Anyone: the public calendar and a certificate's verification page.
 """
@@ -16,9 +17,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from core.models import User, Village
+from core.models import Commune, User, Village
 from core.roles import Role
-from core.selectors import user_has_role
+from core.selectors import user_has_role, villages_for_user
 from volunteers.selectors import branch_or_commune_volunteers, volunteers_for_user
 
 from .models import Attendance, Topic, TrainingSession
@@ -43,6 +44,26 @@ def sessions_for_user(user: User) -> QuerySet[TrainingSession]:
     if user_has_role(user, Role.VILLAGE_SECRETARY) and user.village_id:
         return sessions.filter(village_id=user.village_id)
     return sessions.none()
+
+
+def plan_villages(user: User) -> QuerySet[Village]:
+    """The villages whose branch sessions ``user`` may plan: those they manage (an
+    officer's commune, a secretary's own village), given the permission to add sessions."""
+    if not user.is_authenticated or not user.has_perm("trainings.add_trainingsession"):
+        return Village.objects.none()
+    return villages_for_user(user).order_by("position", "name")
+
+
+def plan_commune(user: User) -> Commune | None:
+    """The commune whose commune-wide sessions ``user`` may plan: an officer's own. A branch
+    secretary plans their village's only."""
+    if (
+        user.is_authenticated
+        and user.has_perm("trainings.add_trainingsession")
+        and user_has_role(user, Role.COMMUNE_OFFICER)
+    ):
+        return user.commune
+    return None
 
 
 def session_for_user(user: User, pk: int) -> TrainingSession:

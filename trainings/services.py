@@ -19,7 +19,7 @@ from kit.forms import clean_phone
 from kit.spreadsheets import Row
 
 from .models import Attendance, Topic, TrainingSession
-from .selectors import checkin_window
+from .selectors import checkin_window, plan_commune, plan_villages
 
 if TYPE_CHECKING:
     from volunteers.models import Volunteer
@@ -31,14 +31,40 @@ def session_errors(
     village: Village | None,
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
+    actor: User | None = None,
 ) -> dict[str, list[str]]:
-    """What is wrong with a session, by field: ``session_create`` and the admin's form."""
+    """What is wrong with a session, by field: ``session_create`` and the admin's form.
+    With an ``actor``, also whether they may plan it (``_plan_errors``)."""
     errors: dict[str, list[str]] = {}
     if ends_at <= starts_at:
         errors["ends_at"] = [_("The session must end after it starts.")]
     if village is not None and village.commune_id != commune.pk:
         errors["village"] = [_("The village is not in this commune.")]
+    elif actor is not None and not actor.is_superuser:
+        errors.update(_plan_errors(actor, commune, village))
     return errors
+
+
+def _plan_errors(actor: User, commune: Commune, village: Village | None) -> dict[str, list[str]]:
+    """A branch secretary plans sessions of their own village's branch; a commune officer
+    those of their commune, commune-wide or for one of its villages."""
+    if village is None:
+        own = plan_commune(actor)
+        if own is None or own.pk != commune.pk:
+            return {
+                "village": [
+                    _(
+                        "Only the commune's officers plan sessions for the whole commune: "
+                        "choose your village."
+                    )
+                ]
+            }
+        return {}
+    if not plan_villages(actor).filter(pk=village.pk).exists():
+        return {
+            "village": [_("You may not plan sessions for %(village)s.") % {"village": village.name}]
+        }
+    return {}
 
 
 def attendee_errors(
@@ -80,7 +106,13 @@ def session_create(
     public: bool = True,
     actor: User | None,
 ) -> TrainingSession:
-    errors = session_errors(commune=commune, village=village, starts_at=starts_at, ends_at=ends_at)
+    """Plan a session of ``commune``, for the whole commune or one village's branch (its
+    phone page, the admin's checks, the demo). An ``actor`` plans only what
+    ``selectors.plan_villages``/``plan_commune`` allow them: a branch secretary their own
+    village's sessions."""
+    errors = session_errors(
+        commune=commune, village=village, starts_at=starts_at, ends_at=ends_at, actor=actor
+    )
     if errors:
         raise ValidationError(errors)
     session = TrainingSession(

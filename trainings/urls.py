@@ -13,6 +13,7 @@ urlpatterns = [
     # Officers and branch secretaries.
     path("tap-huan/", views.session_list, name="session_list"),
     path("tap-huan/ky-nang/", views.skills, name="skills"),
+    path("tap-huan/moi/", views.session_new, name="session_new"),
     path("tap-huan/<int:pk>/", views.session_detail, name="session_detail"),
     path("tap-huan/<int:pk>/diem-danh/", views.attendance_sheet, name="attendance_sheet"),
     path(

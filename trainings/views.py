@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.selectors import villages_for_user
 from kit import imports, qr
+from kit.forms import add_service_errors
 from kit.http import XLSX, file_response, int_param, pdf_response, private_no_store, public_url
 from volunteers.selectors import is_manager, volunteer_profile
 
 from . import documents, selectors, services, spreadsheets
-from .forms import AttendanceSheetForm
+from .forms import AttendanceSheetForm, SessionPlanForm
 
 
 def _require_manager(user) -> None:
@@ -102,6 +103,57 @@ def session_list(request):
     return render(
         request, "trainings/session_list.html", {"sessions": selectors.session_list(request.user)}
     )
+
+
+def _plan(form: SessionPlanForm, commune, actor):
+    """``services.session_create`` with what the plan form read."""
+    data = form.cleaned_data
+    village = data["village"]
+    return services.session_create(
+        commune=village.commune if village is not None else commune,
+        village=village,
+        title=data["title"],
+        kind=data["kind"],
+        topics=data["topics"],
+        starts_at=data["start"],
+        ends_at=data["end"],
+        place=data["place"],
+        online_link=data["online_link"],
+        trainer=data["trainer"],
+        capacity=data["capacity"],
+        description=data["description"],
+        public=data["public"],
+        actor=actor,
+    )
+
+
+@private_no_store
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request):
+    """Plan a session on a phone: a branch secretary for their own village's branch, an
+    officer for the whole commune or one of its villages; anyone else gets 404."""
+    villages = selectors.plan_villages(request.user)
+    commune = selectors.plan_commune(request.user)
+    if commune is None and not villages.exists():
+        raise Http404
+    form = SessionPlanForm(
+        request.POST or None,
+        initial={"village": request.user.village_id},
+        villages=villages,
+        topics=selectors.active_topics(),
+        commune_wide=commune is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = _plan(form, commune, request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The session is planned: %(title)s.") % {"title": session})
+            return redirect("trainings:session_detail", pk=session.pk)
+    status = 400 if form.errors else 200
+    return render(request, "trainings/session_form.html", {"form": form}, status=status)
 
 
 def _sheet_form(request, session) -> AttendanceSheetForm:

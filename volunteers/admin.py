@@ -23,7 +23,8 @@ class VolunteerAdmin(AuditedAdmin, VillageScopedAdmin):
     list_filter = ["active", "on_tech_team", "branch_role", "village"]
     list_select_related = ["village"]
     search_fields = ["full_name", "phone"]
-    autocomplete_fields = ["user"]
+    # a plain list of the commune's accounts (core.admin_base scopes it): an officer has no
+    # permission on users, so the autocomplete answered them 403 and they could link nobody
     fields = [*VolunteerForm.Meta.fields, "user"]
 
 

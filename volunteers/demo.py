@@ -2,7 +2,8 @@
 
 Idempotent: volunteers are matched by village and name, the campaign and the
 sessions by name/title; visits and attendance are added only the first time.
-With a demo password, the volunteer ``tinhnguyen`` (Thôn 3) can sign in.
+With a demo password, the volunteer ``tinhnguyen`` and the branch secretary ``bithu``
+(both of Thôn 3, each account linked to their roster entry) can sign in.
 """
 
 import datetime
@@ -18,6 +19,7 @@ from . import services
 from .models import AssistanceRecord, Campaign, Volunteer
 
 VOLUNTEER_USERNAME = "tinhnguyen"
+SECRETARY_USERNAME = "bithu"
 # village code, name, role, tech team
 VOLUNTEERS = [
     ("T03", "Trần Thị Ánh", "member", True),
@@ -57,7 +59,9 @@ def demo_load(commune: Commune, *, volunteer_password: str | None = None) -> int
             )
         volunteers.append(volunteer)
     if volunteer_password:
-        _demo_user(volunteers[0], volunteer_password)
+        _demo_user(volunteers[0], volunteer_password, VOLUNTEER_USERNAME, Role.VOLUNTEER)
+        # Thôn 3's branch secretary: logs visits and runs the village's trainings
+        _demo_user(volunteers[1], volunteer_password, SECRETARY_USERNAME, Role.VILLAGE_SECRETARY)
 
     today = timezone.localdate()
     campaign = Campaign.objects.filter(commune=commune, name=CAMPAIGN).first()
@@ -92,10 +96,11 @@ def demo_load(commune: Commune, *, volunteer_password: str | None = None) -> int
     return len(volunteers)
 
 
-def _demo_user(volunteer: Volunteer, password: str) -> None:
+def _demo_user(volunteer: Volunteer, password: str, username: str, role: Role) -> None:
+    """The volunteer's demo account, linked to their roster entry."""
     user = demo_user(
-        username=VOLUNTEER_USERNAME,
-        role=Role.VOLUNTEER,
+        username=username,
+        role=role,
         full_name=volunteer.full_name,
         password=password,
         village=volunteer.village,

@@ -104,7 +104,10 @@ class VisitForm(forms.Form):
     village = forms.ModelChoiceField(
         label=_("Village"),
         queryset=None,
-        error_messages={"invalid_choice": _("Choose a village of your commune.")},
+        # a volunteer's scope is their commune, a branch secretary's their own village
+        error_messages={
+            "invalid_choice": _("Choose a village from the list: you may not log visits there.")
+        },
     )
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),

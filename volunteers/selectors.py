@@ -70,6 +70,18 @@ def is_manager(user: User) -> bool:
     )
 
 
+def is_unlinked_secretary(user: User) -> bool:
+    """A branch secretary whose account names no active volunteer of the roster: they log
+    visits without being preselected as a helper, and attend trainings unrecorded, until
+    an officer links the account to their roster entry."""
+    return (
+        user.is_authenticated
+        and user.village_id is not None
+        and user_has_role(user, Role.VILLAGE_SECRETARY)
+        and volunteer_profile(user) is None
+    )
+
+
 def can_record(user: User) -> bool:
     """Who may log a visit: a volunteer, a branch secretary or an officer."""
     return volunteer_profile(user) is not None or is_manager(user)

@@ -94,7 +94,7 @@ def visit_new(request):
     return render(
         request,
         "volunteers/visit_form.html",
-        {"form": form},
+        {"form": form, "unlinked": selectors.is_unlinked_secretary(request.user)},
         status=400 if form.errors else 200,
     )
 

@@ -6,7 +6,7 @@ from legal_library.demo import demo_load as library_demo_load
 from market.demo import VENDOR_USERNAME
 from market.demo import demo_load as market_demo_load
 from trainings.demo import demo_load as trainings_demo_load
-from volunteers.demo import VOLUNTEER_USERNAME
+from volunteers.demo import SECRETARY_USERNAME, VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
 
 DEMO_PASSWORD = "chuprong-demo"  # noqa: S105 - printed to the developer on purpose
@@ -21,7 +21,8 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 f"Also create the demo officer '{OFFICER_USERNAME}', volunteer "
-                f"'{VOLUNTEER_USERNAME}' and vendor '{VENDOR_USERNAME}' (only with DEBUG=1)."
+                f"'{VOLUNTEER_USERNAME}', branch secretary '{SECRETARY_USERNAME}' and vendor "
+                f"'{VENDOR_USERNAME}' (only with DEBUG=1)."
             ),
         )
         parser.add_argument(
@@ -57,6 +58,6 @@ class Command(BaseCommand):
                 f"Sign in at http://{address}/accounts/login/ "
                 f"as '{OFFICER_USERNAME}' with password '{DEMO_PASSWORD}' "
                 f"(admin: http://{address}/admin/); "
-                f"as volunteer '{VOLUNTEER_USERNAME}' or vendor '{VENDOR_USERNAME}' "
-                "with the same password."
+                f"as volunteer '{VOLUNTEER_USERNAME}', branch secretary "
+                f"'{SECRETARY_USERNAME}' or vendor '{VENDOR_USERNAME}' with the same password."
             )
