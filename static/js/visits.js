@@ -288,7 +288,9 @@
 
   function render() {
     var waiting = mine("waiting").length;
-    var refused = mine("refused");
+    var refused = mine("refused").filter(function (item) {  // not the one in the form
+      return !fixing || item.id !== fixing.id;
+    });
     var others = all().filter(function (item) { return item.owner !== owner; }).length;
     var status = box.querySelector("[data-outbox-status]");
     var note = box.querySelector("[data-outbox-note]");

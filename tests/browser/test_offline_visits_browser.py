@@ -137,7 +137,10 @@ def test_three_visits_typed_offline_arrive_once(browser, live_server, demo, scre
     context.close()
 
 
-def test_a_sign_in_that_expired_offline_keeps_the_visits(browser, live_server, demo, screenshot):
+def test_a_sign_in_that_expired_offline_keeps_the_visits(
+    browser, live_server, demo, screenshot, monkeypatch
+):
+    """The visit waits through an expired sign-in and an update of the app."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     base = live_server.url
@@ -157,6 +160,12 @@ def test_a_sign_in_that_expired_offline_keeps_the_visits(browser, live_server, d
     assert _status(page) == "Đã lưu trên máy — 1 lượt chờ gửi."
     screenshot(page, "outbox-sign-in-expired-phone")
     assert AssistanceRecord.objects.count() == before
+
+    # The app is updated meanwhile: the new worker drops the old copies, not the visit.
+    monkeypatch.setattr("volunteers.views.APP_CACHE", "tinh-nguyen-v2")
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    wait_until(page, "async () => (await caches.keys()).join() === 'tinh-nguyen-v2'")
+    assert len(_outbox(page)) == 1
 
     sign_in.click()
     page.fill("#id_login", VOLUNTEER_USERNAME)
