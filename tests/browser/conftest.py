@@ -99,3 +99,18 @@ def _plain_static_names(settings):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+
+
+def fill_sign_in(page, username: str, password: str) -> None:
+    """Type an account into the sign-in page that is open, and send it."""
+    page.fill("#id_login", username)
+    page.fill("#id_password", password)
+    page.click("button.primary")
+
+
+def sign_in(page, base: str, username: str, password: str, *, then: str = "", landing=None):
+    """Open the sign-in page (``?next=then``), sign in and wait for the page it leads to:
+    ``landing`` (a URL, glob or pattern), else ``then``, else the home page."""
+    page.goto(f"{base}/accounts/login/" + (f"?next={then}" if then else ""))
+    fill_sign_in(page, username, password)
+    page.wait_for_url(landing if landing is not None else base + (then or "/"))

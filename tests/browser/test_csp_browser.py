@@ -18,7 +18,7 @@ from market.demo import demo_load as market_demo_load
 from market.models import Vendor
 from reports import services as report_services
 from reports.models import AdoptionReport
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, fill_sign_in
 from tests.factories import UserFactory
 from trainings.demo import demo_load as trainings_demo_load
 from volunteers.demo import VOLUNTEER_USERNAME
@@ -104,9 +104,7 @@ class Watched:
     def sign_in(self, username: str, then: str) -> None:
         self.page.goto(f"{self.base}/accounts/login/?next={then}")
         self.check("/accounts/login/")
-        self.page.fill("#id_login", username)
-        self.page.fill("#id_password", PASSWORD)
-        self.page.click("button.primary")
+        fill_sign_in(self.page, username, PASSWORD)
         self.page.wait_for_url(self.base + then)
         self.check(then)
 

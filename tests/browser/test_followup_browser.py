@@ -9,7 +9,7 @@ from core.roles import sync_roles
 from market.bank_directory import load_bank_directory
 from market.demo import demo_load as market_demo_load
 from market.models import Vendor, VendorFollowUp
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, fill_sign_in
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
 
@@ -32,9 +32,7 @@ def test_volunteer_answers_a_follow_up_on_a_phone(browser, live_server, demo, sc
     page = context.new_page()
     base = live_server.url
     page.goto(base + "/accounts/login/")
-    page.fill("#id_login", VOLUNTEER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    fill_sign_in(page, VOLUNTEER_USERNAME, PASSWORD)
     page.click("nav.site-nav >> text=Hỏi thăm người bán")
     page.wait_for_url(base + "/cho/theo-doi/")
     cards = page.locator(".vendor.followup")

@@ -31,7 +31,7 @@ from market import vietqr
 from market.bank_directory import load_bank_directory
 from market.models import Bank, Market, Vendor
 from reports.models import AdoptionReport
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mat-khau-hanh-trinh"
@@ -70,11 +70,7 @@ def _context(browser, screen: str):
 
 
 def _sign_in(page, base: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login", OFFICER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(base + "/")
+    sign_in(page, base, OFFICER_USERNAME, PASSWORD)
 
 
 def _check_english(page, base: str, paths: list[str]) -> None:

@@ -8,7 +8,7 @@ from core.demo import demo_load
 from core.roles import sync_roles
 from legal_library.demo import demo_load as library_demo_load
 from legal_library.models import Category
-from tests.browser.conftest import PHONE, wait_until
+from tests.browser.conftest import PHONE, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -163,11 +163,7 @@ def test_the_offline_copies_keep_only_anonymous_public_pages(browser, live_serve
         timeout=15,
     )
 
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login", OFFICER_USERNAME)
-    page.fill("#id_password", "mat-khau-thu-vien")
-    page.click("button.primary")
-    page.wait_for_url(base + "/")
+    sign_in(page, base, OFFICER_USERNAME, "mat-khau-thu-vien")
     preview = f"{base}/van-ban/{draft.slug}/?xem-truoc=1"
     page.goto(preview)
     assert "Xem trước" in page.content()

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from legal_library import demo
-from tests.browser.conftest import DESKTOP, PHONE, until, wait_until
+from tests.browser.conftest import DESKTOP, PHONE, sign_in, until, wait_until
 from tests.browser.test_library_browser import (  # noqa: F401 - library: the demo fixture
     ALL_CACHED,
     ANDROID,
@@ -44,11 +44,7 @@ def _officer_imports(browser, base: str, password: str, screenshot) -> None:
 
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
     page = context.new_page()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login", OFFICER_USERNAME)
-    page.fill("#id_password", password)
-    page.click("button.primary")
-    page.wait_for_url(base + "/")
+    sign_in(page, base, OFFICER_USERNAME, password)
 
     page.goto(base + "/admin/legal_library/document/")
     page.get_by_role("link", name="Nhập từ bảng tính").first.click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from core.demo import OFFICER_USERNAME
 from core.demo import demo_load as core_demo_load
 from core.roles import sync_roles
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 from volunteers import services as volunteer_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,11 +48,7 @@ def test_an_officer_hands_over_a_sign_in_link_on_a_phone(browser, live_server, d
     base = live_server.url
     officer = _phone(browser)
     page = officer.new_page()
-    page.goto(base + "/accounts/login/?next=/tai-khoan/")
-    page.fill("#id_login", OFFICER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(base + "/tai-khoan/")
+    sign_in(page, base, OFFICER_USERNAME, PASSWORD, then="/tai-khoan/")
     screenshot(page, "logins-list-phone")
     person = page.locator(".person", has_text=NAME)
     person.locator("button", has_text="Tạo tài khoản").click()

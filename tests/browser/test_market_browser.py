@@ -13,7 +13,7 @@ from core.roles import sync_roles
 from market import vietqr
 from market.bank_directory import load_bank_directory
 from market.models import Market, Vendor
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mat-khau-demo-trinh-duyet"
@@ -34,11 +34,7 @@ def test_officer_registers_a_vendor_whose_page_shows_a_working_code(
 ):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_login", OFFICER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url, OFFICER_USERNAME, PASSWORD)
 
     page.goto(
         f"{live_server.url}/admin/market/vendor/add/?market={market.pk}&village={market.village_id}"

@@ -13,7 +13,7 @@ from django.apps import apps
 
 from core.demo import demo_load
 from core.roles import sync_roles
-from tests.browser.conftest import PHONE, wait_until
+from tests.browser.conftest import PHONE, fill_sign_in, sign_in, wait_until
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
 from volunteers.models import AssistanceRecord
@@ -43,11 +43,7 @@ def demo(live_server):
 
 
 def _sign_in(page, base: str) -> None:
-    page.goto(base + "/accounts/login/?next=/tinh-nguyen/")
-    page.fill("#id_login", VOLUNTEER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(HOME)
+    sign_in(page, base, VOLUNTEER_USERNAME, PASSWORD, then="/tinh-nguyen/", landing=HOME)
 
 
 def _installed(page) -> None:
@@ -154,9 +150,9 @@ def test_a_sign_in_that_expired_offline_keeps_the_visits(
 
     context.clear_cookies()  # the session ended while the phone was offline
     context.set_offline(False)  # the page hears "online" and tries to send
-    sign_in = page.locator("[data-outbox-sign-in] a")
-    sign_in.wait_for(state="visible")
-    assert sign_in.inner_text() == "Phiên đăng nhập đã hết: đăng nhập để gửi các lượt này"
+    sign_in_link = page.locator("[data-outbox-sign-in] a")
+    sign_in_link.wait_for(state="visible")
+    assert sign_in_link.inner_text() == "Phiên đăng nhập đã hết: đăng nhập để gửi các lượt này"
     assert _status(page) == "Đã lưu trên máy — 1 lượt chờ gửi."
     screenshot(page, "outbox-sign-in-expired-phone")
     assert AssistanceRecord.objects.count() == before
@@ -167,10 +163,8 @@ def test_a_sign_in_that_expired_offline_keeps_the_visits(
     wait_until(page, "async () => (await caches.keys()).join() === 'tinh-nguyen-v2'")
     assert len(_outbox(page)) == 1
 
-    sign_in.click()
-    page.fill("#id_login", VOLUNTEER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    sign_in_link.click()
+    fill_sign_in(page, VOLUNTEER_USERNAME, PASSWORD)
     page.wait_for_url(HOME)
     wait_until(page, "() => document.querySelector('[data-outbox]').dataset.waiting === '0'")
     assert AssistanceRecord.objects.count() == before + 1

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.demo import demo_load
 from core.roles import sync_roles
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 from trainings.models import Topic, TrainingSession
 from volunteers.demo import SECRETARY_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
@@ -28,11 +28,7 @@ def test_a_secretary_plans_and_marks_their_villages_session_on_a_phone(
     )
     page = context.new_page()
     base = live_server.url
-    page.goto(base + "/accounts/login/?next=/tinh-nguyen/")
-    page.fill("#id_login", SECRETARY_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(base + "/tinh-nguyen/")
+    sign_in(page, base, SECRETARY_USERNAME, PASSWORD, then="/tinh-nguyen/")
     assert page.locator("#unlinked-secretary").count() == 0  # the demo account is linked
 
     page.click("a[href='/tap-huan/moi/']")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.demo import demo_load
 from core.models import User
 from core.roles import sync_roles
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, fill_sign_in
 from volunteers import services
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
@@ -46,9 +46,7 @@ def test_volunteer_corrects_a_visit_and_closes_its_follow_up(
     page = context.new_page()
     base = live_server.url
     page.goto(base + "/accounts/login/")
-    page.fill("#id_login", VOLUNTEER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    fill_sign_in(page, VOLUNTEER_USERNAME, PASSWORD)
 
     page.goto(base + "/tinh-nguyen/lich-su/")
     page.click(f"a[href='/tinh-nguyen/ho-tro/{visit.pk}/sua/']")

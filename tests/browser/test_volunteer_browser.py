@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.demo import demo_load
 from core.roles import sync_roles
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from trainings import services as training_services
 from trainings.demo import demo_load as trainings_demo_load
 from trainings.models import Attendance
@@ -41,11 +41,7 @@ def demo(live_server):
 
 
 def _sign_in(page, base: str) -> None:
-    page.goto(base + "/accounts/login/?next=/tinh-nguyen/")
-    page.fill("#id_login", VOLUNTEER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(base + "/tinh-nguyen/")
+    sign_in(page, base, VOLUNTEER_USERNAME, PASSWORD, then="/tinh-nguyen/")
 
 
 def test_volunteer_checks_in_and_logs_a_visit_on_a_phone(browser, live_server, demo, screenshot):
@@ -94,11 +90,7 @@ def test_officer_pages_on_a_desktop(browser, live_server, demo, screenshot):
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     base = live_server.url
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login", "canbo")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(base + "/")
+    sign_in(page, base, "canbo", PASSWORD)
     for path, name in [
         ("/tinh-nguyen/ho-tro/", "officer-records"),
         ("/tap-huan/", "officer-sessions"),

@@ -16,7 +16,7 @@ from core.roles import sync_roles
 from market import vietqr
 from market.bank_directory import load_bank_directory
 from market.models import Market, Vendor
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 from tests.browser.test_csp_browser import RECORD_VIOLATIONS
 from volunteers.demo import VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
@@ -62,11 +62,7 @@ def test_volunteer_registers_hands_over_and_marks_cashless(
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     base = live_server.url
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_login", VOLUNTEER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(base + "/**")
+    sign_in(page, base, VOLUNTEER_USERNAME, PASSWORD, landing=base + "/**")
 
     # The market of the volunteer's village: a big "register" link.
     page.goto(f"{base}/cho/{market.pk}/")
