@@ -46,10 +46,20 @@ def _sign_in(page, base: str) -> None:
     sign_in(page, base, VOLUNTEER_USERNAME, PASSWORD, then="/tinh-nguyen/", landing=HOME)
 
 
-def _installed(page) -> None:
-    """The app's worker runs and keeps the visit form (opened online once)."""
+def _phone(browser, base: str):
+    """A phone signed in as the demo volunteer, the app installed: its worker runs and
+    keeps the visit form (opened online once)."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    _sign_in(page, base)
     wait_until(page, "() => navigator.serviceWorker.controller !== null")
     wait_until(page, "async () => !!(await caches.match('/tinh-nguyen/ghi-nhan/'))")
+    return context, page
+
+
+def _outbox_says(page, what: str, n: int) -> None:
+    """Wait until the outbox counts ``n`` visits ``what`` ("waiting" or "refused")."""
+    wait_until(page, f"() => document.querySelector('[data-outbox]').dataset.{what} === '{n}'")
 
 
 def _status(page) -> str:
@@ -70,11 +80,8 @@ def _outbox(page) -> list:
 
 
 def test_three_visits_typed_offline_arrive_once(browser, live_server, demo, screenshot):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    page = context.new_page()
     base = live_server.url
-    _sign_in(page, base)
-    _installed(page)
+    context, page = _phone(browser, base)
     before = AssistanceRecord.objects.count()
 
     # No signal: the form opens from the phone, and each visit waits on it.
@@ -82,13 +89,13 @@ def test_three_visits_typed_offline_arrive_once(browser, live_server, demo, scre
     page.goto(base + "/tinh-nguyen/ghi-nhan/")
     assert page.locator("h1").inner_text() == "Ghi lượt hỗ trợ"
     _log(page)
-    wait_until(page, "() => document.querySelector('[data-outbox]').dataset.waiting === '1'")
+    _outbox_says(page, "waiting", 1)
     assert _status(page) == "Đã lưu trên máy — 1 lượt chờ gửi."
     # ready for the next house: same village and helpers, nothing of the last resident
     assert not page.is_checked("input[name=svc_vneid_activated]")
     _log(page, name="Bà Ksor H'Nhi")
     _log(page, service=False)  # forgot to tick what was done
-    wait_until(page, "() => document.querySelector('[data-outbox]').dataset.waiting === '3'")
+    _outbox_says(page, "waiting", 3)
     assert _status(page) == "Đã lưu trên máy — 3 lượt chờ gửi."
     assert page.locator("[data-outbox]").bounding_box()["y"] < PHONE["height"]  # first screen
     screenshot(page, "outbox-offline-three-waiting-phone")
@@ -101,8 +108,8 @@ def test_three_visits_typed_offline_arrive_once(browser, live_server, demo, scre
     context.set_offline(False)
     page = context.new_page()
     page.goto(base + "/tinh-nguyen/")
-    wait_until(page, "() => document.querySelector('[data-outbox]').dataset.waiting === '0'")
-    wait_until(page, "() => document.querySelector('[data-outbox]').dataset.refused === '1'")
+    _outbox_says(page, "waiting", 0)
+    _outbox_says(page, "refused", 1)
     stored = AssistanceRecord.objects.filter(client_id__in=[i["id"] for i in waiting])
     assert stored.count() == 2 and AssistanceRecord.objects.count() == before + 2
     assert stored.filter(resident_name="Bà Ksor H'Nhi").exists()
@@ -126,7 +133,7 @@ def test_three_visits_typed_offline_arrive_once(browser, live_server, demo, scre
     page.check("input[name=svc_vneid_activated]")
     page.click("button[type=submit].big")
     page.wait_for_url(HOME)
-    wait_until(page, "() => document.querySelector('[data-outbox]').dataset.refused === '0'")
+    _outbox_says(page, "refused", 0)
     assert _outbox(page) == []
     assert AssistanceRecord.objects.count() == before + 3
     assert AssistanceRecord.objects.filter(client_id=waiting[2]["id"]).exists()
@@ -137,16 +144,13 @@ def test_a_sign_in_that_expired_offline_keeps_the_visits(
     browser, live_server, demo, screenshot, monkeypatch
 ):
     """The visit waits through an expired sign-in and an update of the app."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    page = context.new_page()
     base = live_server.url
-    _sign_in(page, base)
-    _installed(page)
+    context, page = _phone(browser, base)
     before = AssistanceRecord.objects.count()
     context.set_offline(True)
     page.goto(base + "/tinh-nguyen/ghi-nhan/")
     _log(page)
-    wait_until(page, "() => document.querySelector('[data-outbox]').dataset.waiting === '1'")
+    _outbox_says(page, "waiting", 1)
 
     context.clear_cookies()  # the session ended while the phone was offline
     context.set_offline(False)  # the page hears "online" and tries to send
@@ -166,7 +170,7 @@ def test_a_sign_in_that_expired_offline_keeps_the_visits(
     sign_in_link.click()
     fill_sign_in(page, VOLUNTEER_USERNAME, PASSWORD)
     page.wait_for_url(HOME)
-    wait_until(page, "() => document.querySelector('[data-outbox]').dataset.waiting === '0'")
+    _outbox_says(page, "waiting", 0)
     assert AssistanceRecord.objects.count() == before + 1
     assert _outbox(page) == []
     context.close()
