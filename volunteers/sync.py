@@ -72,10 +72,6 @@ def visit_notes(logged: services.VisitLogged) -> list[tuple[int, str]]:
     return found
 
 
-def other_account_errors() -> dict[str, list[str]]:
-    return {"__all__": [_("This visit was sent from another account; it was not saved.")]}
-
-
 def receive(
     form: VisitForm, *, user: User, sent: dict[uuid.UUID, int | None] | None = None
 ) -> Received:
@@ -103,7 +99,8 @@ def receive(
 def _sent_before(client_id: uuid.UUID | None, recorded_by_id: int | None, user: User) -> Received:
     if recorded_by_id == user.pk:
         return Received(client_id, ALREADY)
-    return Received(client_id, REFUSED, errors=other_account_errors())
+    message = _("This visit was sent from another account; it was not saved.")
+    return Received(client_id, REFUSED, errors={"__all__": [message]})
 
 
 def _form_errors(form: VisitForm) -> dict[str, list[str]]:
@@ -125,15 +122,12 @@ def _fields(item) -> QueryDict:
     """An outbox item's form fields (``[[name, value], ...]``, as FormData gives them)."""
     data = QueryDict(mutable=True)
     for pair in item.get("fields") or []:
-        if not (isinstance(pair, list) and len(pair) == 2 and all(_text(p) for p in pair)):
+        strings = isinstance(pair, list) and all(isinstance(p, str) for p in pair)
+        if not (strings and len(pair) == 2):
             raise BatchError("a field is not a [name, value] pair of strings")
         data.appendlist(*pair)
     data["client_id"] = str(item.get("id", ""))
     return data
-
-
-def _text(value) -> bool:
-    return isinstance(value, str)
 
 
 def receive_batch(items: Iterable, *, user: User) -> list[dict]:
