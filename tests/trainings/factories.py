@@ -12,8 +12,19 @@ def topic(slug: str) -> Topic:
     return Topic.objects.get(slug=slug)
 
 
+def started_today(now: datetime.datetime | None = None) -> datetime.datetime:
+    """An hour ago, but never before today's local midnight.
+
+    A session that "started an hour ago" at 00:30 in Chư Prông started yesterday, and
+    a report of today then misses it: CI once failed that way at midnight.
+    """
+    now = now or timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(now - datetime.timedelta(hours=1), midnight)
+
+
 class TrainingSessionFactory(factory.django.DjangoModelFactory):
-    """A class that started an hour ago and ends in an hour (check-in is open)."""
+    """A class that started up to an hour ago, today, and ends later (check-in is open)."""
 
     class Meta:
         model = TrainingSession
@@ -22,7 +33,7 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     commune = factory.SubFactory(CommuneFactory)
     title = factory.Sequence(lambda n: f"Tập huấn dịch vụ công trực tuyến {n}")
     kind = TrainingSession.Kind.CLASS
-    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    starts_at = factory.LazyFunction(started_today)
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + datetime.timedelta(hours=2))
     place = "Hội trường UBND xã"
     trainer = "Đ/c Rơ Mah Hồng"

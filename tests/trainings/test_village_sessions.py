@@ -10,7 +10,7 @@ from django.utils.translation import override
 
 from core.models import AuditEntry
 from reports import reporting
-from tests.trainings.factories import TrainingSessionFactory, topic
+from tests.trainings.factories import TrainingSessionFactory, started_today, topic
 from tests.volunteers.factories import VolunteerFactory
 from trainings import services
 from trainings.models import Attendance, TrainingSession
@@ -233,7 +233,7 @@ def test_the_secretarys_session_list_takes_the_same_queries_for_more_sessions(
 def test_village_sessions_count_in_the_communes_report_and_the_villages(
     secretary_a, commune, village_a, village_b
 ):
-    start = timezone.now() - datetime.timedelta(hours=1)
+    start = started_today()
     session = services.session_create(
         commune=commune,
         village=village_a,
@@ -264,3 +264,13 @@ def test_a_village_session_is_on_the_communes_public_calendar(client, commune, v
     _village_session(village_a, title="Thực hành VNeID tại Thôn 3", starts_at=soon)
     assert "Thực hành VNeID tại Thôn 3" in client.get(f"/xa/{commune.slug}/").content.decode()
     assert "Thực hành VNeID tại Thôn 3" in client.get("/tap-huan/lich/").content.decode()
+
+
+@pytest.mark.parametrize("local_time", ["00:30", "12:00", "23:59"])
+def test_a_session_made_for_today_starts_today_even_just_after_midnight(local_time):
+    """The factories' "an hour ago" fell on yesterday between 00:00 and 01:00 local time."""
+    hour, minute = map(int, local_time.split(":"))
+    now = timezone.make_aware(datetime.datetime(2026, 12, 2, hour, minute))
+    start = started_today(now)
+    assert start <= now
+    assert timezone.localdate(start) == datetime.date(2026, 12, 2)
