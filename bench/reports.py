@@ -200,13 +200,14 @@ def main() -> None:
     from django.utils import timezone
 
     from bench.management.commands.seed_scale import PROVINCE
-    from core.models import Commune
+    from core.models import Commune, Province
     from reports import files as report_files
     from reports import reporting
 
     if connection.vendor != "postgresql":
         sys.exit("bench/reports.py measures PostgreSQL: set DATABASE_URL=postgres://...")
-    communes = Commune.objects.filter(province=PROVINCE).order_by("pk")
+    communes = Commune.objects.filter(province__name=PROVINCE).order_by("pk")
+    province = Province.objects.filter(name=PROVINCE).first()
     if not communes.exists():
         sys.exit(
             "No synthetic province here: run `make bench-reports` (or `DJANGO_SETTINGS_MODULE="
@@ -246,7 +247,7 @@ def main() -> None:
     village_of_commune = "SELECT id FROM chuprong_village WHERE commune_id = %(commune)s"
     village_of_province = (
         "SELECT v.id FROM chuprong_village v JOIN chuprong_commune c ON c.id = v.commune_id "
-        "WHERE c.province = %(province)s"
+        "WHERE c.province_id = %(province)s"
     )
     cases = [
         (
@@ -256,8 +257,8 @@ def main() -> None:
         ),
         (
             f"the province ({communes.count()} communes), {start:%m/%Y}",
-            reporting.Scope("province", province=PROVINCE),
-            params(village_of_province, "c.province = %(province)s", {"province": PROVINCE}),
+            reporting.Scope("province", province=province),
+            params(village_of_province, "c.province_id = %(province)s", {"province": province.pk}),
         ),
     ]
     print(f"PostgreSQL {connection.pg_version}, median of {REPEAT} runs after one warm-up")

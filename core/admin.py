@@ -30,12 +30,13 @@ from django_celery_beat.models import (
 from core import audit, selectors
 from core.admin_base import ProjectAdmin, SafeDateChangeList, choices, shared, superusers_only
 from core.audit_admin import AuditedAdmin
-from core.models import AuditEntry, Commune, User, Village
+from core.models import AuditEntry, Commune, Province, User, Village
 
 __all__ = ["CommuneScopedAdmin", "ProjectAdmin", "SafeDateChangeList", "VillageScopedAdmin"]
 
 # What an officer may pick in any admin form (core/admin_base.py); each app
 # declares its own models in its admin.py.
+choices(Province, selectors.provinces_for_user)
 choices(Commune, selectors.communes_for_user)
 choices(Village, selectors.villages_for_user)
 choices(User, selectors.users_for_user)
@@ -91,11 +92,25 @@ class CommuneScopedAdmin(ProjectAdmin):
 @admin.register(Commune)
 class CommuneAdmin(ProjectAdmin):
     list_display = ["name", "province", "code", "slug"]
-    search_fields = ["name", "province", "code"]
+    list_select_related = ["province"]
+    search_fields = ["name", "province__name", "code"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return selectors.communes_for_user(request.user)
+        # a province officer reads (only: view permission) every commune of the province
+        return selectors.communes_read_by(request.user).select_related("province")
+
+
+@admin.register(Province)
+class ProvinceAdmin(ProjectAdmin):
+    """Provinces are made by a superuser; a province officer reads their own."""
+
+    list_display = ["name", "code", "report_email"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return selectors.provinces_for_user(request.user)
 
 
 @admin.register(Village)
@@ -118,7 +133,7 @@ class UserAdmin(ProjectAdmin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "email", "phone")}),
-        (_("Where the role applies"), {"fields": ("commune", "village")}),
+        (_("Where the role applies"), {"fields": ("province", "commune", "village")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -18,6 +18,13 @@ class CoreConfig(AppConfig):
     # "app_label.codename" of the permissions each role gets for this app's models
     # (core/roles.py collects them from every AppConfig: sync_roles).
     role_permissions = {
+        # reads every commune of their province (core.selectors.communes_read_by); the
+        # province-wide lists' permissions are added by core.roles.role_permissions
+        Role.PROVINCE_OFFICER: [
+            "chuprong.view_province",
+            "chuprong.view_commune",
+            "chuprong.view_village",
+        ],
         Role.COMMUNE_OFFICER: [
             "chuprong.view_commune",
             "chuprong.view_village",

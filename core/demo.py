@@ -14,6 +14,7 @@ from core.models import Commune, User, Village
 from core.roles import Role
 
 PROVINCE = "Gia Lai"
+PROVINCE_EMAIL = "tinhdoan@example.invalid"  # the demo's address for sent reports
 COMMUNE = "Chư Prông"
 INTRO = (
     "Đoàn Thanh niên xã Chư Prông tập huấn đoàn viên thành “tuyên truyền viên số”, "
@@ -48,7 +49,8 @@ class DemoResult:
 
 @transaction.atomic
 def demo_load(*, officer_password: str | None = None) -> DemoResult:
-    commune = services.commune_upsert(name=COMMUNE, province=PROVINCE, intro=INTRO)
+    province = services.province_upsert(name=PROVINCE, report_email=PROVINCE_EMAIL)
+    commune = services.commune_upsert(name=COMMUNE, province=province, intro=INTRO)
     rows = [(f"T{n:02d}", f"Thôn {n}", "thon") for n in range(1, THON_COUNT + 1)]
     rows += [(f"L{n:02d}", name, "lang") for n, name in enumerate(LANG_NAMES, start=1)]
     for position, (code, name, kind) in enumerate(rows, start=1):

@@ -12,10 +12,42 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class Province(models.Model):
+    """The level above the commune: since the 2025 reform a commune reports to it directly.
+
+    Its province officers read every commune's figures and own the lists all its
+    communes share (core.roles.Role.PROVINCE_OFFICER).
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    code = models.CharField(
+        _("administrative code"),
+        max_length=10,
+        blank=True,
+        help_text=_("The national administrative unit code, when known."),
+    )
+    report_email = models.EmailField(
+        _("address for reports"),
+        blank=True,
+        help_text=_("Where the communes' sent reports are e-mailed."),
+    )
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Commune(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    province = models.CharField(_("province"), max_length=120)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
+    )
     code = models.CharField(
         _("administrative code"),
         max_length=10,
@@ -31,7 +63,7 @@ class Commune(models.Model):
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
-        ordering = ["province", "name"]
+        ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
@@ -85,6 +117,15 @@ class User(AbstractUser):
         null=True,
         blank=True,
         help_text=_("Optional; digits only, e.g. 0912345678."),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("province"),
+        help_text=_("Where a province officer's role applies."),
     )
     commune = models.ForeignKey(
         Commune,

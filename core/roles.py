@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    PROVINCE_OFFICER = "province_officer", _("Province officer")
     COMMUNE_OFFICER = "commune_officer", _("Commune officer")
     VILLAGE_SECRETARY = "village_secretary", _("Village branch secretary")
     VOLUNTEER = "volunteer", _("Volunteer")
@@ -27,8 +28,9 @@ class Role(models.TextChoices):
 # (a bank's BIN re-points every vendor's code; a switched-off schedule stops every
 # commune's monthly report). Only a superuser changes them, and every change through
 # the admin is in the audit history (core/audit.py). No commune role may carry these
-# permissions (tests/core/test_province_wide.py); a province role, when there is
-# one, gets them with ``PROVINCE_WIDE_PERMISSIONS``.
+# permissions (tests/core/test_province_wide.py); the province officer gets them all
+# (``PROVINCE_WIDE_PERMISSIONS``, added by ``role_permissions``), so below a superuser
+# only they change them.
 
 
 def _declared(attribute: str) -> list:
@@ -46,6 +48,11 @@ def role_permissions() -> dict[str, list[str]]:
     for declared in _declared("role_permissions"):
         for role, names in declared.items():
             table[role].extend(names)
+    owned = province_wide_permissions()
+    owned += [name.replace(".add_", ".view_", 1) for name in owned if ".add_" in name]
+    table[Role.PROVINCE_OFFICER].extend(
+        name for name in owned if name not in table[Role.PROVINCE_OFFICER]
+    )
     return table
 
 
@@ -97,7 +104,7 @@ PROVINCE_WIDE_MODELS = _Lazy(province_wide_models)
 PROVINCE_WIDE_PERMISSIONS = _Lazy(province_wide_permissions)
 
 # Roles whose members use the Django admin.
-STAFF_ROLES = frozenset({Role.COMMUNE_OFFICER})
+STAFF_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER})
 # The roles a commune officer gives when making a person's sign-in account
 # (core.services.login_create): all below their own, never an officer's, never staff.
 GIVEN_BY_OFFICERS = (Role.VOLUNTEER, Role.VILLAGE_SECRETARY, Role.VENDOR)

@@ -7,7 +7,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from core.audit import shared_models
-from core.models import AuditEntry, Commune, User, Village
+from core.models import AuditEntry, Commune, Province, User, Village
 from core.roles import GIVEN_BY_OFFICERS, Role
 from core.sign_in_links import sign_in_links
 
@@ -50,6 +50,32 @@ def communes_for_user(user: User) -> QuerySet[Commune]:
     if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
         return Commune.objects.filter(pk=user.commune_id)  # even before it has villages
     return Commune.objects.filter(pk__in=villages_for_user(user).values("commune_id")).distinct()
+
+
+def provinces_for_user(user: User) -> QuerySet[Province]:
+    """The provinces whose figures ``user`` reads: every one for a superuser, a province
+    officer's own, none for anyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return Province.objects.none()
+    if user.is_superuser:
+        return Province.objects.all()
+    if user_has_role(user, Role.PROVINCE_OFFICER) and user.province_id:
+        return Province.objects.filter(pk=user.province_id)
+    return Province.objects.none()
+
+
+def communes_read_by(user: User) -> QuerySet[Commune]:
+    """The communes whose figures, reports and dashboards ``user`` may read.
+
+    Those of ``communes_for_user``, and for a province officer every commune of their
+    province. Reading figures is all a province officer gets: ``villages_for_user``
+    and ``communes_for_user`` (the records behind them, residents' names and phones
+    among them, and every write) stay the commune's.
+    """
+    province = provinces_for_user(user).first() if not user.is_superuser else None
+    if province is not None:
+        return Commune.objects.filter(province=province)
+    return communes_for_user(user)
 
 
 def users_for_user(user: User) -> QuerySet[User]:
@@ -117,7 +143,11 @@ def sign_in_link_account(uidb64: str, token: str) -> User | None:
 
 
 def public_communes() -> QuerySet[Commune]:
-    return Commune.objects.annotate(village_count=Count("villages")).order_by("province", "name")
+    return (
+        Commune.objects.select_related("province")
+        .annotate(village_count=Count("villages"))
+        .order_by("province__name", "name")
+    )
 
 
 def commune_villages(commune: Commune) -> QuerySet[Village]:

@@ -14,7 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from core import audit, selectors
-from core.models import Commune, User, Village
+from core.models import Commune, Province, User, Village
 from core.roles import STAFF_ROLES, Role
 from core.sign_in_links import sign_in_links
 from kit.text import slugify, vn_phone
@@ -23,7 +23,22 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def commune_upsert(*, name: str, province: str, code: str = "", intro: str = "") -> Commune:
+def province_upsert(*, name: str, code: str = "", report_email: str = "") -> Province:
+    """Create a province, or update the one of that name (idempotent)."""
+    province, _created = Province.objects.update_or_create(
+        name=name,
+        defaults={"code": code, "report_email": report_email},
+        create_defaults={
+            "slug": slugify(name),
+            "code": code,
+            "report_email": report_email,
+        },
+    )
+    return province
+
+
+@transaction.atomic
+def commune_upsert(*, name: str, province: Province, code: str = "", intro: str = "") -> Commune:
     """Create a commune, or update the one of that name in that province (idempotent).
 
     Its slug is the transliterated name, with the province added when another
@@ -33,7 +48,7 @@ def commune_upsert(*, name: str, province: str, code: str = "", intro: str = "")
     if commune is None:
         slug = slugify(name)
         if Commune.objects.filter(slug=slug).exists():
-            slug = slugify(f"{name} {province}")
+            slug = slugify(f"{name} {province.name}")
         return Commune.objects.create(
             name=name, province=province, slug=slug, code=code, intro=intro
         )
@@ -90,16 +105,20 @@ def user_create(
     email: str = "",
     phone: str | None = None,
     password: str | None = None,
+    province: Province | None = None,
     commune: Commune | None = None,
     village: Village | None = None,
 ) -> User:
-    """Create a user in one role, scoped to a commune or a village.
+    """Create a user in one role, scoped to a province, a commune or a village.
 
     Commune officers become staff so they can use the Django admin. Without a
     password the account cannot sign in until a password is set or reset.
     """
+    if role == Role.PROVINCE_OFFICER and province is None:
+        raise ValidationError(_("A province officer needs a province."))
     scope = _role_scope(role, commune, village)
     user = User(
+        province=province if role == Role.PROVINCE_OFFICER else None,
         username=username,
         full_name=full_name,
         email=email,

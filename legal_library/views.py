@@ -477,7 +477,7 @@ def _poster(request, point) -> PointPoster:
         place=point.place,
         village_name=point.village.name,
         commune_name=point.village.commune.name,
-        province_name=point.village.commune.province,
+        province_name=point.village.commune.province.name,
     )
 
 

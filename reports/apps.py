@@ -13,6 +13,8 @@ class ReportsConfig(AppConfig):
     # "app_label.codename" of the permissions each role gets for this app's models
     # (core/roles.py collects them from every AppConfig: sync_roles).
     role_permissions = {
+        # reads every commune's reports and dashboard in their province; makes none
+        Role.PROVINCE_OFFICER: ["reports.view_adoptionreport"],
         Role.COMMUNE_OFFICER: [
             "reports.view_adoptionreport",
             "reports.add_adoptionreport",

@@ -49,7 +49,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, Lower, TruncMonth
 from django.utils import timezone
 
-from core.models import Commune, Village
+from core.models import Commune, Province, Village
 from legal_library.models import DocumentDailyCount, LibraryPoint, PointDailyCount
 from market.models import Market, PaymentAccount, Vendor, VendorStatusChange
 from market.selectors import with_followup
@@ -76,7 +76,7 @@ class Scope:
     level: str  # "commune" | "village" | "province"
     commune: Commune | None = None
     village: Village | None = None
-    province: str = ""
+    province: Province | None = None
 
     @classmethod
     def of(cls, commune: Commune, village: Village | None = None) -> "Scope":
@@ -91,7 +91,7 @@ class Scope:
             return Q(**{f"{prefix}id" if not path else f"{path}_id": self.village.pk})
         if self.level == "commune":
             return Q(**{f"{prefix}commune_id": self.commune.pk})
-        return Q(**{f"{prefix}commune__province": self.province})
+        return Q(**{f"{prefix}commune__province_id": self.province.pk})
 
     def villages(self) -> QuerySet[Village]:
         return Village.objects.filter(self.q(""))
@@ -102,9 +102,9 @@ class Scope:
             "level": self.level,
             "name": self.village.name
             if self.village
-            else (f"{commune.name}" if commune else self.province),
+            else (f"{commune.name}" if commune else self.province.name),
             "commune": commune.name if commune else "",
-            "province": commune.province if commune else self.province,
+            "province": commune.province.name if commune else self.province.name,
             "village": self.village.name if self.village else "",
         }
 
@@ -349,7 +349,7 @@ def _sessions(w: _Work) -> QuerySet[TrainingSession]:
         return sessions.filter(village=w.scope.village)
     if w.scope.level == "commune":
         return sessions.filter(commune=w.scope.commune)
-    return sessions.filter(commune__province=w.scope.province)
+    return sessions.filter(commune__province_id=w.scope.province.pk)
 
 
 def training_figures(w: _Work) -> tuple[dict, dict, dict]:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from core.models import Commune, User
-from core.selectors import communes_for_user
+from core.selectors import communes_read_by
 from kit.text import fold
 
 from .indicators import Indicator, for_program
@@ -19,10 +19,11 @@ DASHBOARD_SECONDS = 300  # live figures are recomputed at most every 5 minutes p
 
 
 def reports_for_user(user: User) -> QuerySet[AdoptionReport]:
-    """Reports of the communes the user is an officer of (nobody else's, not even by id)."""
+    """Reports of the communes the user is an officer of, or of their province for a
+    province officer (nobody else's, not even by id)."""
     if not user.has_perm("reports.view_adoptionreport"):
         return AdoptionReport.objects.none()
-    return AdoptionReport.objects.filter(commune__in=communes_for_user(user)).select_related(
+    return AdoptionReport.objects.filter(commune__in=communes_read_by(user)).select_related(
         "commune", "village", "requested_by"
     )
 
@@ -38,7 +39,7 @@ def dashboard_commune(user: User, pk: int | None) -> Commune:
     """The commune whose dashboard the user opens: their own, or one they choose."""
     if not user.has_perm("reports.view_adoptionreport"):
         raise Http404
-    communes = communes_for_user(user).order_by("province", "name")
+    communes = communes_read_by(user).select_related("province").order_by("province__name", "name")
     commune = communes.filter(pk=pk).first() if pk else None
     commune = commune or (communes.filter(pk=user.commune_id).first() if user.commune_id else None)
     commune = commune or communes.first()

@@ -8,14 +8,19 @@ from pathlib import Path
 import pytest
 
 from core.roles import Role
-from tests.factories import CommuneFactory, UserFactory, VillageFactory
+from tests.factories import CommuneFactory, ProvinceFactory, UserFactory, VillageFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def commune(db):
-    return CommuneFactory(name="Chư Prông", slug="chu-prong", province="Gia Lai")
+def province(db):
+    return ProvinceFactory(name="Gia Lai", slug="gia-lai")
+
+
+@pytest.fixture
+def commune(province):
+    return CommuneFactory(name="Chư Prông", slug="chu-prong", province=province)
 
 
 @pytest.fixture
@@ -29,8 +34,8 @@ def village_b(commune):
 
 
 @pytest.fixture
-def other_commune(db):
-    return CommuneFactory(name="Ia Boòng", slug="ia-boong", province="Gia Lai")
+def other_commune(province):
+    return CommuneFactory(name="Ia Boòng", slug="ia-boong", province=province)
 
 
 @pytest.fixture
@@ -52,6 +57,44 @@ def other_officer(other_commune):
         full_name="Kpă Thị Lan",
         role=Role.COMMUNE_OFFICER,
         commune=other_commune,
+    )
+
+
+@pytest.fixture
+def province_officer(province):
+    return UserFactory(
+        username="canbotinh",
+        full_name="Nay Thị Hoa",
+        role=Role.PROVINCE_OFFICER,
+        province=province,
+    )
+
+
+@pytest.fixture
+def far_province(db):
+    """A second province: its people see nothing of Gia Lai, and Gia Lai nothing of it."""
+    return ProvinceFactory(
+        name="Đắk Lắk", slug="dak-lak", report_email="tinhdoan.dl@example.invalid"
+    )
+
+
+@pytest.fixture
+def far_commune(far_province):
+    return CommuneFactory(name="Ea Kar", slug="ea-kar", province=far_province)
+
+
+@pytest.fixture
+def far_village(far_commune):
+    return VillageFactory(commune=far_commune, code="T01", name="Thôn 1 Ea Kar")
+
+
+@pytest.fixture
+def far_province_officer(far_province):
+    return UserFactory(
+        username="canbotinh_dl",
+        full_name="H'Hen Niê",
+        role=Role.PROVINCE_OFFICER,
+        province=far_province,
     )
 
 

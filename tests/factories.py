@@ -3,10 +3,22 @@
 import factory
 from django.contrib.auth.models import Group
 
-from core.models import Commune, User, Village
+from core.models import Commune, Province, User, Village
 from core.roles import STAFF_ROLES
 
 TEST_PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    """Gia Lai unless told otherwise (``ProvinceFactory(name=..., slug=...)``)."""
+
+    class Meta:
+        model = Province
+        django_get_or_create = ["slug"]
+
+    name = "Gia Lai"
+    slug = "gia-lai"
+    report_email = "tinhdoan@example.invalid"
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):
@@ -16,7 +28,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Xã Thử {n}")
     slug = factory.Sequence(lambda n: f"xa-thu-{n}")
-    province = "Gia Lai"
+    province = factory.SubFactory(ProvinceFactory)
 
 
 class VillageFactory(factory.django.DjangoModelFactory):

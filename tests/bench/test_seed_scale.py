@@ -102,7 +102,7 @@ def fingerprint() -> dict:
             .values_list("service", "outcome")
         ),
         "links": RecordLinks.objects.filter(assistancerecord__in=records).count(),
-        "attendances": Attendance.objects.filter(session__commune__province=PROVINCE).count(),
+        "attendances": Attendance.objects.filter(session__commune__province__name=PROVINCE).count(),
         "visits": list(
             PointDailyCount.objects.filter(point__code__startswith=POINT_PREFIX)
             .order_by("point__code", "day")
@@ -115,13 +115,13 @@ def test_refused_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command(seed_scale.Command(), communes=1, villages=1, stdout=io.StringIO())
-    assert not Commune.objects.filter(province=PROVINCE).exists()
+    assert not Commune.objects.filter(province__name=PROVINCE).exists()
 
 
 def test_runs_with_debug_on(settings):
     settings.DEBUG = True
     call_command(seed_scale.Command(), **SMALL, stdout=io.StringIO())
-    assert Commune.objects.filter(province=PROVINCE).count() == 2
+    assert Commune.objects.filter(province__name=PROVINCE).count() == 2
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_exact_sizes_and_constraints():
         assert record.campaign.starts_on <= record.helped_on <= record.campaign.ends_on
         assert record.campaign.villages.filter(pk=record.village_id).exists()
 
-    points = LibraryPoint.objects.filter(village__commune__province=PROVINCE)
+    points = LibraryPoint.objects.filter(village__commune__province__name=PROVINCE)
     assert sorted(points.values_list("code", flat=True)) == [
         f"{POINT_PREFIX}{n:05d}" for n in range(1, 5)
     ]
@@ -339,7 +339,7 @@ def test_data_outside_the_province_is_untouched(commune, village_a, other_villag
 
 def test_reset_refuses_while_users_belong_to_the_province():
     seed(**SMALL)
-    village = Village.objects.filter(commune__province=PROVINCE).first()
+    village = Village.objects.filter(commune__province__name=PROVINCE).first()
     UserFactory(username="lac_duong", village=village)
     with pytest.raises(CommandError, match="lac_duong"):
         seed(**SMALL, reset=True)

@@ -1,5 +1,6 @@
 """Records every commune shares (banks, schedules, topics, categories): only a superuser
-changes them, and each change made in the admin is in the audit history."""
+or a province officer changes them, and each change made in the admin is in the audit
+history."""
 
 import pytest
 from django.apps import apps
@@ -9,7 +10,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from core import selectors
 from core.models import AuditEntry
-from core.roles import PROVINCE_WIDE_MODELS, PROVINCE_WIDE_PERMISSIONS, ROLE_PERMISSIONS
+from core.roles import PROVINCE_WIDE_MODELS, PROVINCE_WIDE_PERMISSIONS, ROLE_PERMISSIONS, Role
 from legal_library.models import Category, SearchSynonym
 from market.models import Bank
 from tests.admin_forms import form_data
@@ -18,8 +19,8 @@ from trainings.models import Topic
 
 pytestmark = pytest.mark.django_db
 
-# Roles that may change province-wide records: none yet (a province role, when added).
-PROVINCE_ROLES: set[str] = set()
+# Roles that may change province-wide records.
+PROVINCE_ROLES: set[str] = {Role.PROVINCE_OFFICER}
 
 
 @pytest.fixture
@@ -111,13 +112,20 @@ def _post_change(client, obj, **changes):
     return response
 
 
-def test_a_superusers_changes_are_in_the_audit_history(client, superuser, officer):
-    client.force_login(superuser)
+def test_the_province_officer_holds_every_province_wide_permission(province_officer):
+    for name in PROVINCE_WIDE_PERMISSIONS:
+        assert province_officer.has_perm(name), name
+
+
+@pytest.mark.parametrize("who", ["superuser", "province_officer"])
+def test_their_changes_are_in_the_audit_history(client, who, officer, request):
+    owner = request.getfixturevalue(who)
+    client.force_login(owner)
     bank = Bank.objects.get(bin="970436")
     _post_change(client, bank, bin="970499")
     entry = AuditEntry.objects.get(content_type__model="bank")
     assert entry.changes == {"bin": ["970436", "970499"]}
-    assert entry.actor == superuser and entry.action == "update"
+    assert entry.actor == owner and entry.action == "update"
 
     topic = Topic.objects.first()
     _post_change(client, topic, name="Chủ đề mới")

@@ -215,7 +215,7 @@ def data(settings):
         bin="970436",
         defaults={"code": "VCB", "short_name": "Vietcombank", "name": "Ngân hàng Ngoại thương"},
     )
-    commune = CommuneFactory(name="Chư Prông", slug="chu-prong", province="Gia Lai")
+    commune = CommuneFactory(name="Chư Prông", slug="chu-prong")
     village = VillageFactory(commune=commune, code="T03", name="Thôn 3")
     officer = UserFactory(
         username="canbo", full_name="Rơ Mah Hồng", role=Role.COMMUNE_OFFICER, commune=commune

@@ -2,6 +2,7 @@
 attendance; a commune-wide session stays the officers'; reports count both."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -270,7 +271,7 @@ def test_a_village_session_is_on_the_communes_public_calendar(client, commune, v
 def test_a_session_made_for_today_starts_today_even_just_after_midnight(local_time):
     """The factories' "an hour ago" fell on yesterday between 00:00 and 01:00 local time."""
     hour, minute = map(int, local_time.split(":"))
-    now = timezone.make_aware(datetime.datetime(2026, 12, 2, hour, minute))
+    now = datetime.datetime(2026, 12, 2, hour, minute, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
     start = started_today(now)
     assert start <= now
     assert timezone.localdate(start) == datetime.date(2026, 12, 2)

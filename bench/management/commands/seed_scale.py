@@ -46,7 +46,7 @@ from django.db import connection, transaction
 from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
-from core.models import Commune, User, Village
+from core.models import Commune, Province, User, Village
 from kit.text import words
 from legal_library.models import (
     Category,
@@ -393,6 +393,9 @@ class Seeder:
     def places(self) -> None:
         rng, sizes = self.rng, self.sizes
         with self.step("communes") as step:
+            province, _created = Province.objects.get_or_create(
+                name=PROVINCE, defaults={"slug": SLUG_PREFIX + "province"}
+            )
             first = _reserve(Commune, sizes["communes"])
             rows = []
             for i in range(sizes["communes"]):
@@ -402,7 +405,7 @@ class Seeder:
                         id=first + i,
                         name=f"Xã mẫu {i + 1:03d}",
                         slug=f"{SLUG_PREFIX}{code.lower()}",
-                        province=PROVINCE,
+                        province=province,
                         code=code,
                         intro="Xã tổng hợp để đo hiệu năng báo cáo: dữ liệu thử, không có thật.",
                     )
@@ -960,7 +963,7 @@ class Seeder:
 
 def synthetic_exists() -> bool:
     return (
-        Commune.objects.filter(province=PROVINCE).exists()
+        Commune.objects.filter(province__name=PROVINCE).exists()
         or Document.objects.filter(slug__startswith=SLUG_PREFIX).exists()
         or Category.objects.filter(slug__startswith=SLUG_PREFIX).exists()
     )
@@ -972,7 +975,7 @@ def synthetic_delete(write) -> None:
     village = {"village__commune__province": PROVINCE}
     docs = {"slug__startswith": SLUG_PREFIX}
     users = User.objects.filter(
-        Q(commune__province=PROVINCE) | Q(village__commune__province=PROVINCE)
+        Q(commune__province__name=PROVINCE) | Q(village__commune__province__name=PROVINCE)
     )
     if users.exists():
         names = ", ".join(users.values_list("username", flat=True)[:5])
@@ -980,9 +983,9 @@ def synthetic_delete(write) -> None:
             f"Users are attached to the synthetic province ({names}): move them first."
         )
     # Real rows that merely point at synthetic ones lose the link (as SET_NULL would).
-    AssistanceRecord.objects.filter(vendor__market__village__commune__province=PROVINCE).exclude(
-        **village
-    ).update(vendor=None)
+    AssistanceRecord.objects.filter(
+        vendor__market__village__commune__province__name=PROVINCE
+    ).exclude(**village).update(vendor=None)
     Document.objects.filter(replaced_by__slug__startswith=SLUG_PREFIX).exclude(**docs).update(
         replaced_by=None
     )
@@ -990,7 +993,7 @@ def synthetic_delete(write) -> None:
     steps = [
         (
             "point daily counts",
-            PointDailyCount.objects.filter(point__village__commune__province=PROVINCE),
+            PointDailyCount.objects.filter(point__village__commune__province__name=PROVINCE),
         ),
         (
             "document daily counts",
@@ -999,7 +1002,7 @@ def synthetic_delete(write) -> None:
         (
             "point documents",
             PointDocument.objects.filter(
-                Q(point__village__commune__province=PROVINCE)
+                Q(point__village__commune__province__name=PROVINCE)
                 | Q(document__slug__startswith=SLUG_PREFIX)
             ),
         ),
@@ -1017,41 +1020,46 @@ def synthetic_delete(write) -> None:
         ("library points", LibraryPoint.objects.filter(**village)),
         ("documents", Document.objects.filter(**docs)),
         ("categories", Category.objects.filter(**docs)),
-        ("attendances", Attendance.objects.filter(session__commune__province=PROVINCE)),
+        ("attendances", Attendance.objects.filter(session__commune__province__name=PROVINCE)),
         (
             "session topics",
             TrainingSession.topics.through.objects.filter(
-                trainingsession__commune__province=PROVINCE
+                trainingsession__commune__province__name=PROVINCE
             ),
         ),
         ("training sessions", TrainingSession.objects.filter(**in_province)),
         (
             "services given",
-            ServiceGiven.objects.filter(record__village__commune__province=PROVINCE),
+            ServiceGiven.objects.filter(record__village__commune__province__name=PROVINCE),
         ),
         (
             "record volunteers (M2M)",
-            record_links.filter(assistancerecord__village__commune__province=PROVINCE),
+            record_links.filter(assistancerecord__village__commune__province__name=PROVINCE),
         ),
         ("assistance records", AssistanceRecord.objects.filter(**village)),
         (
             "campaign villages",
-            Campaign.villages.through.objects.filter(campaign__commune__province=PROVINCE),
+            Campaign.villages.through.objects.filter(campaign__commune__province__name=PROVINCE),
         ),
         ("campaigns", Campaign.objects.filter(**in_province)),
         ("volunteers", Volunteer.objects.filter(**village)),
         (
             "payment accounts",
-            PaymentAccount.objects.filter(vendor__market__village__commune__province=PROVINCE),
+            PaymentAccount.objects.filter(
+                vendor__market__village__commune__province__name=PROVINCE
+            ),
         ),
         (
             "vendor status changes",
-            VendorStatusChange.objects.filter(vendor__market__village__commune__province=PROVINCE),
+            VendorStatusChange.objects.filter(
+                vendor__market__village__commune__province__name=PROVINCE
+            ),
         ),
-        ("vendors", Vendor.objects.filter(market__village__commune__province=PROVINCE)),
+        ("vendors", Vendor.objects.filter(market__village__commune__province__name=PROVINCE)),
         ("markets", Market.objects.filter(**village)),
         ("villages", Village.objects.filter(**in_province)),
-        ("communes", Commune.objects.filter(province=PROVINCE)),
+        ("communes", Commune.objects.filter(province__name=PROVINCE)),
+        ("province", Province.objects.filter(name=PROVINCE)),
     ]
     for label, queryset in steps:
         start = time.perf_counter()
