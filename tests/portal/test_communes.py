@@ -23,8 +23,9 @@ def two_communes(commune, other_commune, village_a, other_village):
     TrainingSessionFactory(commune=other_commune, title="Tập huấn VNeID Ia Boòng", public=True)
 
 
+@pytest.mark.usefixtures("two_communes")
 def test_each_commune_page_shows_its_own_markets_points_and_sessions(
-    client, two_communes, commune, other_commune, django_assert_num_queries
+    client, commune, other_commune, django_assert_num_queries
 ):
     # the commune with its province, then as on the home page: villages, markets,
     # library points, coming sessions
