@@ -3,6 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 
+TARGET_PERMISSIONS = [
+    f"reports.{action}_{model}"
+    for model in ("indicatortarget", "indicatorbaseline")
+    for action in ("view", "add", "change")
+]
+
 
 class ReportsConfig(AppConfig):
     """The adoption reports: indicators, figures, files, charts, the dashboard, the tasks."""
@@ -14,10 +20,16 @@ class ReportsConfig(AppConfig):
     # (core/roles.py collects them from every AppConfig: sync_roles).
     role_permissions = {
         # reads every commune's reports and dashboard in their province; makes none
-        Role.PROVINCE_OFFICER: ["reports.view_adoptionreport"],
+        # and sets the targets and baselines of their province's communes
+        Role.PROVINCE_OFFICER: [
+            "reports.view_adoptionreport",
+            *TARGET_PERMISSIONS,
+        ],
+        # a commune officer refines their own commune's targets (reports/services.py)
         Role.COMMUNE_OFFICER: [
             "reports.view_adoptionreport",
             "reports.add_adoptionreport",
+            *TARGET_PERMISSIONS,
         ],
     }
     # The audit trail's rules for this app's models (core/audit.py: Audited's fields).
@@ -27,6 +39,8 @@ class ReportsConfig(AppConfig):
             # the frozen figures are the report itself; the heartbeat moves every few seconds
             exclude=frozenset({"data", "heartbeat_at", "scope_key", "requested_at"}),
         ),
+        "reports.indicatortarget": dict(commune="commune", exclude=frozenset({"set_at"})),
+        "reports.indicatorbaseline": dict(commune="commune", exclude=frozenset({"set_at"})),
     }
 
     def ready(self) -> None:

@@ -450,3 +450,16 @@ CHECKS: dict[str, Promise] = {
     "future_visits": _("Visits dated in the future"),
     "over_capacity": _("Sessions with more people present than places"),
 }
+
+
+def progress(value, target, baseline=None) -> float | None:
+    """How far from the baseline to the target ``value`` is, in %: (value - baseline) ÷
+    (target - baseline) × 100, or value ÷ target × 100 without a baseline. None when
+    there is no target, no value, or nothing to divide by (target equal to baseline)."""
+    if value is None or target is None:
+        return None
+    value, target = Decimal(str(value)), Decimal(str(target))
+    start = Decimal(str(baseline)) if baseline is not None else Decimal(0)
+    if target == start:
+        return None
+    return round(float(100 * (value - start) / (target - start)), 1)

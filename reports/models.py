@@ -106,3 +106,92 @@ class AdoptionReport(models.Model):
             "end": f"{self.period_end:%d/%m/%Y}",
             "version": self.version,
         }
+
+
+class IndicatorTarget(models.Model):
+    """A commune's target for one indicator and one year, set by the province or refined
+    by the commune itself.
+
+    Both are kept side by side: the effective target is the commune's refinement if
+    there is one, else the province's, else the indicator's default
+    (``reports.indicators.Indicator.target``). ``reports.services.target_set`` writes them.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        COMMUNE = "commune", _("Commune")
+
+    indicator = models.CharField(_("indicator"), max_length=60)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="targets", verbose_name=_("commune")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("set by"), max_length=10, choices=Level.choices)
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    set_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by (person)"),
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        ordering = ["commune__name", "year", "indicator", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "indicator", "year", "level"], name="target_one_per_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(indicator)s, %(commune)s, %(year)s: %(value)s (%(level)s)") % {
+            "indicator": self.indicator,
+            "commune": self.commune.name,
+            "year": self.year,
+            "value": self.value.normalize() if self.value is not None else "",
+            "level": self.get_level_display(),
+        }
+
+
+class IndicatorBaseline(models.Model):
+    """An indicator's value in a commune when the program began there (e.g. Chư Prông's
+    market: June 2023), against which progress is measured."""
+
+    indicator = models.CharField(_("indicator"), max_length=60)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="baselines", verbose_name=_("commune")
+    )
+    value = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2)
+    as_of = models.DateField(_("as of"))
+    set_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by (person)"),
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator baseline")
+        verbose_name_plural = _("indicator baselines")
+        ordering = ["commune__name", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "indicator"], name="baseline_one_per_commune"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(indicator)s, %(commune)s: %(value)s on %(day)s") % {
+            "indicator": self.indicator,
+            "commune": self.commune.name,
+            "value": self.value.normalize() if self.value is not None else "",
+            "day": f"{self.as_of:%d/%m/%Y}" if self.as_of else "",
+        }

@@ -1,18 +1,22 @@
 """Reads of the adoption reports: who sees which, the dashboard's live figures."""
 
 import datetime
-from dataclasses import dataclass
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 
-from core.models import Commune, User
-from core.selectors import communes_read_by
+from core.models import Commune, Province, User
+from core.roles import Role
+from core.selectors import communes_read_by, user_has_role
 from kit.text import fold
 
-from .indicators import Indicator, for_program
-from .models import AdoptionReport
+from . import province as per_commune
+from .indicators import INDICATORS, Indicator, Unit, for_program, progress
+from .models import AdoptionReport, IndicatorBaseline, IndicatorTarget
 from .reporting import Scope, compute, period_bounds, previous_month
 
 DASHBOARD_SECONDS = 300  # live figures are recomputed at most every 5 minutes per commune
@@ -111,3 +115,229 @@ def dashboard(commune: Commune, today: datetime.date) -> Dashboard:
         }
         cache.set(key, figures, DASHBOARD_SECONDS)
     return Dashboard(commune, this_month, last_month, figures["now"], figures["before"])
+
+
+# ------------------------------------------------------------------ targets and baselines
+
+
+@dataclass(frozen=True)
+class Goal:
+    """An indicator's target for a commune and a year, where it came from, and its baseline.
+
+    ``target`` is the effective one: the commune's refinement, else the province's,
+    else the indicator's default (``level`` says which: "commune", "province",
+    "default", or "" for none).
+    """
+
+    target: Decimal | None
+    level: str
+    province_target: Decimal | None = None
+    commune_target: Decimal | None = None
+    baseline: Decimal | None = None
+    baseline_as_of: datetime.date | None = None
+
+    def progress(self, value) -> float | None:
+        return progress(value, self.target, self.baseline)
+
+    def as_json(self) -> dict:
+        """What a report keeps of it (``AdoptionReport.data["targets"]``)."""
+
+        def number(d: Decimal | None):
+            return None if d is None else float(d)
+
+        return {
+            "target": number(self.target),
+            "level": self.level,
+            "baseline": number(self.baseline),
+            "baseline_as_of": self.baseline_as_of.isoformat() if self.baseline_as_of else None,
+        }
+
+
+def goals(commune_ids: list[int], year: int) -> dict[int, dict[str, Goal]]:
+    """commune id → indicator code → its ``Goal`` for the year (two queries)."""
+    set_targets: dict[tuple[int, str], dict[str, Decimal]] = {}
+    for t in IndicatorTarget.objects.filter(commune_id__in=commune_ids, year=year).values(
+        "commune_id", "indicator", "level", "value"
+    ):
+        set_targets.setdefault((t["commune_id"], t["indicator"]), {})[t["level"]] = t["value"]
+    baselines = {
+        (b["commune_id"], b["indicator"]): b
+        for b in IndicatorBaseline.objects.filter(commune_id__in=commune_ids).values(
+            "commune_id", "indicator", "value", "as_of"
+        )
+    }
+    result: dict[int, dict[str, Goal]] = {}
+    for pk in commune_ids:
+        result[pk] = {}
+        for indicator in INDICATORS:
+            levels = set_targets.get((pk, indicator.code), {})
+            commune_target = levels.get(IndicatorTarget.Level.COMMUNE)
+            province_target = levels.get(IndicatorTarget.Level.PROVINCE)
+            if commune_target is not None:
+                target, level = commune_target, "commune"
+            elif province_target is not None:
+                target, level = province_target, "province"
+            elif indicator.target is not None:
+                target, level = indicator.target, "default"
+            else:
+                target, level = None, ""
+            baseline = baselines.get((pk, indicator.code))
+            result[pk][indicator.code] = Goal(
+                target=target,
+                level=level,
+                province_target=province_target,
+                commune_target=commune_target,
+                baseline=baseline["value"] if baseline else indicator.baseline,
+                baseline_as_of=baseline["as_of"] if baseline else None,
+            )
+    return result
+
+
+def commune_goals(commune: Commune, year: int) -> dict[str, Goal]:
+    return goals([commune.pk], year)[commune.pk]
+
+
+def year_so_far(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period the targets are measured on: 1 January to today."""
+    return datetime.date(today.year, 1, 1), today
+
+
+def commune_year_figures(commune: Commune, today: datetime.date) -> dict[str, dict]:
+    """A commune's figures of the year so far (against the year's targets), cached."""
+    key = f"year-figures:{commune.pk}:{today:%Y-%m-%d}"
+    figures = cache.get(key)
+    if figures is None:
+        start, end = year_so_far(today)
+        communes = Commune.objects.filter(pk=commune.pk)
+        figures = per_commune.commune_figures(communes, start, end)[commune.pk]
+        cache.set(key, figures, DASHBOARD_SECONDS)
+    return figures
+
+
+# ------------------------------------------------------------------ the province dashboard
+
+FURTHEST = 5  # communes listed as furthest from their target, per indicator
+BOARD_INDICATORS: tuple[Indicator, ...] = tuple(
+    i for i in INDICATORS if i.code not in per_commune.NOT_PER_COMMUNE
+)
+
+
+def provinces_board_for(user: User, pk: int | None) -> Province:
+    """The province whose dashboard ``user`` opens: a province officer's own, or the one a
+    superuser chooses (the first by name without a choice); 404 for everyone else."""
+    if user.is_superuser:
+        provinces = Province.objects.order_by("name")
+        province = (provinces.filter(pk=pk).first() if pk else None) or provinces.first()
+    elif user_has_role(user, Role.PROVINCE_OFFICER) and user.province_id:
+        province = Province.objects.filter(pk=user.province_id).first()
+    else:
+        province = None
+    if province is None:
+        raise Http404
+    return province
+
+
+@dataclass
+class CommuneRow:
+    pk: int
+    name: str
+    figures: dict[str, dict]
+    goals: dict[str, Goal] = field(default_factory=dict)
+
+    def value(self, code: str):
+        return self.figures.get(code, {}).get("value")
+
+    def progress(self, code: str) -> float | None:
+        goal = self.goals.get(code)
+        return goal.progress(self.value(code)) if goal else None
+
+    def cells(self, indicators) -> list[tuple]:
+        """(indicator, value, goal, progress) for each of ``indicators``."""
+        return [
+            (i, self.value(i.code), self.goals.get(i.code), self.progress(i.code))
+            for i in indicators
+        ]
+
+
+@dataclass
+class ProvinceBoard:
+    """Every commune of a province side by side, the year so far, with totals and spread."""
+
+    province: Province
+    start: datetime.date
+    end: datetime.date
+    rows: list[CommuneRow]
+    totals: dict[str, float | int | None]
+    spread: dict[str, tuple]  # code → (min, median, max), None values left out
+    furthest: dict[str, list[tuple[CommuneRow, float]]]  # code → lowest progress first
+    indicators: tuple[Indicator, ...] = BOARD_INDICATORS
+
+    def sorted_rows(self, sort: str, descending: bool) -> list[CommuneRow]:
+        if sort not in {i.code for i in self.indicators}:
+            return sorted(self.rows, key=lambda r: fold(r.name), reverse=descending)
+        with_value = [r for r in self.rows if r.value(sort) is not None]
+        without = [r for r in self.rows if r.value(sort) is None]  # always last
+        with_value.sort(key=lambda r: (r.value(sort), fold(r.name)), reverse=descending)
+        return with_value + sorted(without, key=lambda r: fold(r.name))
+
+
+def _total(indicator: Indicator, rows: list[CommuneRow], people: int):
+    """The province's figure: a sum of counts, or the share (ratio) of the summed numerators
+    and denominators: percentages are never averaged."""
+    if indicator.code == "trainings.people_trained":
+        return people  # different people across the communes, not a sum
+    figures = [r.figures.get(indicator.code, {}) for r in rows]
+    if indicator.unit == Unit.COUNT:
+        return sum(f.get("value") or 0 for f in figures)
+    numerator = sum(f.get("numerator") or 0 for f in figures)
+    denominator = sum(f.get("denominator") or 0 for f in figures)
+    if not denominator:
+        return None
+    if indicator.unit == Unit.PERCENT:
+        return round(100 * numerator / denominator, 1)
+    return round(numerator / denominator, 2)
+
+
+def _spread(values: list) -> tuple:
+    if not values:
+        return (None, None, None)
+    return (min(values), statistics.median(values), max(values))
+
+
+def province_board(province: Province, today: datetime.date) -> ProvinceBoard:
+    """The province dashboard's figures: the year so far for every commune of ``province``
+    from one aggregate query per table (``reports/province.py``), cached for
+    ``DASHBOARD_SECONDS``; targets and baselines are read live (two queries)."""
+    start, end = year_so_far(today)
+    key = f"province-board:{province.pk}:{today:%Y-%m-%d}"
+    cached = cache.get(key)
+    if cached is None:
+        communes = Commune.objects.filter(province=province)
+        names = dict(communes.values_list("pk", "name"))
+        cached = {
+            "names": names,
+            "figures": per_commune.commune_figures(communes, start, end),
+            "people": per_commune.people_trained(communes, start, end),
+        }
+        cache.set(key, cached, DASHBOARD_SECONDS)
+    ids = list(cached["names"])
+    all_goals = goals(ids, today.year)
+    rows = sorted(
+        (
+            CommuneRow(pk, name, cached["figures"].get(pk, {}), all_goals.get(pk, {}))
+            for pk, name in cached["names"].items()
+        ),
+        key=lambda r: fold(r.name),
+    )
+    totals = {i.code: _total(i, rows, cached["people"]) for i in BOARD_INDICATORS}
+    spread = {
+        i.code: _spread([r.value(i.code) for r in rows if r.value(i.code) is not None])
+        for i in BOARD_INDICATORS
+    }
+    furthest = {}
+    for i in BOARD_INDICATORS:
+        behind = [(r, r.progress(i.code)) for r in rows if r.progress(i.code) is not None]
+        if behind:
+            behind.sort(key=lambda pair: (pair[1], fold(pair[0].name)))
+            furthest[i.code] = behind[:FURTHEST]
+    return ProvinceBoard(province, start, end, rows, totals, spread, furthest)
