@@ -65,6 +65,7 @@ from reports.indicators import (
     Program,
     Table,
     Unit,
+    progress,
 )
 from trainings.models import TrainingSession
 from volunteers.models import Service
@@ -185,16 +186,49 @@ def _number(value: Decimal | float | None, unit: str) -> int | float | None:
     return round(float(value), 1)
 
 
-def _target(indicator: Indicator) -> int | float | None:
-    target = indicator.target
-    if target is None:
+def _plain(number) -> int | float | None:
+    if number is None:
         return None
-    return int(target) if target == target.to_integral_value() else float(target)
+    number = Decimal(str(number))
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _reached(indicator: Indicator, value) -> str:
+def _goal(snapshot: dict, indicator: Indicator) -> dict:
+    """The target and baseline the report was made with (``snapshot["targets"]``), or,
+    for a report made before they were kept, the indicator's defaults."""
+    kept = snapshot.get("targets")
+    if kept is not None:
+        return kept.get(indicator.code) or {}
+    return {"target": indicator.target, "baseline": indicator.baseline}
+
+
+def _target(snapshot: dict, indicator: Indicator) -> int | float | None:
+    return _plain(_goal(snapshot, indicator).get("target"))
+
+
+def _baseline(snapshot: dict, indicator: Indicator) -> int | float | None:
+    return _plain(_goal(snapshot, indicator).get("baseline"))
+
+
+def _baseline_day(snapshot: dict, indicator: Indicator) -> datetime.date | None:
+    day = _goal(snapshot, indicator).get("baseline_as_of")
+    return datetime.date.fromisoformat(day) if day else None
+
+
+def _progress(snapshot: dict, indicator: Indicator, value) -> float | None:
+    return progress(value, _target(snapshot, indicator), _baseline(snapshot, indicator))
+
+
+def _is_reached(snapshot: dict, indicator: Indicator, value) -> bool | None:
+    target = _target(snapshot, indicator)
+    if target is None or value is None:
+        return None
+    return Decimal(str(value)) >= Decimal(str(target))
+
+
+def _reached(snapshot: dict, indicator: Indicator, value) -> str:
     """Whether the target is reached: yes, no, or "" when there is no target or no value."""
-    reached = indicator.reached(value)
+    reached = _is_reached(snapshot, indicator, value)
     if reached is None:
         return ""
     return pgettext("target reached", "Yes") if reached else pgettext("target reached", "No")
@@ -246,26 +280,32 @@ def _xlsx_table(sheet: WriteOnlyWorksheet, table: Table, rows: list[dict]) -> No
         xlsx_append(sheet, [_("No data")])
 
 
-def _indicator_cells(sheet: WriteOnlyWorksheet, indicator: Indicator, numbers: dict) -> list:
+def _indicator_cells(
+    sheet: WriteOnlyWorksheet, snapshot: dict, indicator: Indicator, numbers: dict
+) -> list:
     value = _number(numbers.get("value"), indicator.unit)
     values = [
         str(PROGRAM_NAMES[indicator.program]),
         str(indicator.name),
         value,
         str(UNIT_NAMES[indicator.unit]),
-        _target(indicator),
-        _reached(indicator, numbers.get("value")) or None,
+        _target(snapshot, indicator),
+        _reached(snapshot, indicator, numbers.get("value")) or None,
         numbers.get("numerator"),
         numbers.get("denominator"),
+        _baseline(snapshot, indicator),
+        _baseline_day(snapshot, indicator),
+        _progress(snapshot, indicator, numbers.get("value")),
     ]
     cells = [xlsx_cell(sheet, v) for v in values]
     if indicator.unit != Unit.COUNT:
-        cells[2].number_format = cells[4].number_format = "0.0"
+        cells[2].number_format = cells[4].number_format = cells[8].number_format = "0.0"
+    cells[10].number_format = "0.0"
     return cells
 
 
 def _summary_sheet(sheet: WriteOnlyWorksheet, snapshot: dict) -> None:
-    _set_widths(sheet, (26, 46, 12, 12, 10, 10, 12, 12))
+    _set_widths(sheet, (26, 46, 12, 12, 10, 10, 12, 12, 10, 12, 12))
     xlsx_append(sheet, [_("Digital transformation report")], bold=True)
     xlsx_append(sheet, [_("Scope"), _scope(snapshot)])
     xlsx_append(sheet, [_("Period"), _period(snapshot)])
@@ -273,10 +313,12 @@ def _summary_sheet(sheet: WriteOnlyWorksheet, snapshot: dict) -> None:
     sheet.append([])
     headings = [_("Program"), _("Indicator"), _("Value"), _("Unit"), _("Target")]
     headings += [_("Reached"), _("Numerator"), _("Denominator")]
+    headings += [_("Baseline"), _("Baseline as of"), _("Progress (%)")]
     xlsx_append(sheet, headings, bold=True)
     for program in PROGRAM_NAMES:
         for indicator in (i for i in INDICATORS if i.program == program):
-            sheet.append(_indicator_cells(sheet, indicator, _indicator(snapshot, indicator.code)))
+            numbers = _indicator(snapshot, indicator.code)
+            sheet.append(_indicator_cells(sheet, snapshot, indicator, numbers))
 
 
 def _program_sheet(sheet: WriteOnlyWorksheet, tables: list[Table], snapshot: dict) -> None:
@@ -343,9 +385,19 @@ def _csv_indicator_rows(snapshot: dict) -> Iterator[list]:
         section, item = str(PROGRAM_NAMES[indicator.program]), str(indicator.name)
         yield [section, item, _("Value"), _number(numbers.get("value"), indicator.unit)]
         yield [section, item, _("Unit"), str(UNIT_NAMES[indicator.unit])]
-        if indicator.target is not None:
-            yield [section, item, _("Target"), _target(indicator)]
-            yield [section, item, _("Reached"), _reached(indicator, numbers.get("value"))]
+        target = _target(snapshot, indicator)
+        if target is not None:
+            yield [section, item, _("Target"), target]
+            yield [section, item, _("Reached"), _reached(snapshot, indicator, numbers.get("value"))]
+        baseline = _baseline(snapshot, indicator)
+        if baseline is not None:
+            yield [section, item, _("Baseline"), baseline]
+            day = _baseline_day(snapshot, indicator)
+            if day is not None:
+                yield [section, item, _("Baseline as of"), day.strftime("%d/%m/%Y")]
+        if target is not None:
+            done = _progress(snapshot, indicator, numbers.get("value"))
+            yield [section, item, _("Progress (%)"), done if done is not None else ""]
         for key, measure in (("numerator", _("Numerator")), ("denominator", _("Denominator"))):
             if numbers.get(key) is not None:
                 yield [section, item, measure, numbers[key]]
@@ -457,37 +509,53 @@ def _indicator_text(indicator: Indicator, value, decimals: int | None = 1) -> st
     return f"{shown}{UNIT_NAMES[Unit.PERCENT]}" if indicator.unit == Unit.PERCENT else shown
 
 
-def _reached_cell(indicator: Indicator, value, style: ParagraphStyle) -> Paragraph | str:
-    reached = indicator.reached(value)
+def _reached_cell(snapshot: dict, indicator: Indicator, value, style: ParagraphStyle):
+    reached = _is_reached(snapshot, indicator, value)
     if reached is None:
         return ""
     colour, mark = ("#1f6f50", "✓") if reached else ("#b3261e", "✗")
-    return Paragraph(
-        f'<font color="{colour}">{mark} {escape(_reached(indicator, value))}</font>', style
-    )
+    text = escape(_reached(snapshot, indicator, value))
+    return Paragraph(f'<font color="{colour}">{mark} {text}</font>', style)
+
+
+def _progress_text(snapshot: dict, indicator: Indicator, value) -> str:
+    """The progress cell: "45,5%" (from the baseline when there is one), "–" without a
+    target or a value."""
+    done = _progress(snapshot, indicator, value)
+    return "–" if done is None else f"{number_text(done, 1)}%"
 
 
 def _pdf_indicators(snapshot: dict, styles: dict) -> list[Flowable]:
     head, right = styles["head"], styles["head_right"]
-    header = (_("Indicator"), head), (_("Value"), right), (_("Target"), right), (_("Reached"), head)
+    header = (
+        (_("Indicator"), head),
+        (_("Value"), right),
+        (_("Baseline"), right),
+        (_("Target"), right),
+        (_("Progress"), right),
+        (_("Reached"), head),
+    )
     data: list[list] = [[_p(text, style) for text, style in header]]
     spans = []
     for program, name in PROGRAM_NAMES.items():
         spans.append(len(data))
-        data.append([_p(name, styles["head"]), "", "", ""])
+        data.append([_p(name, styles["head"]), "", "", "", "", ""])
         for indicator in (i for i in INDICATORS if i.program == program):
             value = _indicator(snapshot, indicator.code).get("value")
-            target = _target(indicator)
-            target = "" if target is None else _indicator_text(indicator, target, None)
+            target, baseline = _target(snapshot, indicator), _baseline(snapshot, indicator)
             data.append(
                 [
                     _p(indicator.name, styles["cell"]),
                     _indicator_text(indicator, value),
-                    target,
-                    _reached_cell(indicator, value, styles["cell"]),
+                    "" if baseline is None else _indicator_text(indicator, baseline, None),
+                    "" if target is None else _indicator_text(indicator, target, None),
+                    _progress_text(snapshot, indicator, value) if target is not None else "",
+                    _reached_cell(snapshot, indicator, value, styles["cell"]),
                 ]
             )
-    table = _grid(data, (100 * mm, 28 * mm, 25 * mm, 27 * mm), numeric=(1, 2))
+    table = _grid(
+        data, (72 * mm, 24 * mm, 22 * mm, 22 * mm, 20 * mm, 20 * mm), numeric=(1, 2, 3, 4)
+    )
     for row in spans:
         table.setStyle(
             TableStyle(
@@ -754,3 +822,69 @@ def write_pdf(snapshot: dict) -> bytes:
     ]
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ the province's table
+
+
+def write_province_xlsx(board: Any, out: BinaryIO) -> None:
+    """The province dashboard (``reports.selectors.ProvinceBoard``) as a workbook: the
+    communes × indicators table with the province's total and spread, then every
+    commune's targets, baselines and progress."""
+    book = Workbook(write_only=True)
+    taken: set[str] = set()
+    sheet = _new_sheet(book, _("Communes"), "Communes", taken)
+    indicators = board.indicators
+    _set_widths(sheet, (28, *(14 for _i in indicators)))
+    xlsx_append(sheet, [board.province.name], bold=True)
+    period = _("%(start)s – %(end)s") % {
+        "start": f"{board.start:%d/%m/%Y}",
+        "end": f"{board.end:%d/%m/%Y}",
+    }
+    xlsx_append(sheet, [_("Period"), period])
+    sheet.append([])
+    headings = [_("Commune")]
+    headings += [f"{i.name} ({UNIT_NAMES[i.unit]})" for i in indicators]
+    xlsx_append(sheet, headings, bold=True)
+
+    def numbers(label: str, values: list, *, bold: bool = False) -> None:
+        cells = [xlsx_cell(sheet, label, bold=bold)]
+        for indicator, value in zip(indicators, values, strict=True):
+            cell = xlsx_cell(sheet, _number(value, indicator.unit), bold=bold)
+            if indicator.unit != Unit.COUNT:
+                cell.number_format = "0.0"
+            cells.append(cell)
+        sheet.append(cells)
+
+    for row in board.rows:
+        numbers(row.name, [row.value(i.code) for i in indicators])
+    numbers(_("Province total"), [board.totals[i.code] for i in indicators], bold=True)
+    for index, label in enumerate((_("Lowest"), _("Median"), _("Highest"))):
+        numbers(label, [board.spread[i.code][index] for i in indicators])
+
+    sheet = _new_sheet(book, _("Targets"), "Targets", taken)
+    _set_widths(sheet, (28, 46, 12, 12, 12, 14, 12))
+    headings = [_("Commune"), _("Indicator"), _("Value"), _("Baseline"), _("Target")]
+    headings += [_("Target set by"), _("Progress (%)")]
+    xlsx_append(sheet, headings, bold=True)
+    levels = {
+        "commune": _("Commune"),
+        "province": _("Province"),
+        "default": _("Program default"),
+    }
+    for row in board.rows:
+        for indicator, value, goal, done in row.cells(indicators):
+            if goal is None or goal.target is None:
+                continue
+            sheet.append(
+                [
+                    xlsx_cell(sheet, row.name),
+                    xlsx_cell(sheet, str(indicator.name)),
+                    xlsx_cell(sheet, _number(value, indicator.unit)),
+                    xlsx_cell(sheet, _plain(goal.baseline)),
+                    xlsx_cell(sheet, _plain(goal.target)),
+                    xlsx_cell(sheet, str(levels.get(goal.level, ""))),
+                    xlsx_cell(sheet, done),
+                ]
+            )
+    book.save(out)

@@ -139,7 +139,7 @@ def commune_figures(
         LibraryPoint.objects.filter(**in_communes)
         .values("village__commune_id")
         .annotate(
-            active=Count("id", filter=Q(active=True)),
+            open=Count("id", filter=Q(active=True)),
             covered=Count("village_id", filter=Q(active=True), distinct=True),
         )
         .order_by(),
@@ -157,7 +157,7 @@ def commune_figures(
     volunteers = _by(
         Volunteer.objects.filter(**in_communes, active=True)
         .values("village__commune_id")
-        .annotate(active=Count("id"), tech=Count("id", filter=Q(on_tech_team=True)))
+        .annotate(members=Count("id"), tech=Count("id", filter=Q(on_tech_team=True)))
         .order_by(),
         "village__commune_id",
     )
@@ -172,7 +172,7 @@ def commune_figures(
         p = points.get(pk, {})
         n_villages = villages.get(pk, {}).get("n", 0)
         n_visits = r.get("visits", 0)
-        active = volunteers.get(pk, {}).get("active", 0)
+        active = volunteers.get(pk, {}).get("members", 0)
         figures[pk] = {
             "market.vendors": _figure(n_vendors),
             "market.vendors_with_qr": _figure(v.get("with_qr", 0)),
@@ -193,7 +193,7 @@ def commune_figures(
             "trainings.webinar_audience": _figure(
                 a.get("webinar", 0) + session_rows.get(pk, {}).get("external", 0)
             ),
-            "library.points_active": _figure(p.get("active", 0)),
+            "library.points_active": _figure(p.get("open", 0)),
             "library.villages": _figure(n_villages),
             "library.coverage": _figure(
                 _share(p.get("covered", 0), n_villages), p.get("covered", 0), n_villages

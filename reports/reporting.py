@@ -15,6 +15,9 @@ document, written once when the report is made and never recomputed:
                         "numerator": int | None, "denominator": int | None}},
   "tables": {table key: [{column key: cell}, ...]},            # reports.indicators.TABLES
   "checks": [{"code": check code, "count": int, "ids": [int, ...]}],  # indicators.CHECKS
+  "targets": {code: {"target": float | None, "level": "commune" | "province" | "default" | "",
+                     "baseline": float | None, "baseline_as_of": "2023-06-01" | None}},
+               # a commune's report only, added when it is made (reports.selectors.Goal)
 }
 ```
 

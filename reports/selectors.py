@@ -57,6 +57,12 @@ class IndicatorRow:
     indicator: Indicator
     now: float | int | None
     before: float | int | None
+    year: float | int | None = None  # the year so far, measured against the year's target
+    goal: "Goal | None" = None
+
+    @property
+    def progress(self) -> float | None:
+        return self.goal.progress(self.year) if self.goal else None
 
     @property
     def change(self):
@@ -66,7 +72,10 @@ class IndicatorRow:
 
     @property
     def reached(self) -> bool | None:
-        return self.indicator.reached(self.now)
+        target = self.goal.target if self.goal else self.indicator.target
+        if target is None or self.year is None:
+            return None
+        return Decimal(str(self.year)) >= target
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,8 @@ class Dashboard:
     last_month: tuple
     now: dict
     before: dict
+    year: dict = field(default_factory=dict)  # code → figure, 1 January to today
+    goals: dict = field(default_factory=dict)  # code → Goal of this year
 
     def rows(self, program: str) -> list[IndicatorRow]:
         return [
@@ -84,6 +95,9 @@ class Dashboard:
                 # figures cached before an indicator was added have none of it
                 self.now["indicators"].get(i.code, {}).get("value"),
                 self.before["indicators"].get(i.code, {}).get("value"),
+                # library.reads belongs to the whole province: its year is this month's report's
+                self.year.get(i.code, {}).get("value"),
+                self.goals.get(i.code),
             )
             for i in for_program(program)
         ]
@@ -114,7 +128,15 @@ def dashboard(commune: Commune, today: datetime.date) -> Dashboard:
             "before": compute(scope, *last_month, kind="month"),
         }
         cache.set(key, figures, DASHBOARD_SECONDS)
-    return Dashboard(commune, this_month, last_month, figures["now"], figures["before"])
+    return Dashboard(
+        commune,
+        this_month,
+        last_month,
+        figures["now"],
+        figures["before"],
+        year=commune_year_figures(commune, today),
+        goals=commune_goals(commune, today.year),
+    )
 
 
 # ------------------------------------------------------------------ targets and baselines
@@ -138,6 +160,11 @@ class Goal:
 
     def progress(self, value) -> float | None:
         return progress(value, self.target, self.baseline)
+
+    @property
+    def baseline_set(self) -> Decimal | None:
+        """The commune's own baseline (an indicator's default one has no day)."""
+        return self.baseline if self.baseline_as_of else None
 
     def as_json(self) -> dict:
         """What a report keeps of it (``AdoptionReport.data["targets"]``)."""
@@ -341,3 +368,51 @@ def province_board(province: Province, today: datetime.date) -> ProvinceBoard:
             behind.sort(key=lambda pair: (pair[1], fold(pair[0].name)))
             furthest[i.code] = behind[:FURTHEST]
     return ProvinceBoard(province, start, end, rows, totals, spread, furthest)
+
+
+def goals_communes(user: User) -> QuerySet[Commune]:
+    """The communes whose targets and baselines ``user`` sets: a province officer's every
+    commune of their province, a commune officer's own (their refinement), every one for
+    a superuser; none for anyone else (reports.services._goal_level checks the same)."""
+    if not user.has_perm("reports.change_indicatortarget"):
+        return Commune.objects.none()
+    if user.is_superuser:
+        return Commune.objects.all()
+    if user_has_role(user, Role.PROVINCE_OFFICER) and user.province_id:
+        return communes_read_by(user).filter(province_id=user.province_id)
+    if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        return Commune.objects.filter(pk=user.commune_id)
+    return Commune.objects.none()
+
+
+def goal_level(user: User, commune: Commune) -> str | None:
+    """At which level ``user`` sets ``commune``'s targets: "province" for a province
+    officer of the commune's province (or a superuser), "commune" for the commune's own
+    officer (a refinement kept beside the province's), None for anyone else."""
+    if not user.is_active or not user.has_perm("reports.change_indicatortarget"):
+        return None
+    if user.is_superuser:
+        return IndicatorTarget.Level.PROVINCE
+    if (
+        user_has_role(user, Role.PROVINCE_OFFICER)
+        and user.province_id
+        and commune.province_id == user.province_id
+        and communes_read_by(user).filter(pk=commune.pk).exists()
+    ):
+        return IndicatorTarget.Level.PROVINCE
+    if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id == commune.pk:
+        return IndicatorTarget.Level.COMMUNE
+    return None
+
+
+def goals_commune(user: User, pk: int | None) -> Commune:
+    """The commune of the targets page: the chosen one, else the user's own, else the first."""
+    communes = goals_communes(user).select_related("province").order_by("name")
+    commune = communes.filter(pk=pk).first() if pk else None
+    if pk and commune is None:
+        raise Http404
+    commune = commune or (communes.filter(pk=user.commune_id).first() if user.commune_id else None)
+    commune = commune or communes.first()
+    if commune is None:
+        raise Http404
+    return commune

@@ -7,11 +7,12 @@ registered name (``GENERATE_REPORT``), so this module does not import the tasks.
 import datetime
 import logging
 import tempfile
+from decimal import Decimal
 from functools import partial
 
 from celery import signature
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,12 +22,13 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
 from core import audit
-from core.models import Commune, User, Village
+from core.models import Commune, Province, User, Village
 from kit.text import slugify
 
 from . import files as report_files
-from . import reporting
-from .models import AdoptionReport
+from . import reporting, selectors
+from .indicators import BY_CODE, Unit
+from .models import AdoptionReport, IndicatorBaseline, IndicatorTarget
 from .reporting import previous_month
 
 logger = logging.getLogger(__name__)
@@ -169,6 +171,14 @@ def report_generate(*, report_id: int) -> bool:
         kind=report.period_kind,
         progress=partial(_report_progress, report_id),
     )
+    if report.village_id is None:
+        # the targets and baselines it was made with: later changes do not rewrite it
+        data["targets"] = {
+            code: goal.as_json()
+            for code, goal in selectors.commune_goals(
+                report.commune, report.period_end.year
+            ).items()
+        }
     stem = (
         f"bao-cao-{slugify(data['scope']['name'])}-{report.period_start:%Y%m%d}-"
         f"{report.period_end:%Y%m%d}-v{report.version}-{report.pk}"
@@ -303,3 +313,172 @@ def reports_monthly(*, day: datetime.date | None = None) -> int:
         )
         made += 1
     return made
+
+
+# ------------------------------------------------------------------ targets and baselines
+
+
+def _goal_level(*, commune: Commune, actor: User) -> str:
+    """The actor's level for ``commune``'s targets (``selectors.goal_level``), or
+    PermissionDenied."""
+    level = selectors.goal_level(actor, commune)
+    if level is None:
+        raise PermissionDenied
+    return level
+
+
+def goal_value_check(*, indicator: str, value: Decimal | None) -> None:
+    """The checks of a target's or a baseline's value (the admin runs them before saving)."""
+    _goal_value(indicator, value, "value")
+
+
+def _goal_value(indicator: str, value: Decimal | None, field: str) -> Decimal | None:
+    if indicator not in BY_CODE:
+        raise ValidationError(_("Unknown indicator."))
+    if value is None:
+        return None
+    if value < 0:
+        raise ValidationError({field: _("Enter a number of zero or more.")})
+    if BY_CODE[indicator].unit == Unit.PERCENT and value > 100:
+        raise ValidationError({field: _("A share is at most 100%.")})
+    return value
+
+
+@transaction.atomic
+def target_set(
+    *,
+    commune: Commune,
+    indicator: str,
+    year: int,
+    value: Decimal | None,
+    actor: User,
+) -> IndicatorTarget | None:
+    """Set (or, with ``value`` None, clear) ``commune``'s target of ``indicator`` for
+    ``year`` at the actor's level (``_goal_level``): the province's, or the commune's
+    own refinement. The other level's target stays as it is."""
+    level = _goal_level(commune=commune, actor=actor)
+    value = _goal_value(indicator, value, "target")
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+    target = (
+        IndicatorTarget.objects.select_for_update()
+        .filter(commune=commune, indicator=indicator, year=year, level=level)
+        .first()
+    )
+    if value is None:
+        if target is not None:
+            audit.record_delete(actor=actor, obj=target)
+            target.delete()
+        return None
+    if target is None:
+        target = IndicatorTarget.objects.create(
+            commune=commune, indicator=indicator, year=year, level=level, value=value, set_by=actor
+        )
+        audit.record(actor=actor, obj=target, before=None)
+        return target
+    if target.value == value:
+        return target
+    before = audit.snapshot(target)
+    target.value, target.set_by = value, actor
+    target.save(update_fields=["value", "set_by", "set_at"])
+    audit.record(actor=actor, obj=target, before=before)
+    return target
+
+
+@transaction.atomic
+def target_set_province(
+    *,
+    province: Province,
+    indicator: str,
+    year: int,
+    value: Decimal | None,
+    actor: User,
+) -> int:
+    """The province's target of ``indicator`` for ``year``, set for every commune of the
+    province at once (their own refinements stay); how many communes it was set for."""
+    communes = list(Commune.objects.filter(province=province).order_by("name"))
+    if not communes:
+        return 0
+    for commune in communes:
+        if _goal_level(commune=commune, actor=actor) != IndicatorTarget.Level.PROVINCE:
+            raise PermissionDenied
+    for commune in communes:
+        target_set(commune=commune, indicator=indicator, year=year, value=value, actor=actor)
+    return len(communes)
+
+
+@transaction.atomic
+def baseline_set(
+    *,
+    commune: Commune,
+    indicator: str,
+    value: Decimal | None,
+    as_of: datetime.date | None,
+    actor: User,
+) -> IndicatorBaseline | None:
+    """Set (or, with ``value`` None, clear) where ``indicator`` stood in ``commune`` when
+    the program began there, and on which day. The province's officers and the
+    commune's own set it (one baseline per commune and indicator)."""
+    _goal_level(commune=commune, actor=actor)
+    value = _goal_value(indicator, value, "baseline")
+    baseline = (
+        IndicatorBaseline.objects.select_for_update()
+        .filter(commune=commune, indicator=indicator)
+        .first()
+    )
+    if value is None:
+        if baseline is not None:
+            audit.record_delete(actor=actor, obj=baseline)
+            baseline.delete()
+        return None
+    if as_of is None:
+        raise ValidationError({"as_of": _("Enter the day the baseline was measured.")})
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": _("The baseline's day cannot be in the future.")})
+    if baseline is None:
+        baseline = IndicatorBaseline.objects.create(
+            commune=commune, indicator=indicator, value=value, as_of=as_of, set_by=actor
+        )
+        audit.record(actor=actor, obj=baseline, before=None)
+        return baseline
+    if (baseline.value, baseline.as_of) == (value, as_of):
+        return baseline
+    before = audit.snapshot(baseline)
+    baseline.value, baseline.as_of, baseline.set_by = value, as_of, actor
+    baseline.save(update_fields=["value", "as_of", "set_by", "set_at"])
+    audit.record(actor=actor, obj=baseline, before=before)
+    return baseline
+
+
+@transaction.atomic
+def goals_set(
+    *,
+    commune: Commune,
+    year: int,
+    targets: dict[str, Decimal | None],
+    baselines: dict[str, tuple[Decimal | None, datetime.date | None]],
+    actor: User,
+) -> int:
+    """The targets page's save: each indicator's target (at the actor's level) and
+    baseline, only those that changed; how many changed. All or nothing."""
+    level = _goal_level(commune=commune, actor=actor)
+    current = selectors.commune_goals(commune, year)
+    changed = 0
+    for code, value in targets.items():
+        goal = current.get(code)
+        if goal is None:
+            raise ValidationError(_("Unknown indicator."))
+        mine = (
+            goal.province_target if level == IndicatorTarget.Level.PROVINCE else goal.commune_target
+        )
+        if mine != value:
+            target_set(commune=commune, indicator=code, year=year, value=value, actor=actor)
+            changed += 1
+    stored = {b.indicator: b for b in IndicatorBaseline.objects.filter(commune=commune)}
+    for code, (value, as_of) in baselines.items():
+        was = stored.get(code)
+        before = (was.value, was.as_of) if was else (None, None)
+        if before != ((value, as_of) if value is not None else (None, None)):
+            baseline_set(commune=commune, indicator=code, value=value, as_of=as_of, actor=actor)
+            changed += 1
+    return changed

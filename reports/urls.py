@@ -6,6 +6,9 @@ app_name = "reports"
 
 urlpatterns = [
     path("bao-cao/", views.dashboard, name="dashboard"),
+    path("bao-cao/chi-tieu/", views.goals, name="goals"),
+    path("bao-cao/tinh/", views.province_dashboard, name="province"),
+    path("bao-cao/tinh/tai/xlsx/", views.province_download, name="province_download"),
     path("bao-cao/lap/", views.report_request, name="request"),
     path("bao-cao/<int:pk>/", views.report_detail, name="detail"),
     path("bao-cao/<int:pk>/trang-thai/", views.report_status, name="status"),

@@ -1,20 +1,33 @@
 """The officers' dashboard and adoption reports: figures, "make a report now", downloads."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.models import Province
 from core.selectors import villages_for_user
 from kit.http import int_param
+from kit.text import slugify
 from reports import charts
-from reports.files import cell_text
-from reports.forms import ReportRequestForm
-from reports.indicators import CHECKS, PROGRAM_NAMES, TABLE_BY_KEY, Program, for_program
+from reports.files import cell_text, write_province_xlsx
+from reports.forms import GoalsForm, ReportRequestForm
+from reports.indicators import (
+    BY_CODE,
+    CHECKS,
+    INDICATORS,
+    PROGRAM_NAMES,
+    TABLE_BY_KEY,
+    Program,
+    for_program,
+)
 
 from . import selectors, services
 from .models import AdoptionReport
@@ -205,5 +218,121 @@ def report_download(request, pk: int, fmt: str):
         filename=field.name.rsplit("/", 1)[-1],
         content_type=FORMATS[fmt],
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ------------------------------------------------------------------ targets and baselines
+
+
+def _year(value: str | None, today) -> int:
+    year = int_param(value)
+    return year if year and today.year - 5 <= year <= today.year + 5 else today.year
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goals(request):
+    """A commune's targets of a year and its baselines, on a phone: one form."""
+    data = request.POST if request.method == "POST" else request.GET
+    commune = selectors.goals_commune(request.user, int_param(data.get("xa")))
+    today = timezone.localdate()
+    year = _year(data.get("nam"), today)
+    current = selectors.commune_goals(commune, year)
+    level = selectors.goal_level(request.user, commune)
+    initial = {}
+    for code, goal in current.items():
+        initial[f"t-{code}"] = goal.commune_target if level == "commune" else goal.province_target
+        initial[f"b-{code}"], initial[f"d-{code}"] = goal.baseline_set, goal.baseline_as_of
+    form = GoalsForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        indicators=INDICATORS,
+    )
+    if form.is_valid():
+        try:
+            changed = services.goals_set(
+                commune=commune,
+                year=year,
+                targets={i.code: form.cleaned_data[f"t-{i.code}"] for i in INDICATORS},
+                baselines={
+                    i.code: (form.cleaned_data[f"b-{i.code}"], form.cleaned_data[f"d-{i.code}"])
+                    for i in INDICATORS
+                },
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved: %(n)s changes.") % {"n": changed})
+            return redirect(f"{reverse('reports:goals')}?xa={commune.pk}&nam={year}")
+    return render(
+        request,
+        "reports/goals.html",
+        {
+            "commune": commune,
+            "communes": selectors.goals_communes(request.user).order_by("name"),
+            "year": year,
+            "years": range(today.year - 1, today.year + 2),
+            "level": level,
+            "rows": [(*row, current[row[0].code]) for row in form.rows()],
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# ------------------------------------------------------------------ the province dashboard
+
+
+@login_required
+@require_GET
+def province_dashboard(request):
+    province = selectors.provinces_board_for(request.user, int_param(request.GET.get("tinh")))
+    board = selectors.province_board(province, timezone.localdate())
+    sort = request.GET.get("sap-xep", "")
+    descending = request.GET.get("chieu") == "giam"
+    programs = [
+        (name, [i for i in board.indicators if i.program == program])
+        for program, name in PROGRAM_NAMES.items()
+    ]
+    programs = [(name, items) for name, items in programs if items]
+    columns = [i for _name, items in programs for i in items]  # the table's order
+    spread = [[board.spread[i.code][n] for i in columns] for n in range(3)]
+    return render(
+        request,
+        "reports/province.html",
+        {
+            "board": board,
+            "programs": programs,
+            "rows": [(row, row.cells(columns)) for row in board.sorted_rows(sort, descending)],
+            "sort": sort if sort in {i.code for i in columns} else "",
+            "descending": descending,
+            "footer": [
+                (_("Province total"), [board.totals[i.code] for i in columns]),
+                *zip((_("Lowest"), _("Median"), _("Highest")), spread, strict=True),
+            ],
+            "furthest": [
+                (
+                    BY_CODE[code],
+                    [(r, done, r.value(code), r.goals[code].target) for r, done in behind],
+                )
+                for code, behind in board.furthest.items()
+            ],
+            "provinces": Province.objects.order_by("name") if request.user.is_superuser else [],
+        },
+    )
+
+
+@login_required
+@require_GET
+def province_download(request):
+    province = selectors.provinces_board_for(request.user, int_param(request.GET.get("tinh")))
+    board = selectors.province_board(province, timezone.localdate())
+    out = io.BytesIO()
+    write_province_xlsx(board, out)
+    response = HttpResponse(out.getvalue(), content_type=FORMATS["xlsx"])
+    name = f"bang-tinh-{slugify(province.name)}-{board.end:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -251,6 +251,9 @@ def test_xlsx_summary(book):
         pgettext("target reached", "Yes"),
         29,
         40,
+        None,  # no baseline, so no baseline day
+        None,
+        103.6,  # progress: 72.5 ÷ 70
     )
     vendors = _row_of_name(sheet, "market.vendors")
     assert vendors[2] == 40 and isinstance(vendors[2], int)
