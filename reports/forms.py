@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Village
 
 from .models import AdoptionReport
+from .services import goal_value_check
 from .reporting import period_bounds
 
 
@@ -80,9 +81,9 @@ class FigureField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "size": 8, "autocomplete": "off"})
+        attrs = {"inputmode": "decimal", "size": 8, "maxlength": 20, "autocomplete": "off"}
+        self.widget.attrs.update(attrs)
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
@@ -94,6 +95,8 @@ class FigureField(forms.CharField):
         if not text:
             return None
         try:
+            if len(text) > 20:
+                raise ValueError(text)
             return parse_figure(text)
         except (ValueError, InvalidOperation) as exc:
             raise forms.ValidationError(
@@ -116,8 +119,9 @@ class GoalsForm(forms.Form):
             self.fields[f"d-{code}"] = forms.DateField(
                 label=_("Baseline measured on: %(indicator)s") % name,
                 required=False,
-                widget=forms.TextInput(
-                    attrs={"placeholder": "01/06/2023", "inputmode": "numeric", "size": 10}
+                widget=forms.DateInput(
+                    format="%d/%m/%Y",
+                    attrs={"placeholder": "01/06/2023", "inputmode": "numeric", "size": 10},
                 ),
             )
 
@@ -125,14 +129,21 @@ class GoalsForm(forms.Form):
         data = super().clean()
         for indicator in self.indicators:
             code = indicator.code
+            for key in (f"t-{code}", f"b-{code}"):
+                if data.get(key) is not None and key not in self.errors:
+                    try:
+                        goal_value_check(indicator=code, value=data[key])
+                    except forms.ValidationError as exc:
+                        self.add_error(key, exc.messages)
             missing = data.get(f"b-{code}") is not None and not data.get(f"d-{code}")
             if missing and f"d-{code}" not in self.errors:
                 self.add_error(f"d-{code}", _("Enter the day the baseline was measured."))
         return data
 
     def rows(self):
-        """(indicator, target field, baseline field, day field) for the template."""
+        """(indicator, [(short label, bound field) × 3]) for the template."""
+        labels = (_("Target"), _("Baseline"), _("Baseline measured on (dd/mm/yyyy)"))
         return [
-            (i, self[f"t-{i.code}"], self[f"b-{i.code}"], self[f"d-{i.code}"])
+            (i, list(zip(labels, (self[f"{k}-{i.code}"] for k in "tbd"), strict=True)))
             for i in self.indicators
         ]

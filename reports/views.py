@@ -262,7 +262,7 @@ def goals(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Saved: %(n)s changes.") % {"n": changed})
             return redirect(f"{reverse('reports:goals')}?xa={commune.pk}&nam={year}")
@@ -275,7 +275,7 @@ def goals(request):
             "year": year,
             "years": range(today.year - 1, today.year + 2),
             "level": level,
-            "rows": [(*row, current[row[0].code]) for row in form.rows()],
+            "rows": [(i, fields, current[i.code]) for i, fields in form.rows()],
             "form": form,
         },
         status=400 if form.errors else 200,
