@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Village
 
 from .models import AdoptionReport
-from .services import goal_value_check
 from .reporting import period_bounds
+from .services import goal_value_check
 
 
 class ReportRequestForm(forms.Form):
@@ -68,6 +68,8 @@ def parse_figure(text: str) -> Decimal:
     """A number as officers write it: ``70``, ``70,5`` (Vietnamese), ``70.5``, ``1.000``
     (a thousands dot), ``1.000,5``. Raises ValueError for anything else."""
     text = text.strip().replace(" ", "").replace("%", "")
+    if len(text) > 20:
+        raise ValueError(text)
     if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text):
         text = text.replace(".", "")
     text = text.replace(",", ".")
@@ -95,9 +97,7 @@ class FigureField(forms.CharField):
         if not text:
             return None
         try:
-            if len(text) > 20:
-                raise ValueError(text)
-            return parse_figure(text)
+            return parse_figure(text[:40])
         except (ValueError, InvalidOperation) as exc:
             raise forms.ValidationError(
                 _("Enter a number, for example 70 or 2,5."), code="invalid"

@@ -34,7 +34,7 @@ def _goal(commune, code=SHARE):
 
 
 def test_progress_from_the_baseline_or_from_zero():
-    assert progress(20, 32, 8) == 50.0  # (20 − 8) ÷ (32 − 8)
+    assert progress(20, 32, 8) == 50.0  # (20 - 8) ÷ (32 - 8)
     assert progress(35, 70) == 50.0  # no baseline: value ÷ target
     assert progress(8, 8, 8) is None  # nothing to divide by
     assert progress(None, 32, 8) is None and progress(5, None) is None
@@ -256,7 +256,7 @@ def test_dashboard_shows_target_baseline_and_progress(client, officer, commune, 
     client.force_login(officer)
     html = client.get("/bao-cao/").content.decode()
     assert "Giá trị ban đầu" in html and "Tiến độ" in html
-    assert "20 %" in html  # (2 − 0) ÷ (10 − 0)
+    assert "20 %" in html  # (2 - 0) ÷ (10 - 0)
     assert "chưa có chỉ tiêu" in html  # said clearly where there is none
 
 
