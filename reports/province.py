@@ -1,6 +1,6 @@
 """Every commune's figures at once: one GROUP BY query per table, never one report per commune.
 
-``commune_figures(communes, start, end)`` gives, for each commune of the queryset,
+``commune_figures(ids, start, end)`` gives, for each of the communes ``ids``,
 the indicators of ``reports/indicators.py`` for the period (as ``reporting.compute``
 defines them, in the same ``{"value", "numerator", "denominator"}`` shape), from about
 a dozen aggregate queries whatever the number of communes: the province dashboard
@@ -13,10 +13,10 @@ their reads belong to no commune.
 
 import datetime
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Lower
 
-from core.models import Commune, Village
+from core.models import Village
 from legal_library.models import LibraryPoint, PointDailyCount
 from market.models import PaymentAccount, Vendor
 from market.selectors import with_followup
@@ -38,16 +38,19 @@ def _walk_in_key():
 
 
 def commune_figures(
-    communes: QuerySet[Commune], start: datetime.date, end: datetime.date
+    ids: list[int], start: datetime.date, end: datetime.date
 ) -> dict[int, dict[str, dict]]:
-    """commune id → indicator code → figure, for the period ``start``–``end`` (both
-    days included; counts of records "by the end of the period" as of its last day)."""
+    """commune id → indicator code → figure for the communes ``ids``, for the period
+    ``start``–``end`` (both days included; counts of records "by the end of the period"
+    as of its last day)."""
     since, until = _instant(start), _instant(end + datetime.timedelta(days=1))
-    ids = list(communes.values_list("pk", flat=True))
     in_communes = {"village__commune_id__in": ids}
 
     villages = _by(
-        Village.objects.filter(commune_id__in=ids).values("commune_id").annotate(n=Count("id")),
+        Village.objects.filter(commune_id__in=ids)
+        .values("commune_id")
+        .annotate(n=Count("id"))
+        .order_by(),
         "commune_id",
     )
     vendors = _by(
@@ -209,11 +212,11 @@ def commune_figures(
     return figures
 
 
-def people_trained(communes: QuerySet[Commune], start: datetime.date, end: datetime.date) -> int:
+def people_trained(ids: list[int], start: datetime.date, end: datetime.date) -> int:
     """Different people trained in all these communes together (a volunteer present in
     two communes' sessions is one person): the province's total, not a sum."""
     people = Attendance.objects.filter(
-        session__commune__in=communes,
+        session__commune_id__in=ids,
         session__starts_at__gte=_instant(start),
         session__starts_at__lt=_instant(end + datetime.timedelta(days=1)),
     ).aggregate(

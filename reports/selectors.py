@@ -235,8 +235,7 @@ def commune_year_figures(commune: Commune, today: datetime.date) -> dict[str, di
     figures = cache.get(key)
     if figures is None:
         start, end = year_so_far(today)
-        communes = Commune.objects.filter(pk=commune.pk)
-        figures = per_commune.commune_figures(communes, start, end)[commune.pk]
+        figures = per_commune.commune_figures([commune.pk], start, end)[commune.pk]
         cache.set(key, figures, DASHBOARD_SECONDS)
     return figures
 
@@ -339,12 +338,11 @@ def province_board(province: Province, today: datetime.date) -> ProvinceBoard:
     key = f"province-board:{province.pk}:{today:%Y-%m-%d}"
     cached = cache.get(key)
     if cached is None:
-        communes = Commune.objects.filter(province=province)
-        names = dict(communes.values_list("pk", "name"))
+        names = dict(Commune.objects.filter(province=province).values_list("pk", "name"))
         cached = {
             "names": names,
-            "figures": per_commune.commune_figures(communes, start, end),
-            "people": per_commune.people_trained(communes, start, end),
+            "figures": per_commune.commune_figures(list(names), start, end),
+            "people": per_commune.people_trained(list(names), start, end),
         }
         cache.set(key, cached, DASHBOARD_SECONDS)
     ids = list(cached["names"])
