@@ -318,9 +318,11 @@ def reports_monthly(*, day: datetime.date | None = None) -> int:
 # ------------------------------------------------------------------ targets and baselines
 
 
-def _goal_level(*, commune: Commune, actor: User) -> str:
+def _goal_level(*, commune: Commune, actor: User | None) -> str:
     """The actor's level for ``commune``'s targets (``selectors.goal_level``), or
-    PermissionDenied."""
+    PermissionDenied; None is the system (the demo, a command): the province's level."""
+    if actor is None:
+        return IndicatorTarget.Level.PROVINCE
     level = selectors.goal_level(actor, commune)
     if level is None:
         raise PermissionDenied
@@ -351,7 +353,7 @@ def target_set(
     indicator: str,
     year: int,
     value: Decimal | None,
-    actor: User,
+    actor: User | None,
 ) -> IndicatorTarget | None:
     """Set (or, with ``value`` None, clear) ``commune``'s target of ``indicator`` for
     ``year`` at the actor's level (``_goal_level``): the province's, or the commune's
@@ -414,7 +416,7 @@ def baseline_set(
     indicator: str,
     value: Decimal | None,
     as_of: datetime.date | None,
-    actor: User,
+    actor: User | None,
 ) -> IndicatorBaseline | None:
     """Set (or, with ``value`` None, clear) where ``indicator`` stood in ``commune`` when
     the program began there, and on which day. The province's officers and the

@@ -286,3 +286,20 @@ def test_a_report_keeps_the_targets_it_was_made_with(commune, officer):
 
     rows = [r for r in csv_rows(report.data) if r[2] == _("Target")]
     assert any(r[3] == 60 for r in rows)
+
+
+def test_demo_targets_are_set_once(commune):
+    from core.models import AuditEntry as Entry
+    from reports.demo import demo_load
+
+    assert demo_load(commune) == 5
+    entries = Entry.objects.count()
+    demo_load(commune)  # again: nothing changes, nothing is recorded
+    assert Entry.objects.count() == entries
+    goals = selectors.commune_goals(commune, timezone.localdate().year)
+    assert goals["library.points_active"].target == 32
+    assert goals["library.points_active"].baseline == 8
+    assert goals["market.cashless_share"].baseline_as_of == datetime.date(2023, 6, 1)
+    assert goals["trainings.webinar_audience"].target == 300
+    assert goals["trainings.people_trained"].target == 40
+    assert goals["assistance.residents"].target == 80

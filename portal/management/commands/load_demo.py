@@ -5,6 +5,7 @@ from core.demo import OFFICER_USERNAME, demo_load
 from legal_library.demo import demo_load as library_demo_load
 from market.demo import VENDOR_USERNAME
 from market.demo import demo_load as market_demo_load
+from reports.demo import demo_load as reports_demo_load
 from trainings.demo import demo_load as trainings_demo_load
 from volunteers.demo import SECRETARY_USERNAME, VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
@@ -45,12 +46,14 @@ class Command(BaseCommand):
             result.commune, volunteer_password=DEMO_PASSWORD if with_officer else None
         )
         trainings_demo_load(result.commune)
+        targets = reports_demo_load(result.commune)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {result.commune} ({result.commune.province}), "
                 f"{result.village_count} villages, {vendors} market vendors, "
                 f"{points} legal library points, {documents} documents, "
-                f"{volunteers} volunteers with a campaign and trainings."
+                f"{volunteers} volunteers with a campaign and trainings, "
+                f"targets of {targets} indicators."
             )
         )
         if result.officer:
