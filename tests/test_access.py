@@ -746,14 +746,18 @@ def _text(response) -> str | None:
     return response.content.decode()
 
 
-def _reads_the_report(name: str) -> bool:
-    return name.startswith("reports:") or "adoptionreport" in name
+@pytest.fixture
+def page_objects(request, objects):
+    """``objects``, with the report made for the rows that read it."""
+    name = request.node.callspec.params["name"]
+    if name.startswith("reports:") or "adoptionreport" in name:
+        report_generate(report_id=objects["admin"]["reports_adoptionreport"].pk)
+    return objects
 
 
 @pytest.mark.parametrize("name", sorted(ALL_ROWS))
-def test_access(client, request, objects, name):
-    if _reads_the_report(name):
-        report_generate(report_id=objects["admin"]["reports_adoptionreport"].pk)
+def test_access(client, request, page_objects, name):
+    objects = page_objects
     url = _url(name, objects)
     for persona, expected in zip(PERSONAS, ALL_ROWS[name], strict=True):
         where = f"{name} ({url}) as {persona}"
