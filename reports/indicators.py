@@ -59,6 +59,9 @@ class Indicator:
     unit: str = Unit.COUNT
     target: Decimal | None = None  # reached when value >= target
     baseline: Decimal | None = None  # where the program started (Nov 2026)
+    # what stands at the end of the period (vendors, points, shares), not what happened
+    # during it: only such a figure of a month is measured against the year's target
+    stock: bool = False
 
     def reached(self, value) -> bool | None:
         if self.target is None or value is None:
@@ -73,18 +76,21 @@ INDICATORS: tuple[Indicator, ...] = (
         Program.MARKET,
         _("Vendors registered"),
         _("Vendors of the scope's markets registered by the end of the period."),
+        stock=True,
     ),
     Indicator(
         "market.vendors_with_qr",
         Program.MARKET,
         _("Vendors with a QR code"),
         _("Registered vendors with at least one bank account, so a VietQR code."),
+        stock=True,
     ),
     Indicator(
         "market.vendors_cashless",
         Program.MARKET,
         _("Vendors paid cashless"),
         _("Registered vendors whose status is “cashless” when the report is made."),
+        stock=True,
     ),
     Indicator(
         "market.cashless_share",
@@ -93,6 +99,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Vendors paid cashless ÷ vendors registered × 100; target 70%."),
         unit=Unit.PERCENT,
         target=Decimal(70),
+        stock=True,
     ),
     Indicator(
         "market.vendors_confirmed",
@@ -110,6 +117,7 @@ INDICATORS: tuple[Indicator, ...] = (
             ),
             str,
         )(),
+        stock=True,
     ),
     Indicator(
         "market.confirmed_share",
@@ -118,6 +126,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Vendors confirmed receiving transfers ÷ vendors registered × 100; target 70%."),
         unit=Unit.PERCENT,
         target=Decimal(70),
+        stock=True,
     ),
     Indicator(
         "market.onboarded",
@@ -202,12 +211,14 @@ INDICATORS: tuple[Indicator, ...] = (
         Program.LIBRARY,
         _("Active library points"),
         _("Legal library points open in the scope's villages."),
+        stock=True,
     ),
     Indicator(
         "library.villages",
         Program.LIBRARY,
         _("Villages"),
         _("Villages of the scope: each should have a library point."),
+        stock=True,
     ),
     Indicator(
         "library.coverage",
@@ -216,6 +227,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Active library points ÷ villages × 100; target: every village."),
         unit=Unit.PERCENT,
         target=Decimal(100),
+        stock=True,
     ),
     Indicator(
         "library.scans",
@@ -238,12 +250,14 @@ INDICATORS: tuple[Indicator, ...] = (
         Program.VOLUNTEERS,
         _("Active volunteers"),
         _("Volunteers of the scope's branches marked active."),
+        stock=True,
     ),
     Indicator(
         "volunteers.tech_team",
         Program.VOLUNTEERS,
         _("Community digital-technology team"),
         _("Active volunteers who are members of the community digital-technology team."),
+        stock=True,
     ),
     Indicator(
         "volunteers.visits_per_volunteer",

@@ -15,7 +15,7 @@ from core.selectors import communes_read_by, user_has_role
 from kit.text import fold
 
 from . import province as per_commune
-from .indicators import INDICATORS, Indicator, Unit, for_program, progress
+from .indicators import BY_CODE, INDICATORS, Indicator, Unit, for_program, progress
 from .models import AdoptionReport, IndicatorBaseline, IndicatorTarget
 from .reporting import Scope, compute, period_bounds, previous_month
 
@@ -269,13 +269,16 @@ class CommuneRow:
     name: str
     figures: dict[str, dict]
     goals: dict[str, Goal] = field(default_factory=dict)
+    whole_year: bool = True  # False: a month's figures, only stocks meet the year's target
 
     def value(self, code: str):
         return self.figures.get(code, {}).get("value")
 
     def progress(self, code: str) -> float | None:
         goal = self.goals.get(code)
-        return goal.progress(self.value(code)) if goal else None
+        if goal is None or not (self.whole_year or BY_CODE[code].stock):
+            return None
+        return goal.progress(self.value(code))
 
     def cells(self, indicators) -> list[tuple]:
         """(indicator, value, goal, progress) for each of ``indicators``."""
@@ -290,6 +293,7 @@ class ProvinceBoard:
     """Every commune of a province side by side, the year so far, with totals and spread."""
 
     province: Province
+    period: str  # "month" (this month so far) or "year" (this year so far)
     start: datetime.date
     end: datetime.date
     rows: list[CommuneRow]
@@ -330,12 +334,27 @@ def _spread(values: list) -> tuple:
     return (min(values), statistics.median(values), max(values))
 
 
-def province_board(province: Province, today: datetime.date) -> ProvinceBoard:
-    """The province dashboard's figures: the year so far for every commune of ``province``
-    from one aggregate query per table (``reports/province.py``), cached for
-    ``DASHBOARD_SECONDS``; targets and baselines are read live (two queries)."""
-    start, end = year_so_far(today)
-    key = f"province-board:{province.pk}:{today:%Y-%m-%d}"
+BOARD_PERIODS = ("month", "year")
+
+
+def province_board(
+    province: Province, today: datetime.date, period: str = "month"
+) -> ProvinceBoard:
+    """The province dashboard's figures for every commune of ``province``: this month so
+    far (``period`` "month", as the commune dashboard) or this year so far ("year"), from
+    one aggregate query per table (``reports/province.py``), cached for
+    ``DASHBOARD_SECONDS``; targets and baselines are read live (two queries).
+
+    Progress towards the year's targets: every indicator over the year so far; over a
+    month only the stocks (``Indicator.stock``: vendors, shares, points), since a month's
+    visits are not a year's."""
+    if period not in BOARD_PERIODS:
+        raise ValueError(period)
+    if period == "year":
+        start, end = year_so_far(today)
+    else:
+        start, end = today.replace(day=1), today
+    key = f"province-board:{province.pk}:{period}:{today:%Y-%m-%d}"
     cached = cache.get(key)
     if cached is None:
         names = dict(Commune.objects.filter(province=province).values_list("pk", "name"))
@@ -349,7 +368,13 @@ def province_board(province: Province, today: datetime.date) -> ProvinceBoard:
     all_goals = goals(ids, today.year)
     rows = sorted(
         (
-            CommuneRow(pk, name, cached["figures"].get(pk, {}), all_goals.get(pk, {}))
+            CommuneRow(
+                pk,
+                name,
+                cached["figures"].get(pk, {}),
+                all_goals.get(pk, {}),
+                whole_year=period == "year",
+            )
             for pk, name in cached["names"].items()
         ),
         key=lambda r: fold(r.name),
@@ -365,7 +390,7 @@ def province_board(province: Province, today: datetime.date) -> ProvinceBoard:
         if behind:
             behind.sort(key=lambda pair: (pair[1], fold(pair[0].name)))
             furthest[i.code] = behind[:FURTHEST]
-    return ProvinceBoard(province, start, end, rows, totals, spread, furthest)
+    return ProvinceBoard(province, period, start, end, rows, totals, spread, furthest)
 
 
 def goals_communes(user: User) -> QuerySet[Commune]:

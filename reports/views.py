@@ -1,6 +1,7 @@
 """The officers' dashboard and adoption reports: figures, "make a report now", downloads."""
 
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -285,11 +286,16 @@ def goals(request):
 # ------------------------------------------------------------------ the province dashboard
 
 
+def _province_board(request) -> selectors.ProvinceBoard:
+    province = selectors.provinces_board_for(request.user, int_param(request.GET.get("tinh")))
+    period = "year" if request.GET.get("ky") == "nam" else "month"
+    return selectors.province_board(province, timezone.localdate(), period)
+
+
 @login_required
 @require_GET
 def province_dashboard(request):
-    province = selectors.provinces_board_for(request.user, int_param(request.GET.get("tinh")))
-    board = selectors.province_board(province, timezone.localdate())
+    board = _province_board(request)
     sort = request.GET.get("sap-xep", "")
     descending = request.GET.get("chieu") == "giam"
     programs = [
@@ -320,19 +326,28 @@ def province_dashboard(request):
                 for code, behind in board.furthest.items()
             ],
             "provinces": Province.objects.order_by("name") if request.user.is_superuser else [],
+            "keep": _board_query(request, board),
         },
     )
+
+
+def _board_query(request, board) -> str:
+    """The query string that keeps the province and the period (for sorting links)."""
+    keep = {"tinh": board.province.pk} if request.user.is_superuser else {}
+    if board.period == "year":
+        keep["ky"] = "nam"
+    return urlencode(keep)
 
 
 @login_required
 @require_GET
 def province_download(request):
-    province = selectors.provinces_board_for(request.user, int_param(request.GET.get("tinh")))
-    board = selectors.province_board(province, timezone.localdate())
+    board = _province_board(request)
+    province = board.province
     out = io.BytesIO()
     write_province_xlsx(board, out)
     response = HttpResponse(out.getvalue(), content_type=FORMATS["xlsx"])
-    name = f"bang-tinh-{slugify(province.name)}-{board.end:%Y%m%d}.xlsx"
+    name = f"bang-tinh-{slugify(province.name)}-{board.start:%Y%m%d}-{board.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -133,9 +133,13 @@ def test_furthest_from_target(province, commune, other_commune, province_officer
             value=Decimal(target),
             actor=province_officer,
         )
-    board = selectors.province_board(province, timezone.localdate())
+    board = selectors.province_board(province, timezone.localdate(), "year")
     behind = board.furthest["assistance.visits"]
     assert [(r.name, done) for r, done in behind] == [("Chư Prông", 30.0), ("Ia Boòng", 50.0)]
+    # a month's visits are not measured against the year's target; a month's share is
+    month = selectors.province_board(province, timezone.localdate())
+    assert "assistance.visits" not in month.furthest
+    assert "market.cashless_share" in month.furthest
     # the programme's default target: Chư Prông 50% cashless of 70%, Ia Boòng 100%
     assert [r.name for r, _done in board.furthest["market.cashless_share"]] == [
         "Chư Prông",
@@ -205,3 +209,13 @@ def test_a_province_officer_opens_a_communes_dashboard_without_the_report_form(
     assert 'action="/bao-cao/lap/"' not in html  # no add permission, no form
     assert client.post("/bao-cao/lap/", {"xa": other_commune.pk}).status_code == 404
     assert UserFactory(role=Role.PROVINCE_OFFICER, province=other_commune.province)
+
+
+def test_the_year_so_far(client, province_officer, figures):
+    client.force_login(province_officer)
+    html = client.get(f"{URL}?ky=nam").content.decode()
+    assert f"01/01/{timezone.localdate():%Y}" in html
+    assert "sap-xep=assistance.visits&amp;chieu=giam&amp;ky=nam" in html  # sorting keeps it
+    assert 'href="/bao-cao/tinh/tai/xlsx/?ky=nam"' in html
+    response = client.get("/bao-cao/tinh/tai/xlsx/?ky=nam")
+    assert f"-{timezone.localdate():%Y}0101-" in response["Content-Disposition"]
