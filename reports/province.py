@@ -98,11 +98,9 @@ def commune_figures(
         "village__commune_id",
     )
     services = _by(
-        ServiceGiven.objects.filter(
-            record__village__commune_id__in=ids,
-            record__helped_on__gte=start,
-            record__helped_on__lte=end,
-        )
+        # through the period's records' ids: an index look-up per record, not a scan of
+        # every service ever given
+        ServiceGiven.objects.filter(record_id__in=records.values("id"))
         .values("record__village__commune_id")
         .annotate(
             total=Count("id"),
