@@ -13,11 +13,16 @@ class ReportsConfig(AppConfig):
     # "app_label.codename" of the permissions each role gets for this app's models
     # (core/roles.py collects them from every AppConfig: sync_roles).
     role_permissions = {
-        # reads every commune's reports and dashboard in their province; makes none
-        Role.PROVINCE_OFFICER: ["reports.view_adoptionreport"],
+        # reads every commune's reports and dashboard in their province; makes none,
+        # marks the ones sent to the province received
+        Role.PROVINCE_OFFICER: [
+            "reports.view_adoptionreport",
+            "reports.receive_adoptionreport",
+        ],
         Role.COMMUNE_OFFICER: [
             "reports.view_adoptionreport",
             "reports.add_adoptionreport",
+            "reports.send_adoptionreport",
         ],
     }
     # The audit trail's rules for this app's models (core/audit.py: Audited's fields).

@@ -60,3 +60,16 @@ class ReportRequestForm(forms.Form):
             day = datetime.date(int(match[1]), int(match[2]), 1)
             data["period"] = period_bounds(kind, day)
         return data
+
+
+class ReportSendForm(forms.Form):
+    """Sending a report to the province; the reason is required when a blocking problem
+    remains (the service checks it: reports.services.report_send)."""
+
+    reason = forms.CharField(
+        label=_("Reason for sending despite blocking problems"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required while a blocking problem remains; the province reads it."),
+    )
