@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from pypdf import PdfReader
 
 from chuprong.celery import app
 from core.roles import Role
@@ -195,6 +196,9 @@ def test_blocking_problems_need_a_written_reason(
     assert report.send_reason == reason
     assert reason in mailoutbox[0].body
     assert reason in report.csv.open("rb").read().decode("utf-8-sig")
+    pdf = PdfReader(io.BytesIO(report.pdf.open("rb").read()))
+    text = " ".join(page.extract_text() for page in pdf.pages).replace("\n", " ")
+    assert "Đã gửi lên tỉnh" in text and "Lý do vẫn gửi khi còn lỗi nghiêm trọng" in text
     client.force_login(province_officer)
     html = client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert reason in html and "Lý do vẫn gửi khi còn lỗi nghiêm trọng" in html
@@ -302,6 +306,7 @@ def test_the_province_officer_marks_a_sent_report_received(
     assert report.received_by == province_officer
     html = client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert "Tỉnh đã nhận lúc" in html and "Xác nhận đã nhận" not in html
+    assert "/bao-cao/tinh/nhan/?tinh=" in html  # back to the province's inbox
     # the commune does not mark its own report received
     with pytest.raises(PermissionDenied):
         report_services.report_receive(report=report, actor=officer)
