@@ -136,6 +136,7 @@ class AdoptionReport(models.Model):
         default=EmailState.NONE,
         blank=True,
     )
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     emailed_to = models.EmailField(_("e-mailed to"), blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 

@@ -293,7 +293,31 @@ def reports_sweep() -> dict[str, int]:
     )
     for report_id in [*requeue, *lost]:
         transaction.on_commit(partial(_enqueue_report, report_id))
-    return {"failed": failed, "requeued": len(requeue), "resent": len(lost)}
+    return {
+        "failed": failed,
+        "requeued": len(requeue),
+        "resent": len(lost),
+        "emails": _emails_sweep(),
+    }
+
+
+def _emails_sweep() -> int:
+    """A sent report's e-mail whose message was lost (broker down when it was sent, Redis
+    restarted) or whose worker died while sending is queued to the workers again."""
+    waiting = AdoptionReport.objects.filter(
+        Q(
+            email_state=AdoptionReport.EmailState.QUEUED,
+            sent_at__lt=timezone.now() - datetime.timedelta(minutes=10),
+        )
+        | Q(
+            email_state=AdoptionReport.EmailState.SENDING,
+            email_claimed_at__lt=report_stale_before(),
+        )
+    )
+    ids = list(waiting.values_list("pk", flat=True))
+    for report_id in ids:
+        transaction.on_commit(partial(_enqueue_delivery, report_id))
+    return len(ids)
 
 
 def reports_monthly(*, day: datetime.date | None = None) -> int:
@@ -441,12 +465,23 @@ def report_deliver(*, report_id: int) -> bool:
     """The task's work after sending: write the files again with the sending in them (the
     figures are the same), then e-mail them to the province's address for reports.
 
-    Claiming is one conditional UPDATE (queued → sending): a task delivered twice
-    e-mails once. A province without an address gets no e-mail; the report says so.
+    Claiming is one conditional UPDATE (queued → sending, or sending whose worker went
+    silent past the time limit): a task delivered twice e-mails once. A province
+    without an address gets no e-mail; the report says so.
     """
-    claimed = AdoptionReport.objects.filter(
-        pk=report_id, email_state=AdoptionReport.EmailState.QUEUED
-    ).update(email_state=AdoptionReport.EmailState.SENDING)
+    claimed = (
+        AdoptionReport.objects.filter(pk=report_id)
+        .filter(
+            Q(email_state=AdoptionReport.EmailState.QUEUED)
+            # its worker died while sending: the message comes again (acks_late) or the
+            # sweeper sends it again
+            | Q(
+                email_state=AdoptionReport.EmailState.SENDING,
+                email_claimed_at__lt=report_stale_before(),
+            )
+        )
+        .update(email_state=AdoptionReport.EmailState.SENDING, email_claimed_at=timezone.now())
+    )
     if not claimed:
         return False
     report = AdoptionReport.objects.select_related("commune__province", "sent_by", "corrects").get(

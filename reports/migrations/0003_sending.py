@@ -160,5 +160,10 @@ class Migration(migrations.Migration):
                 verbose_name="sending",
             ),
         ),
+        migrations.AddField(
+            model_name="adoptionreport",
+            name="email_claimed_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
     ]

@@ -433,3 +433,32 @@ def test_the_inbox_is_the_province_officers_and_superusers(
     html = client.get(f"/bao-cao/tinh/nhan/?tinh={province.pk}").content.decode()
     communes = html[html.index("<tbody>") : html.index("</tbody>")]
     assert "Chư Prông" in communes and "Ea Kar" not in communes
+
+
+@pytest.mark.usefixtures("province_address")
+def test_the_sweeper_sends_a_lost_e_mail_again(
+    officer, commune, mailoutbox, django_capture_on_commit_callbacks
+):
+    report = made(commune)
+    with django_capture_on_commit_callbacks(execute=False):  # the message never arrives
+        report_services.report_send(report=report, reason="", actor=officer)
+    waiting = AdoptionReport.objects.filter(pk=report.pk)
+    assert report_services.reports_sweep()["emails"] == 0  # not yet: it may still come
+    waiting.update(sent_at=timezone.now() - datetime.timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_services.reports_sweep()["emails"] == 1
+    report.refresh_from_db()
+    assert report.email_state == AdoptionReport.EmailState.SENT
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.usefixtures("province_address")
+def test_an_e_mail_whose_worker_died_is_claimed_again(officer, commune, mailoutbox):
+    report = made(commune)
+    report_services.report_send(report=report, reason="", actor=officer)  # not committed
+    claimed = AdoptionReport.objects.filter(pk=report.pk)
+    claimed.update(email_state=AdoptionReport.EmailState.SENDING, email_claimed_at=timezone.now())
+    assert report_services.report_deliver(report_id=report.pk) is False  # still being sent
+    claimed.update(email_claimed_at=timezone.now() - datetime.timedelta(hours=1))
+    assert report_services.report_deliver(report_id=report.pk) is True
+    assert len(mailoutbox) == 1
