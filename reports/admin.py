@@ -30,10 +30,11 @@ class AdoptionReportAdmin(AuditedAdmin, CommuneScopedAdmin):
         "status",
         "progress",
         "is_current",
+        "sent_state",
         "requested_by",
         "finished_at",
     ]
-    list_filter = ["status", "period_kind", "is_current", "commune"]
+    list_filter = ["status", "sent_state", "period_kind", "is_current", "commune"]
     list_select_related = ["commune", "village", "requested_by"]
     date_hierarchy = "period_start"
     readonly_fields = [
@@ -52,6 +53,17 @@ class AdoptionReportAdmin(AuditedAdmin, CommuneScopedAdmin):
         "requested_at",
         "started_at",
         "finished_at",
+        "as_of",
+        "sent_state",
+        "sent_at",
+        "sent_by",
+        "send_reason",
+        "corrects",
+        "received_at",
+        "received_by",
+        "email_state",
+        "emailed_to",
+        "emailed_at",
     ]
     exclude = ["xlsx", "pdf", "csv"]
 

@@ -19,16 +19,19 @@ class ReportsConfig(AppConfig):
     # "app_label.codename" of the permissions each role gets for this app's models
     # (core/roles.py collects them from every AppConfig: sync_roles).
     role_permissions = {
-        # reads every commune's reports and dashboard in their province; makes none
-        # and sets the targets and baselines of their province's communes
+        # reads every commune's reports and dashboard in their province; makes none,
+        # marks the ones sent to the province received, and sets the targets and
+        # baselines of their province's communes
         Role.PROVINCE_OFFICER: [
             "reports.view_adoptionreport",
+            "reports.receive_adoptionreport",
             *TARGET_PERMISSIONS,
         ],
         # a commune officer refines their own commune's targets (reports/services.py)
         Role.COMMUNE_OFFICER: [
             "reports.view_adoptionreport",
             "reports.add_adoptionreport",
+            "reports.send_adoptionreport",
             *TARGET_PERMISSIONS,
         ],
     }

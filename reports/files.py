@@ -57,6 +57,7 @@ from reports.indicators import (
     CHECKS,
     INDICATORS,
     PROGRAM_NAMES,
+    SEVERITY_NAMES,
     TABLE_BY_KEY,
     TABLES,
     UNIT_NAMES,
@@ -65,6 +66,7 @@ from reports.indicators import (
     Program,
     Table,
     Unit,
+    check_severity,
     progress,
 )
 from trainings.models import TrainingSession
@@ -106,6 +108,36 @@ def _made_at(snapshot: dict) -> datetime.datetime | None:
     if timezone.is_aware(made):
         made = timezone.localtime(made)
     return made.replace(tzinfo=None)
+
+
+def _as_of(snapshot: dict) -> str:
+    """The last day the figures count, dd/mm/yyyy ("" for a report made before it was kept)."""
+    return _day(snapshot.get("as_of"))
+
+
+def _severity(check: dict) -> str:
+    return str(SEVERITY_NAMES.get(check_severity(check), ""))
+
+
+def _sending_lines(snapshot: dict) -> list[tuple[str, str]]:
+    """(label, text) of how the report went to the province: ``snapshot["sending"]``, which
+    the files of a sent report carry (reports.services.report_deliver), else nothing."""
+    sending = snapshot.get("sending") or {}
+    if not sending:
+        return []
+    sent = datetime.datetime.fromisoformat(sending["sent_at"])
+    lines = [
+        (
+            _("Sent to the province"),
+            _("%(when)s by %(name)s")
+            % {"when": timezone.localtime(sent).strftime("%d/%m/%Y %H:%M"), "name": sending["by"]},
+        )
+    ]
+    if sending.get("corrects"):
+        lines.append((_("Correction of"), _("version %(n)s") % {"n": sending["corrects"]}))
+    if sending.get("reason"):
+        lines.append((_("Reason for sending despite blocking problems"), sending["reason"]))
+    return lines
 
 
 def _program_tables(program: str) -> list[Table]:
@@ -310,6 +342,9 @@ def _summary_sheet(sheet: WriteOnlyWorksheet, snapshot: dict) -> None:
     xlsx_append(sheet, [_("Scope"), _scope(snapshot)])
     xlsx_append(sheet, [_("Period"), _period(snapshot)])
     xlsx_append(sheet, [_("Made at"), _made_at(snapshot)])
+    xlsx_append(sheet, [_("Figures up to"), _as_of(snapshot)])
+    for label, text in _sending_lines(snapshot):
+        xlsx_append(sheet, [label, text[:MAX_CELL]])
     sheet.append([])
     headings = [_("Program"), _("Indicator"), _("Value"), _("Unit"), _("Target")]
     headings += [_("Reached"), _("Numerator"), _("Denominator")]
@@ -334,11 +369,13 @@ def _program_sheet(sheet: WriteOnlyWorksheet, tables: list[Table], snapshot: dic
 
 
 def _checks_sheet(sheet: WriteOnlyWorksheet, snapshot: dict) -> None:
-    _set_widths(sheet, (70, 10, 60))
-    xlsx_append(sheet, [_("Check"), _("Count"), _("Record ids")], bold=True)
+    _set_widths(sheet, (70, 10, 60, 16))
+    headings = [_("Check"), _("Count"), _("Record ids"), _("Severity")]
+    xlsx_append(sheet, headings, bold=True)
     for check in snapshot.get("checks") or []:
         name = str(CHECKS.get(check["code"], check["code"]))
-        xlsx_append(sheet, [name, check.get("count", 0), _ids(check.get("ids") or [])])
+        ids = _ids(check.get("ids") or [])
+        xlsx_append(sheet, [name, check.get("count", 0), ids, _severity(check)])
 
 
 def _new_sheet(book: Workbook, title: str, default: str, taken: set[str]) -> WriteOnlyWorksheet:
@@ -375,8 +412,11 @@ def _csv_report_rows(snapshot: dict) -> Iterator[list]:
     yield [report, _("Scope"), "", _scope(snapshot)]
     yield [report, _("Period"), _("From"), _day(period.get("start"))]
     yield [report, _("Period"), _("To"), _day(period.get("end"))]
+    yield [report, _("Figures up to"), "", _as_of(snapshot)]
     made = _made_at(snapshot)
     yield [report, _("Made at"), "", made.strftime("%d/%m/%Y %H:%M") if made else ""]
+    for label, text in _sending_lines(snapshot):
+        yield [report, label, "", text]
 
 
 def _csv_indicator_rows(snapshot: dict) -> Iterator[list]:
@@ -420,6 +460,7 @@ def _csv_check_rows(snapshot: dict) -> Iterator[list]:
         name = str(CHECKS.get(check["code"], check["code"]))
         yield [section, name, _("Count"), check.get("count", 0)]
         yield [section, name, _("Record ids"), _ids(check.get("ids") or [])]
+        yield [section, name, _("Severity"), _severity(check)]
 
 
 def csv_rows(snapshot: dict) -> Iterator[list]:
@@ -764,13 +805,21 @@ def _pdf_checks(snapshot: dict, styles: dict) -> list[Flowable]:
     if not checks:
         return [heading, _p(_("No data"), styles["note"])]
     head, right = styles["head"], styles["head_right"]
-    data = [[_p(_("Check"), head), _p(_("Count"), right), _p(_("Record ids"), head)]]
+    data = [
+        [
+            _p(_("Check"), head),
+            _p(_("Severity"), head),
+            _p(_("Count"), right),
+            _p(_("Record ids"), head),
+        ]
+    ]
     for check in checks:
         name = CHECKS.get(check["code"], check["code"])
         ids = _ids(check.get("ids") or [], limit=30)
         count = number_text(check.get("count", 0))
-        data.append([_p(name, styles["cell"]), count, _p(ids, styles["cell"])])
-    return [heading, _grid(data, (95 * mm, 16 * mm, 69 * mm), numeric=(1,))]
+        severity = _p(_severity(check), styles["cell"])
+        data.append([_p(name, styles["cell"]), severity, count, _p(ids, styles["cell"])])
+    return [heading, _grid(data, (80 * mm, 22 * mm, 16 * mm, 62 * mm), numeric=(2,))]
 
 
 def _pdf_heading(snapshot: dict, styles: dict) -> list[Flowable]:
@@ -780,9 +829,13 @@ def _pdf_heading(snapshot: dict, styles: dict) -> list[Flowable]:
         _p(_scope(snapshot), styles["h2"]),
         _p(_("Period: %(period)s") % {"period": _period(snapshot)}, styles["body"]),
     ]
+    if snapshot.get("as_of"):
+        lines.append(_p(_("Figures up to %(day)s") % {"day": _as_of(snapshot)}, styles["body"]))
     if made:
         when = made.strftime("%d/%m/%Y %H:%M")
         lines.append(_p(_("Made on %(when)s") % {"when": when}, styles["note"]))
+    for label, text in _sending_lines(snapshot):
+        lines.append(_p(f"{label}: {text}", styles["body"]))
     return [*lines, Spacer(0, 4 * mm)]
 
 

@@ -147,3 +147,16 @@ class GoalsForm(forms.Form):
             (i, list(zip(labels, (self[f"{k}-{i.code}"] for k in "tbd"), strict=True)))
             for i in self.indicators
         ]
+
+
+class ReportSendForm(forms.Form):
+    """Sending a report to the province; the reason is required when a blocking problem
+    remains (the service checks it: reports.services.report_send)."""
+
+    reason = forms.CharField(
+        label=_("Reason for sending despite blocking problems"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required while a blocking problem remains; the province reads it."),
+    )

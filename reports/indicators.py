@@ -466,6 +466,101 @@ CHECKS: dict[str, Promise] = {
 }
 
 
+class Severity:
+    """How much a data-quality problem matters when a report is sent upward."""
+
+    BLOCKING = "blocking"  # the figures are wrong: sending needs a written reason
+    WARNING = "warning"  # worth a look; the figures stand
+
+
+SEVERITY_NAMES: dict[str, Promise] = {
+    Severity.BLOCKING: pgettext_lazy("check severity", "Blocking"),
+    Severity.WARNING: pgettext_lazy("check severity", "Warning"),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: str
+    explanation: Promise
+
+    @property
+    def name(self) -> Promise:
+        return CHECKS[self.code]
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == Severity.BLOCKING
+
+
+# What each check means for the figures. The issue's other examples, vendors without a
+# market and visits without a village, cannot exist: Vendor.market and
+# AssistanceRecord.village are required foreign keys (PROTECT), so there is no check.
+CHECK_RULES: dict[str, Check] = {
+    c.code: c
+    for c in (
+        Check(
+            "cashless_without_account",
+            Severity.BLOCKING,
+            _(
+                "These vendors are counted as paid cashless but have no bank account on "
+                "record: the cashless share is too high until their account is added or "
+                "their status corrected."
+            ),
+        ),
+        Check(
+            "future_visits",
+            Severity.BLOCKING,
+            _(
+                "These visits are dated after today: the date was probably typed wrong, so "
+                "each is missing from the month it happened in. Correct their dates."
+            ),
+        ),
+        Check(
+            "duplicate_phone",
+            Severity.WARNING,
+            _(
+                "The same phone number is on several visits of the period: one resident "
+                "counted twice, or a family sharing a phone. Look at the records."
+            ),
+        ),
+        Check(
+            "duplicate_name",
+            Severity.WARNING,
+            _(
+                "The same name and year of birth are on several visits in one village: "
+                "possibly one resident counted twice."
+            ),
+        ),
+        Check(
+            "over_capacity",
+            Severity.WARNING,
+            _(
+                "More people were marked present than the session has places: check the "
+                "attendance or the number of places."
+            ),
+        ),
+    )
+}
+
+
+def check_severity(check: dict) -> str:
+    """A stored check's severity: as it was when the report was made, else today's rule."""
+    rule = CHECK_RULES.get(check.get("code", ""))
+    return check.get("severity") or (rule.severity if rule else Severity.WARNING)
+
+
+def problems(checks: list[dict]) -> list[dict]:
+    """The checks that found something, blocking ones first, each with its severity."""
+    found = [{**c, "severity": check_severity(c)} for c in checks if c.get("count")]
+    return sorted(found, key=lambda c: c["severity"] != Severity.BLOCKING)
+
+
+def blocking_problems(checks: list[dict]) -> list[dict]:
+    return [c for c in problems(checks) if c["severity"] == Severity.BLOCKING]
+
+
 def progress(value, target, baseline=None) -> float | None:
     """How far from the baseline to the target ``value`` is, in %: (value - baseline) ÷
     (target - baseline) × 100, or value ÷ target × 100 without a baseline. None when

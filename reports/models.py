@@ -28,6 +28,19 @@ class AdoptionReport(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class SentState(models.TextChoices):
+        DRAFT = "draft", _("Not sent")
+        SENT = "sent", _("Sent to the province")
+        RECEIVED = "received", _("Received by the province")
+
+    class EmailState(models.TextChoices):
+        NONE = "", _("No e-mail")
+        QUEUED = "queued", _("E-mail waiting to go")
+        SENDING = "sending", _("E-mail going out")
+        SENT = "sent", _("E-mailed")
+        NO_ADDRESS = "no_address", _("Not e-mailed: the province has no address for reports")
+        FAILED = "failed", _("The e-mail could not be sent")
+
     class PeriodKind(models.TextChoices):
         MONTH = "month", _("Month")
         QUARTER = "quarter", _("Quarter")
@@ -51,6 +64,15 @@ class AdoptionReport(models.Model):
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
+    as_of = models.DateField(
+        _("figures up to"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day the figures count: the period's end, or the day the report was "
+            "made for a period not yet over. Empty for reports made before it was kept."
+        ),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     is_current = models.BooleanField(_("current version"), default=False)
     status = models.CharField(
@@ -75,6 +97,48 @@ class AdoptionReport(models.Model):
     xlsx = models.FileField(_("XLSX"), upload_to=_report_file_path, blank=True, editable=False)
     pdf = models.FileField(_("PDF"), upload_to=_report_file_path, blank=True, editable=False)
     csv = models.FileField(_("CSV"), upload_to=_report_file_path, blank=True, editable=False)
+    # Sending upward (issue 16): separate from the making (``status``). A sent report is
+    # frozen; a correction is a new version, which names the sent one it corrects.
+    sent_state = models.CharField(
+        _("sending"), max_length=10, choices=SentState.choices, default=SentState.DRAFT
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    send_reason = models.TextField(_("reason for sending despite blocking problems"), blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("correction of"),
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    email_state = models.CharField(
+        _("e-mail to the province"),
+        max_length=12,
+        choices=EmailState.choices,
+        default=EmailState.NONE,
+        blank=True,
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    emailed_to = models.EmailField(_("e-mailed to"), blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("adoption report")
@@ -97,6 +161,10 @@ class AdoptionReport(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "heartbeat_at"])]
+        permissions = [
+            ("send_adoptionreport", _("Can send a commune's report to the province")),
+            ("receive_adoptionreport", _("Can mark a sent report received")),
+        ]
 
     def __str__(self) -> str:
         scope = self.village.name if self.village_id else self.commune.name

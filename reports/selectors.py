@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.models import Commune, Province, User
 from core.roles import Role
-from core.selectors import communes_read_by, user_has_role
+from core.selectors import communes_for_user, communes_read_by, provinces_for_user, user_has_role
 from kit.text import fold
 
 from . import province as per_commune
@@ -33,7 +34,12 @@ def reports_for_user(user: User) -> QuerySet[AdoptionReport]:
 
 
 def report_for_user(user: User, pk: int) -> AdoptionReport:
-    report = reports_for_user(user).filter(pk=pk).first()
+    report = (
+        reports_for_user(user)
+        .select_related("commune__province", "sent_by", "received_by", "corrects")
+        .filter(pk=pk)
+        .first()
+    )
     if report is None:
         raise Http404
     return report
@@ -439,3 +445,97 @@ def goals_commune(user: User, pk: int | None) -> Commune:
     if commune is None:
         raise Http404
     return commune
+
+
+# ------------------------------------------------------------------ sending upward
+
+
+def may_send(user: User, report: AdoptionReport) -> bool:
+    """An officer of the report's commune (or a superuser) sends it; a province officer,
+    who reads it, does not."""
+    return user.has_perm("reports.send_adoptionreport") and (
+        communes_for_user(user).filter(pk=report.commune_id).exists()
+    )
+
+
+def may_receive(user: User, report: AdoptionReport) -> bool:
+    """A province officer of the report's province (or a superuser) marks it received."""
+    return user.has_perm("reports.receive_adoptionreport") and (
+        provinces_for_user(user).filter(pk=report.commune.province_id).exists()
+    )
+
+
+def send_refusal(report: AdoptionReport) -> str | None:
+    """Why this report cannot be sent to the province, or None when it can."""
+    if report.sent_state != AdoptionReport.SentState.DRAFT:
+        return _("This report has been sent already; a correction is a new version.")
+    if report.status != AdoptionReport.Status.DONE:
+        return _("Only a finished report can be sent.")
+    if report.village_id or report.period_kind != AdoptionReport.PeriodKind.MONTH:
+        return _("Only a whole commune's monthly report is sent to the province.")
+    if not report.is_current:
+        return _("A newer version of this report exists: send that one.")
+    return None
+
+
+def delivery_snapshot(report: AdoptionReport) -> dict:
+    """The figures with how they were sent: what the files of a sent report are made of."""
+    sender = report.sent_by
+    return {
+        **report.data,
+        "sending": {
+            "sent_at": report.sent_at.isoformat(),
+            "by": (sender.full_name or sender.username) if sender else "",
+            "reason": report.send_reason,
+            "corrects": report.corrects.version if report.corrects_id else None,
+        },
+    }
+
+
+def inbox_province(user: User, pk: int | None) -> Province:
+    """The province whose inbox the user opens: a province officer's own, a superuser's
+    choice (or the first); 404 for everyone else."""
+    provinces = provinces_for_user(user)
+    province = (provinces.filter(pk=pk).first() if pk else None) or provinces.first()
+    if province is None:
+        raise Http404
+    return province
+
+
+def inbox_months(today: datetime.date, year: int | None) -> list[datetime.date]:
+    """The first days of the inbox's months: a year's twelve, or the last twelve."""
+    if year:
+        return [datetime.date(year, month, 1) for month in range(1, 13)]
+    index = today.year * 12 + today.month - 1
+    return [datetime.date(i // 12, i % 12 + 1, 1) for i in range(index - 11, index + 1)]
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    commune: Commune
+    cells: list[list[dict]]  # per month: the versions sent, oldest first (none: not sent)
+
+
+def province_inbox(province: Province, months: list[datetime.date]) -> list[InboxRow]:
+    """Which commune sent which month's report: two queries, whatever the communes."""
+    communes = list(Commune.objects.filter(province=province).order_by("name"))
+    sent = (
+        AdoptionReport.objects.filter(
+            commune__province=province,
+            village=None,
+            period_kind=AdoptionReport.PeriodKind.MONTH,
+            period_start__in=months,
+            sent_state__in=[AdoptionReport.SentState.SENT, AdoptionReport.SentState.RECEIVED],
+        )
+        .order_by("version")
+        .values(
+            "pk", "commune_id", "period_start", "version", "sent_state", "sent_at", "received_at"
+        )
+    )
+    found: dict[tuple[int, datetime.date], list[dict]] = {}
+    for row in sent:
+        found.setdefault((row["commune_id"], row["period_start"]), []).append(row)
+    return [
+        InboxRow(commune, [found.get((commune.pk, month), []) for month in months])
+        for commune in communes
+    ]

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
@@ -27,7 +28,7 @@ from kit.text import slugify
 
 from . import files as report_files
 from . import reporting, selectors
-from .indicators import BY_CODE, Unit
+from .indicators import BY_CODE, Unit, blocking_problems
 from .models import AdoptionReport, IndicatorBaseline, IndicatorTarget
 from .reporting import previous_month
 
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 # The Celery task's registered name: kept from before the move, so queued messages
 # and django-celery-beat's PeriodicTask rows still find it.
 GENERATE_REPORT = "chuprong.generate_report"
+DELIVER_REPORT = "reports.deliver_report"
 
 # ------------------------------------------------------------------ adoption reports
 
@@ -179,16 +181,7 @@ def report_generate(*, report_id: int) -> bool:
                 report.commune, report.period_end.year
             ).items()
         }
-    stem = (
-        f"bao-cao-{slugify(data['scope']['name'])}-{report.period_start:%Y%m%d}-"
-        f"{report.period_end:%Y%m%d}-v{report.version}-{report.pk}"
-    )
-    with tempfile.TemporaryFile() as xlsx:
-        report_files.write_xlsx(data, xlsx)
-        xlsx.seek(0)
-        report.xlsx.save(f"{stem}.xlsx", File(xlsx), save=False)
-    report.pdf.save(f"{stem}.pdf", ContentFile(report_files.write_pdf(data)), save=False)
-    report.csv.save(f"{stem}.csv", ContentFile(report_files.write_csv(data)), save=False)
+    _write_files(report, data)
     with transaction.atomic():
         locked = AdoptionReport.objects.select_for_update().get(pk=report_id)
         if locked.status != AdoptionReport.Status.RUNNING:
@@ -208,6 +201,7 @@ def report_generate(*, report_id: int) -> bool:
                 audit.record(actor=None, obj=old, before=before)
         before = audit.snapshot(locked)
         report.data = data
+        report.as_of = datetime.date.fromisoformat(data["as_of"])
         report.status = AdoptionReport.Status.DONE
         report.progress = 100
         report.finished_at = timezone.now()
@@ -215,6 +209,7 @@ def report_generate(*, report_id: int) -> bool:
         report.save(
             update_fields=[
                 "data",
+                "as_of",
                 "status",
                 "progress",
                 "finished_at",
@@ -226,6 +221,20 @@ def report_generate(*, report_id: int) -> bool:
         )
         audit.record(actor=None, obj=report, before=before)
     return True
+
+
+def _write_files(report: AdoptionReport, snapshot: dict, suffix: str = "") -> None:
+    """Write the report's three files from ``snapshot`` (not saved: the caller saves)."""
+    stem = (
+        f"bao-cao-{slugify(snapshot['scope']['name'])}-{report.period_start:%Y%m%d}-"
+        f"{report.period_end:%Y%m%d}-v{report.version}-{report.pk}{suffix}"
+    )
+    with tempfile.TemporaryFile() as xlsx:
+        report_files.write_xlsx(snapshot, xlsx)
+        xlsx.seek(0)
+        report.xlsx.save(f"{stem}.xlsx", File(xlsx), save=False)
+    report.pdf.save(f"{stem}.pdf", ContentFile(report_files.write_pdf(snapshot)), save=False)
+    report.csv.save(f"{stem}.csv", ContentFile(report_files.write_csv(snapshot)), save=False)
 
 
 def report_fail(*, report_id: int, reason: str) -> None:
@@ -293,7 +302,31 @@ def reports_sweep() -> dict[str, int]:
     )
     for report_id in [*requeue, *lost]:
         transaction.on_commit(partial(_enqueue_report, report_id))
-    return {"failed": failed, "requeued": len(requeue), "resent": len(lost)}
+    return {
+        "failed": failed,
+        "requeued": len(requeue),
+        "resent": len(lost),
+        "emails": _emails_sweep(),
+    }
+
+
+def _emails_sweep() -> int:
+    """A sent report's e-mail whose message was lost (broker down when it was sent, Redis
+    restarted) or whose worker died while sending is queued to the workers again."""
+    waiting = AdoptionReport.objects.filter(
+        Q(
+            email_state=AdoptionReport.EmailState.QUEUED,
+            sent_at__lt=timezone.now() - datetime.timedelta(minutes=10),
+        )
+        | Q(
+            email_state=AdoptionReport.EmailState.SENDING,
+            email_claimed_at__lt=report_stale_before(),
+        )
+    )
+    ids = list(waiting.values_list("pk", flat=True))
+    for report_id in ids:
+        transaction.on_commit(partial(_enqueue_delivery, report_id))
+    return len(ids)
 
 
 def reports_monthly(*, day: datetime.date | None = None) -> int:
@@ -313,6 +346,182 @@ def reports_monthly(*, day: datetime.date | None = None) -> int:
         )
         made += 1
     return made
+
+
+# ------------------------------------------------------------------ sending upward
+
+MIMETYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+}
+
+
+def report_send(*, report: AdoptionReport, reason: str, actor: User) -> AdoptionReport:
+    """Send a finished commune monthly report to the province: it is frozen from now on.
+
+    A report with a blocking problem (reports.indicators.CHECK_RULES) goes only with a
+    written reason, kept with it. Sending a new version of a month already sent marks it
+    a correction of the last one sent. The files (with the sending written in them) are
+    e-mailed to the province by a task once this is committed.
+    """
+    if not selectors.may_send(actor, report):
+        raise PermissionDenied
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = AdoptionReport.objects.select_for_update().get(pk=report.pk)
+        refusal = selectors.send_refusal(locked)
+        if refusal:
+            raise ValidationError(refusal)
+        blocking = blocking_problems(locked.data.get("checks") or [])
+        if blocking and not reason:
+            raise ValidationError(
+                {"reason": _("Write why the report is sent despite its blocking problems.")}
+            )
+        before = audit.snapshot(locked)
+        locked.corrects = (
+            AdoptionReport.objects.filter(
+                scope_key=locked.scope_key,
+                period_start=locked.period_start,
+                period_end=locked.period_end,
+                version__lt=locked.version,
+            )
+            .exclude(sent_state=AdoptionReport.SentState.DRAFT)
+            .order_by("-version")
+            .first()
+        )
+        locked.sent_state = AdoptionReport.SentState.SENT
+        locked.sent_at, locked.sent_by = timezone.now(), actor
+        locked.send_reason = reason if blocking else ""
+        locked.email_state = AdoptionReport.EmailState.QUEUED
+        locked.save(
+            update_fields=[
+                "corrects",
+                "sent_state",
+                "sent_at",
+                "sent_by",
+                "send_reason",
+                "email_state",
+            ]
+        )
+        audit.record(actor=actor, obj=locked, before=before)
+        transaction.on_commit(partial(_enqueue_delivery, locked.pk))
+    return locked
+
+
+def _enqueue_delivery(report_id: int) -> None:
+    try:
+        signature(DELIVER_REPORT, args=(report_id,)).delay()
+    except KombuError:  # broker down: the e-mail waits (queued) until it is sent again
+        logger.warning("report %s: broker unreachable, e-mail left queued", report_id)
+    except Exception:  # run in-process (no broker): the report says the e-mail failed
+        logger.exception("report %s: the e-mail to the province failed", report_id)
+
+
+def report_receive(*, report: AdoptionReport, actor: User) -> AdoptionReport:
+    """The province marks a sent report received (once)."""
+    if not selectors.may_receive(actor, report):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = AdoptionReport.objects.select_for_update().get(pk=report.pk)
+        if locked.sent_state != AdoptionReport.SentState.SENT:
+            raise ValidationError(_("Only a report sent and not yet received can be received."))
+        before = audit.snapshot(locked)
+        locked.sent_state = AdoptionReport.SentState.RECEIVED
+        locked.received_at, locked.received_by = timezone.now(), actor
+        locked.save(update_fields=["sent_state", "received_at", "received_by"])
+        audit.record(actor=actor, obj=locked, before=before)
+    return locked
+
+
+def _message(report: AdoptionReport, address: str) -> EmailMessage:
+    values = {
+        "commune": report.commune.name,
+        "month": f"{report.period_start:%m/%Y}",
+        "version": report.version,
+    }
+    subject = _("Report of %(commune)s for %(month)s (version %(version)s)") % values
+    lines = [
+        _("%(commune)s sends its digital transformation report for %(month)s.") % values,
+        _("Figures up to %(day)s") % {"day": f"{report.as_of or report.period_end:%d/%m/%Y}"},
+        _("Sent by %(name)s on %(when)s.")
+        % {
+            "name": (report.sent_by.full_name or report.sent_by.username) if report.sent_by else "",
+            "when": timezone.localtime(report.sent_at).strftime("%d/%m/%Y %H:%M"),
+        },
+    ]
+    if report.corrects_id:
+        lines.append(
+            _("This version corrects version %(n)s, sent earlier.") % {"n": report.corrects.version}
+        )
+    if report.send_reason:
+        lines.append(
+            _("Sent despite blocking problems in the data, because: %(reason)s")
+            % {"reason": report.send_reason}
+        )
+    if settings.PUBLIC_BASE_URL:
+        lines.append(f"{settings.PUBLIC_BASE_URL.rstrip('/')}/bao-cao/{report.pk}/")
+    lines.append(_("The report's files are attached (XLSX, PDF, CSV)."))
+    message = EmailMessage(subject, "\n\n".join(lines), to=[address])
+    for fmt, mimetype in MIMETYPES.items():
+        field = getattr(report, fmt)
+        with field.open("rb") as handle:
+            message.attach(field.name.rsplit("/", 1)[-1], handle.read(), mimetype)
+    return message
+
+
+def report_deliver(*, report_id: int) -> bool:
+    """The task's work after sending: write the files again with the sending in them (the
+    figures are the same), then e-mail them to the province's address for reports.
+
+    Claiming is one conditional UPDATE (queued → sending, or sending whose worker went
+    silent past the time limit): a task delivered twice e-mails once. A province
+    without an address gets no e-mail; the report says so.
+    """
+    claimed = (
+        AdoptionReport.objects.filter(pk=report_id)
+        .filter(
+            Q(email_state=AdoptionReport.EmailState.QUEUED)
+            # its worker died while sending: the message comes again (acks_late) or the
+            # sweeper sends it again
+            | Q(
+                email_state=AdoptionReport.EmailState.SENDING,
+                email_claimed_at__lt=report_stale_before(),
+            )
+        )
+        .update(email_state=AdoptionReport.EmailState.SENDING, email_claimed_at=timezone.now())
+    )
+    if not claimed:
+        return False
+    report = AdoptionReport.objects.select_related("commune__province", "sent_by", "corrects").get(
+        pk=report_id
+    )
+    old = [getattr(report, fmt).name for fmt in MIMETYPES]
+    _write_files(report, selectors.delivery_snapshot(report), suffix="-gui")
+    address = report.commune.province.report_email
+    if address:
+        with translation.override(settings.LANGUAGE_CODE):
+            _message(report, address).send()
+    with transaction.atomic():
+        before = audit.snapshot(AdoptionReport.objects.select_for_update().get(pk=report_id))
+        report.email_state = (
+            AdoptionReport.EmailState.SENT if address else AdoptionReport.EmailState.NO_ADDRESS
+        )
+        report.emailed_to, report.emailed_at = address, timezone.now() if address else None
+        report.save(update_fields=["xlsx", "pdf", "csv", "email_state", "emailed_to", "emailed_at"])
+        audit.record(actor=None, obj=report, before=before)
+    for name in old:
+        if name and name not in {getattr(report, fmt).name for fmt in MIMETYPES}:
+            report.xlsx.storage.delete(name)
+    return True
+
+
+def report_delivery_failed(*, report_id: int, final: bool) -> None:
+    """An e-mail that failed is tried again (queued) or, after the last try, failed."""
+    state = AdoptionReport.EmailState.FAILED if final else AdoptionReport.EmailState.QUEUED
+    AdoptionReport.objects.filter(
+        pk=report_id, email_state=AdoptionReport.EmailState.SENDING
+    ).update(email_state=state)
 
 
 # ------------------------------------------------------------------ targets and baselines

@@ -13,4 +13,7 @@ urlpatterns = [
     path("bao-cao/<int:pk>/", views.report_detail, name="detail"),
     path("bao-cao/<int:pk>/trang-thai/", views.report_status, name="status"),
     path("bao-cao/<int:pk>/tai/<str:fmt>/", views.report_download, name="download"),
+    path("bao-cao/<int:pk>/gui/", views.report_send, name="send"),
+    path("bao-cao/<int:pk>/nhan/", views.report_receive, name="receive"),
+    path("bao-cao/tinh/nhan/", views.province_inbox, name="province_inbox"),
 ]

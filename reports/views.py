@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,15 +19,19 @@ from kit.http import int_param
 from kit.text import slugify
 from reports import charts
 from reports.files import cell_text, write_province_xlsx
-from reports.forms import GoalsForm, ReportRequestForm
+from reports.forms import GoalsForm, ReportRequestForm, ReportSendForm
 from reports.indicators import (
     BY_CODE,
+    CHECK_RULES,
     CHECKS,
     INDICATORS,
     PROGRAM_NAMES,
+    SEVERITY_NAMES,
     TABLE_BY_KEY,
     Program,
+    check_severity,
     for_program,
+    problems,
 )
 
 from . import selectors, services
@@ -158,15 +162,15 @@ def report_request(request):
     )
 
 
-@login_required
-@require_GET
-def report_detail(request, pk: int):
-    report = selectors.report_for_user(request.user, pk)
+def _detail(request, report: AdoptionReport, send_form=None, status: int = 200):
     indicators = report.data.get("indicators", {})
     programs = [
         (name, [(i, indicators.get(i.code, {})) for i in for_program(program)])
         for program, name in PROGRAM_NAMES.items()
     ]
+    checks = report.data.get("checks", [])
+    may_send = not selectors.send_refusal(report) and selectors.may_send(request.user, report)
+    found = [(CHECK_RULES.get(c["code"]), c) for c in problems(checks)]
     return render(
         request,
         "reports/detail.html",
@@ -174,13 +178,84 @@ def report_detail(request, pk: int):
             "report": report,
             "programs": programs if indicators else [],
             "checks": [
-                (CHECKS.get(c["code"], c["code"]), c) for c in report.data.get("checks", [])
+                (CHECKS.get(c["code"], c["code"]), SEVERITY_NAMES.get(check_severity(c)), c)
+                for c in checks
             ],
+            "blocking": [(rule, c) for rule, c in found if c["severity"] == "blocking"],
+            "warnings": [(rule, c) for rule, c in found if c["severity"] != "blocking"],
+            "send_form": (send_form or ReportSendForm()) if may_send else None,
+            "may_receive": report.sent_state == AdoptionReport.SentState.SENT
+            and selectors.may_receive(request.user, report),
             "versions": selectors.reports_for_user(request.user).filter(
                 scope_key=report.scope_key,
                 period_start=report.period_start,
                 period_end=report.period_end,
             ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request, pk: int):
+    return _detail(request, selectors.report_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def report_send(request, pk: int):
+    """ "Send to the province": the reason is required while a blocking problem remains."""
+    report = selectors.report_for_user(request.user, pk)
+    form = ReportSendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_send(
+                report=report, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The report is sent to the province."))
+            return redirect("reports:detail", pk=report.pk)
+    return _detail(request, report, send_form=form, status=400)
+
+
+@login_required
+@require_POST
+def report_receive(request, pk: int):
+    report = selectors.report_for_user(request.user, pk)
+    try:
+        services.report_receive(report=report, actor=request.user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The report is marked received."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def province_inbox(request):
+    """Which commune sent which month's report to the province, and what was received."""
+    province = selectors.inbox_province(request.user, int_param(request.GET.get("tinh")))
+    today = timezone.localdate()
+    year = int_param(request.GET.get("nam"))
+    year = year if year and 2000 <= year <= today.year else None
+    months = selectors.inbox_months(today, year)
+    return render(
+        request,
+        "reports/province_inbox.html",
+        {
+            "province": province,
+            "months": months,
+            "rows": selectors.province_inbox(province, months),
+            "year": year,
+            "years": range(today.year, today.year - 4, -1),
         },
     )
 

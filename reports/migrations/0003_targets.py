@@ -15,7 +15,7 @@ def sync_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("chuprong", "0011_province_officer_role"),
-        ("reports", "0002_content_type"),
+        ("reports", "0003_sending"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
