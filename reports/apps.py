@@ -46,6 +46,12 @@ class ReportsConfig(AppConfig):
         "reports.indicatorbaseline": dict(commune="commune", exclude=frozenset({"set_at"})),
     }
 
+    def demo_load(self, commune) -> int:
+        """The demo's targets and baselines (portal's load_demo calls each app's)."""
+        from .demo import demo_load
+
+        return demo_load(commune)
+
     def ready(self) -> None:
         # The tasks are registered in every process (web and worker), so the services
         # queue them by name (reports/services.py) without importing this module.

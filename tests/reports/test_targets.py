@@ -303,3 +303,11 @@ def test_demo_targets_are_set_once(commune):
     assert goals["trainings.webinar_audience"].target == 300
     assert goals["trainings.people_trained"].target == 40
     assert goals["assistance.residents"].target == 80
+
+
+def test_load_demo_sets_the_targets(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=None)
+    assert IndicatorTarget.objects.filter(level="province").count() == 5
+    assert IndicatorBaseline.objects.count() == 5

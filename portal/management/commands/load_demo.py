@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -5,7 +6,6 @@ from core.demo import OFFICER_USERNAME, demo_load
 from legal_library.demo import demo_load as library_demo_load
 from market.demo import VENDOR_USERNAME
 from market.demo import demo_load as market_demo_load
-from reports.demo import demo_load as reports_demo_load
 from trainings.demo import demo_load as trainings_demo_load
 from volunteers.demo import SECRETARY_USERNAME, VOLUNTEER_USERNAME
 from volunteers.demo import demo_load as volunteers_demo_load
@@ -46,7 +46,12 @@ class Command(BaseCommand):
             result.commune, volunteer_password=DEMO_PASSWORD if with_officer else None
         )
         trainings_demo_load(result.commune)
-        targets = reports_demo_load(result.commune)
+        # apps above the programs (reports) declare their demo in their AppConfig
+        targets = sum(
+            config.demo_load(result.commune)
+            for config in apps.get_app_configs()
+            if hasattr(config, "demo_load")
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {result.commune} ({result.commune.province}), "
