@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_public
 
 app_name = "reports"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("bao-cao/<int:pk>/", views.report_detail, name="detail"),
     path("bao-cao/<int:pk>/trang-thai/", views.report_status, name="status"),
     path("bao-cao/<int:pk>/tai/<str:fmt>/", views.report_download, name="download"),
+]
+
+# the public progress pages (reports/views_public.py): anyone, no sign-in
+urlpatterns += [
+    path("xa/<slug:slug>/tien-do/", views_public.commune_progress, name="public_commune"),
+    path("tinh/<slug:slug>/tien-do/", views_public.province_progress, name="public_province"),
 ]
