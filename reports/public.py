@@ -24,8 +24,9 @@ import datetime
 from dataclasses import asdict, dataclass, field, fields
 
 from django.core.cache import cache
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -118,29 +119,44 @@ def _market(ids: list[int], p: Period, out: dict[int, Figures]) -> None:
 
 
 def _assistance(ids: list[int], p: Period, out: dict[int, Figures]) -> None:
-    # a named resident once per village, as the reports count them
-    per_village = Concat(Cast("village_id", CharField()), Value("|"), resident_key())
+    """Visits and different residents, this year and this month, in one statement.
+
+    The residents are counted in two steps: the visits grouped by commune, village and
+    resident (the ORM's query), then those groups counted per commune (the outer
+    statement): a named resident once per village, as the reports count them
+    (``resident_counts``), each anonymous visit one. The same count as
+    ``Count(key, distinct=True)`` grouped by commune, which sorts every visit's key
+    within each commune: at 1.4 million visits in a year, 8-11 s against 3 s.
+    """
     in_month = Q(helped_on__gte=p.month_start)
-    for row in (
+    groups = (
         AssistanceRecord.objects.filter(
             village__commune_id__in=ids, helped_on__gte=p.year_start, helped_on__lte=p.today
         )
-        .values("village__commune_id")
-        .annotate(
-            visits=Count("id"),
-            anonymous=Count("id", filter=ANONYMOUS),
-            named=Count(per_village, filter=~ANONYMOUS, distinct=True),
-            visits_month=Count("id", filter=in_month),
-            anonymous_month=Count("id", filter=in_month & ANONYMOUS),
-            named_month=Count(per_village, filter=in_month & ~ANONYMOUS, distinct=True),
+        .values(
+            "village_id",
+            commune=F("village__commune_id"),
+            resident=Case(When(ANONYMOUS, then=Value(None)), default=resident_key()),
         )
+        .annotate(n=Count("id"), n_month=Count("id", filter=in_month))
         .order_by()
-    ):
-        figures = out[row["village__commune_id"]]
-        figures.visits_year = row["visits"]
-        figures.residents_year = row["anonymous"] + row["named"]
-        figures.visits_month = row["visits_month"]
-        figures.residents_month = row["anonymous_month"] + row["named_month"]
+    )
+    inner, params = groups.query.sql_with_params()
+    quote = connection.ops.quote_name
+    commune, resident, n, n_month = (quote(c) for c in ("commune", "resident", "n", "n_month"))
+    sql = (
+        f"SELECT {commune}, SUM({n}), SUM({n_month}), "  # noqa: S608 - our own names only
+        f"SUM(CASE WHEN {resident} IS NULL THEN {n} ELSE 1 END), "
+        f"SUM(CASE WHEN {resident} IS NULL THEN {n_month} WHEN {n_month} > 0 THEN 1 ELSE 0 END) "
+        f"FROM ({inner}) groups GROUP BY {commune}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for pk, visits, visits_month, residents, residents_month in rows:
+        figures = out[pk]
+        figures.visits_year, figures.visits_month = int(visits), int(visits_month)
+        figures.residents_year, figures.residents_month = int(residents), int(residents_month)
 
 
 def _library(ids: list[int], p: Period, out: dict[int, Figures]) -> None:
