@@ -181,6 +181,13 @@ def pages(province, repeat: int) -> None:
         f"(runs {', '.join(f'{t * 1000:.0f}' for t in times)} ms; goal < {GOAL_PAGE:.0f} s: "
         f"{'met' if whole < GOAL_PAGE else 'NOT met'}), cached {cached * 1000:.1f} ms"
     )
+    commune = province.communes.order_by("pk")[len(communes) // 2]
+    one = RequestFactory().get(f"/xa/{commune.slug}/tien-do/", HTTP_HOST="127.0.0.1")
+    one.user = request.user
+    alone, _t = median_time(
+        lambda: views_public.commune_progress(one, commune.slug), repeat, cache.clear
+    )
+    print(f"public commune page (/xa/{commune.slug}/tien-do/) uncached: {alone * 1000:.0f} ms")
     board = province_board_timing(province, today, repeat)
     if board is None:
         print("province dashboard (reports.selectors.province_board): not there yet")
