@@ -3,6 +3,7 @@ from django.contrib import admin
 from core.admin import CommuneScopedAdmin
 from core.admin_base import choices
 from core.audit_admin import AuditedAdmin
+from core.selectors import communes_read_by
 
 from . import selectors
 from .models import AdoptionReport
@@ -49,6 +50,14 @@ class AdoptionReportAdmin(AuditedAdmin, CommuneScopedAdmin):
         "finished_at",
     ]
     exclude = ["xlsx", "pdf", "csv"]
+
+    def get_queryset(self, request):
+        # read by the commune's officers, and by the province officer for every commune of
+        # their province (CommuneScopedAdmin would give the province officer none)
+        qs = super(CommuneScopedAdmin, self).get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(commune__in=communes_read_by(request.user))
 
     def has_add_permission(self, request) -> bool:
         return False  # from the dashboard, through the service
