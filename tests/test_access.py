@@ -220,6 +220,9 @@ TABLE = {
     # sending a report up (its commune's officer) and marking it received (the province)
     "reports:send": POST_ONLY,
     "reports:receive": POST_ONLY,
+    # the public pages of progress: counts only, for everyone
+    "reports:public_commune": PUBLIC,
+    "reports:public_province": PUBLIC,
     # which communes sent which month: the province's officers alone
     "reports:province_inbox": (302, 404, 404, 404, 404, 404, 404, 404),
 }
@@ -699,6 +702,8 @@ def objects(
         "status": {"pk": report.pk},
         "download": {"pk": report.pk, "fmt": "xlsx"},
         "send": {"pk": report.pk},
+        "public_commune": {"slug": commune.slug},
+        "public_province": {"slug": commune.province.slug},
         "receive": {"pk": report.pk},
         "record_detail": {"pk": record.pk},
         "visit_edit": {"pk": record.pk},
