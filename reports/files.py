@@ -136,7 +136,7 @@ def _sending_lines(snapshot: dict) -> list[tuple[str, str]]:
     if sending.get("corrects"):
         lines.append((_("Correction of"), _("version %(n)s") % {"n": sending["corrects"]}))
     if sending.get("reason"):
-        lines.append((_("Reason for sending despite blocking problems"), sending["reason"]))
+        lines.append((_("Explanation for the province"), sending["reason"]))
     return lines
 
 

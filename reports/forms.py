@@ -154,9 +154,12 @@ class ReportSendForm(forms.Form):
     remains (the service checks it: reports.services.report_send)."""
 
     reason = forms.CharField(
-        label=_("Reason for sending despite blocking problems"),
+        label=_("Explanation for the province"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required while a blocking problem remains; the province reads it."),
+        help_text=_(
+            "Required while a blocking problem remains; with warnings only, say what they "
+            "are about if you can. The province reads it."
+        ),
     )

@@ -392,7 +392,7 @@ def report_send(*, report: AdoptionReport, reason: str, actor: User) -> Adoption
         )
         locked.sent_state = AdoptionReport.SentState.SENT
         locked.sent_at, locked.sent_by = timezone.now(), actor
-        locked.send_reason = reason if blocking else ""
+        locked.send_reason = reason  # required with a blocking problem, else optional
         locked.email_state = AdoptionReport.EmailState.QUEUED
         locked.save(
             update_fields=[
@@ -454,11 +454,13 @@ def _message(report: AdoptionReport, address: str) -> EmailMessage:
         lines.append(
             _("This version corrects version %(n)s, sent earlier.") % {"n": report.corrects.version}
         )
-    if report.send_reason:
+    if report.send_reason and blocking_problems(report.data.get("checks") or []):
         lines.append(
             _("Sent despite blocking problems in the data, because: %(reason)s")
             % {"reason": report.send_reason}
         )
+    elif report.send_reason:
+        lines.append(_("The commune's explanation: %(reason)s") % {"reason": report.send_reason})
     if settings.PUBLIC_BASE_URL:
         lines.append(f"{settings.PUBLIC_BASE_URL.rstrip('/')}/bao-cao/{report.pk}/")
     lines.append(_("The report's files are attached (XLSX, PDF, CSV)."))

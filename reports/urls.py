@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_public
 
 app_name = "reports"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("bao-cao/<int:pk>/gui/", views.report_send, name="send"),
     path("bao-cao/<int:pk>/nhan/", views.report_receive, name="receive"),
     path("bao-cao/tinh/nhan/", views.province_inbox, name="province_inbox"),
+]
+
+# the public progress pages (reports/views_public.py): anyone, no sign-in
+urlpatterns += [
+    path("xa/<slug:slug>/tien-do/", views_public.commune_progress, name="public_commune"),
+    path("tinh/<slug:slug>/tien-do/", views_public.province_progress, name="public_province"),
 ]

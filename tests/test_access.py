@@ -217,6 +217,14 @@ TABLE = {
     "reports:detail": SESSION,
     "reports:status": SESSION,
     "reports:download": SESSION,
+    # sending a report up (its commune's officer) and marking it received (the province)
+    "reports:send": POST_ONLY,
+    "reports:receive": POST_ONLY,
+    # the public pages of progress: counts only, for everyone
+    "reports:public_commune": PUBLIC,
+    "reports:public_province": PUBLIC,
+    # which communes sent which month: the province's officers alone
+    "reports:province_inbox": (302, 404, 404, 404, 404, 404, 404, 404),
 }
 
 # allauth: not walked pattern by pattern; these are the pages people use.
@@ -265,6 +273,7 @@ PROVINCE_ROWS: dict[str, tuple] = {
     "reports:detail": (200, 404),
     "reports:status": (200, 404),
     "reports:download": (200, 404),
+    "reports:province_inbox": (200, 200),  # each their own province's communes
     # the admin: staff, with the province-wide lists (banks, topics, categories, schedules)
     "admin:index": (200, 200),
     "admin:chuprong_commune_changelist": (200, 200),  # their province's communes (none)
@@ -374,6 +383,10 @@ NOT_SHOWN = {
         "far_province_officer": ["Chư Prông", "Thôn 3"],
     },
     "admin:reports_adoptionreport_changelist": {"far_province_officer": ["Chư Prông"]},
+    "reports:province_inbox": {
+        "far_province_officer": ["Chư Prông"],
+        "province_officer": ["Ea Kar"],
+    },
     "admin:chuprong_village_changelist": {"other_officer": ["Thôn 3", "Làng Kte"]},
 }
 # What the pages must show, so the checks above can fail: the data is there.
@@ -420,6 +433,10 @@ SHOWN = {
     "admin:market_market_changelist": {"officer": [MARKET_B], "other_officer": [MARKET_OTHER]},
     "reports:dashboard": {"province_officer": ["Chư Prông"], "far_province_officer": ["Ea Kar"]},
     "admin:reports_adoptionreport_changelist": {"province_officer": ["Chư Prông"]},
+    "reports:province_inbox": {
+        "province_officer": ["Chư Prông", "Ia Boòng"],
+        "far_province_officer": ["Ea Kar"],
+    },
     "admin:chuprong_commune_changelist": {"province_officer": ["chu-prong", "ia-boong"]},
     "admin:chuprong_auditentry_changelist": {"officer": ["Lê Thị Bưởi"]},
 }
@@ -684,6 +701,10 @@ def objects(
         "detail": {"pk": report.pk},
         "status": {"pk": report.pk},
         "download": {"pk": report.pk, "fmt": "xlsx"},
+        "send": {"pk": report.pk},
+        "public_commune": {"slug": commune.slug},
+        "public_province": {"slug": commune.province.slug},
+        "receive": {"pk": report.pk},
         "record_detail": {"pk": record.pk},
         "visit_edit": {"pk": record.pk},
         "visit_delete": {"pk": record.pk},

@@ -198,10 +198,10 @@ def test_blocking_problems_need_a_written_reason(
     assert reason in report.csv.open("rb").read().decode("utf-8-sig")
     pdf = PdfReader(io.BytesIO(report.pdf.open("rb").read()))
     text = " ".join(page.extract_text() for page in pdf.pages).replace("\n", " ")
-    assert "Đã gửi lên tỉnh" in text and "Lý do vẫn gửi khi còn lỗi nghiêm trọng" in text
+    assert "Đã gửi lên tỉnh" in text and "Giải trình gửi tỉnh" in text
     client.force_login(province_officer)
     html = client.get(f"/bao-cao/{report.pk}/").content.decode()
-    assert reason in html and "Lý do vẫn gửi khi còn lỗi nghiêm trọng" in html
+    assert reason in html and "Giải trình gửi tỉnh" in html
 
 
 @pytest.mark.usefixtures("province_address")
@@ -462,3 +462,22 @@ def test_an_e_mail_whose_worker_died_is_claimed_again(officer, commune, mailoutb
     claimed.update(email_claimed_at=timezone.now() - datetime.timedelta(hours=1))
     assert report_services.report_deliver(report_id=report.pk) is True
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.usefixtures("province_address")
+def test_a_warning_explained_goes_up_with_the_report(
+    client, officer, commune, village_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Warnings do not stop a report; the officer's word on them is kept and e-mailed."""
+    AssistanceRecordFactory(village=village_a, helped_on=OCT[0], resident_phone="0905123456")
+    AssistanceRecordFactory(village=village_a, helped_on=OCT[0], resident_phone="0905123456")
+    report = made(commune)
+    client.force_login(officer)
+    form = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert 'name="reason"' in form[form.index('id="gui-tinh"') :]
+    explanation = "Hai lượt cùng số điện thoại: hai anh em dùng chung một máy."
+    report = send(report, officer, reason=explanation, capture=django_capture_on_commit_callbacks)
+    assert report.send_reason == explanation
+    assert f"Giải trình của xã: {explanation}" in mailoutbox[0].body
+    html = client.get(f"/bao-cao/{report.pk}/").content.decode()
+    assert explanation in html
