@@ -22,6 +22,7 @@ another commune's record into each of them.
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -37,7 +38,7 @@ from legal_library import services as library_services
 from legal_library.models import Category, Document, DocumentAudio, Issuer, PointDailyCount
 from market.models import Bank, Vendor
 from market.services import AccountData, market_create, vendor_register
-from reports.services import report_generate, report_request
+from reports.services import baseline_set, report_generate, report_request, target_set
 from tests.factories import UserFactory
 from tests.trainings.factories import AttendanceFactory
 from tests.volunteers.factories import AssistanceRecordFactory, VolunteerFactory
@@ -223,6 +224,12 @@ TABLE = {
     # the public pages of progress: counts only, for everyone
     "reports:public_commune": PUBLIC,
     "reports:public_province": PUBLIC,
+    # targets and baselines: a commune's officer their own commune's; the province's
+    # officer every commune of theirs (rows with ?xa= of another commune: tests/reports)
+    "reports:goals": OFFICER_ONLY,
+    # the province dashboard and its XLSX: the province's officers alone
+    "reports:province": (302, 404, 404, 404, 404, 404, 404, 404),
+    "reports:province_download": (302, 404, 404, 404, 404, 404, 404, 404),
     # which communes sent which month: the province's officers alone
     "reports:province_inbox": (302, 404, 404, 404, 404, 404, 404, 404),
 }
@@ -241,6 +248,8 @@ ADMIN_MODELS = {
     "chuprong_commune": ADMIN_OBJECT,
     "chuprong_village": ADMIN_OBJECT,
     "reports_adoptionreport": ADMIN_OBJECT,
+    "reports_indicatortarget": ADMIN_OBJECT,  # Chư Prông's target (set by the province)
+    "reports_indicatorbaseline": ADMIN_OBJECT,
     "chuprong_auditentry": ADMIN_OBJECT,  # read-only history of changes
     "market_bank": ADMIN,
     "market_market": ADMIN_OBJECT,
@@ -274,6 +283,13 @@ PROVINCE_ROWS: dict[str, tuple] = {
     "reports:status": (200, 404),
     "reports:download": (200, 404),
     "reports:province_inbox": (200, 200),  # each their own province's communes
+    "reports:province": (200, 200),
+    "reports:province_download": (200, 200),
+    "reports:goals": (200, 200),  # Chư Prông's; the other province's officer: Ea Kar's
+    "admin:reports_indicatortarget_changelist": (200, 200),
+    "admin:reports_indicatortarget_change": (200, ADMIN_INDEX),
+    "admin:reports_indicatorbaseline_changelist": (200, 200),
+    "admin:reports_indicatorbaseline_change": (200, ADMIN_INDEX),
     # the admin: staff, with the province-wide lists (banks, topics, categories, schedules)
     "admin:index": (200, 200),
     "admin:chuprong_commune_changelist": (200, 200),  # their province's communes (none)
@@ -433,6 +449,10 @@ SHOWN = {
     "admin:market_market_changelist": {"officer": [MARKET_B], "other_officer": [MARKET_OTHER]},
     "reports:dashboard": {"province_officer": ["Chư Prông"], "far_province_officer": ["Ea Kar"]},
     "admin:reports_adoptionreport_changelist": {"province_officer": ["Chư Prông"]},
+    "reports:province": {
+        "province_officer": ["Chư Prông", "Ia Boòng"],
+        "far_province_officer": ["Ea Kar"],
+    },
     "reports:province_inbox": {
         "province_officer": ["Chư Prông", "Ia Boòng"],
         "far_province_officer": ["Ea Kar"],
@@ -723,6 +743,20 @@ def objects(
             "chuprong_commune": commune,
             "chuprong_village": village_a,
             "reports_adoptionreport": report,
+            "reports_indicatortarget": target_set(
+                commune=commune,
+                indicator="market.cashless_share",
+                year=today.year,
+                value=Decimal(70),
+                actor=None,
+            ),
+            "reports_indicatorbaseline": baseline_set(
+                commune=commune,
+                indicator="library.points_active",
+                value=Decimal(8),
+                as_of=datetime.date(2023, 6, 1),
+                actor=None,
+            ),
             "chuprong_auditentry": audit.record(actor=officer, obj=vendor_a_stall, before=None),
             "market_bank": account_a.bank,
             "market_market": market_a,
