@@ -503,11 +503,12 @@ def inbox_province(user: User, pk: int | None) -> Province:
 
 
 def inbox_months(today: datetime.date, year: int | None) -> list[datetime.date]:
-    """The first days of the inbox's months: a year's twelve, or the last twelve."""
+    """The first days of the inbox's months: a year's twelve in order, or the last twelve
+    newest first (on a phone the month being sent is the first column, not off-screen)."""
     if year:
         return [datetime.date(year, month, 1) for month in range(1, 13)]
     index = today.year * 12 + today.month - 1
-    return [datetime.date(i // 12, i % 12 + 1, 1) for i in range(index - 11, index + 1)]
+    return [datetime.date(i // 12, i % 12 + 1, 1) for i in range(index, index - 12, -1)]
 
 
 @dataclass(frozen=True)

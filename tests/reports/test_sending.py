@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from chuprong.celery import app
 from core.roles import Role
 from market.models import Vendor
+from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.models import AdoptionReport
 from tests.factories import CommuneFactory, UserFactory
@@ -481,3 +482,10 @@ def test_a_warning_explained_goes_up_with_the_report(
     assert f"Giải trình của xã: {explanation}" in mailoutbox[0].body
     html = client.get(f"/bao-cao/{report.pk}/").content.decode()
     assert explanation in html
+
+
+def test_the_last_twelve_months_come_newest_first():
+    months = report_selectors.inbox_months(datetime.date(2026, 12, 3), None)
+    assert months[0] == datetime.date(2026, 12, 1) and months[1] == datetime.date(2026, 11, 1)
+    assert months[-1] == datetime.date(2026, 1, 1) and len(months) == 12
+    assert report_selectors.inbox_months(datetime.date(2026, 12, 3), 2025)[0].month == 1
