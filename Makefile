@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The embedded default: SQLite, local-memory cache, Celery tasks in-process.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test install install-dev constraints mypy messages makemessages lint format demo bench bench-reports bench-load bench-library bench-outbox clean backup restore
+.PHONY: run test install install-dev constraints mypy messages makemessages lint format demo bench bench-reports bench-province bench-load bench-library bench-outbox clean backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -106,6 +106,16 @@ bench-reports: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py seed_scale --scale $(SEED_SCALE) --if-missing
 	$(BIN)/python bench/reports.py
+
+## The province at scale (PostgreSQL, Redis): every commune's monthly report made by 2 real
+## Celery workers (time, workers' memory), the province pages uncached (bench/province.py).
+## DATABASE_URL=postgres://…/chuprong_scale REDIS_URL=redis://127.0.0.1:6379/9 make bench-province
+bench-province: install
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "Set DATABASE_URL to a PostgreSQL database"; exit 2;; esac
+	@case "$$REDIS_URL" in redis*) ;; *) echo "Set REDIS_URL to a Redis database of its own"; exit 2;; esac
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py seed_scale --scale $(SEED_SCALE) --if-missing
+	DEBUG=1 $(BIN)/python bench/province.py $(PROVINCE_ARGS)
 
 ## The public pages under load (PostgreSQL, Redis, gunicorn, wrk: apt-get install wrk):
 ## 50 connections for 60 s per page; builds and drops its own database (BENCH_DATABASE_URL).

@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kit.context_processors.portal_area",
             ],
         },
     },
@@ -298,6 +299,12 @@ ACCOUNT_RATE_LIMITS = {
 # Behind N reverse proxies the client address is the N-th from the right of
 # X-Forwarded-For; 0 means "no proxy, use REMOTE_ADDR".
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# ------------------------------------------------------- the deployment's name
+# The place the site's header and footer name: a commune ("Chư Prông") or, for a
+# province-wide deployment, the province ("Gia Lai"); each commune's own pages name
+# the commune from its record.
+PORTAL_AREA = env.str("PORTAL_AREA", default="Chư Prông")
 
 # ------------------------------------------------------- language and time
 LANGUAGE_CODE = "vi"

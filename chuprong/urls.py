@@ -1,9 +1,18 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = _("Chư Prông digital commune: officers")
-admin.site.site_title = _("Chư Prông portal")
+# the deployment's place (PORTAL_AREA), read when a page is drawn
+admin.site.site_header = lazy(
+    lambda: gettext("%(area)s digital transformation: officers") % {"area": settings.PORTAL_AREA},
+    str,
+)()
+admin.site.site_title = lazy(
+    lambda: gettext("%(area)s portal") % {"area": settings.PORTAL_AREA}, str
+)()
 admin.site.index_title = _("Administration")
 # A database that cannot be reached answers the 503 page (portal.views.server_error).
 handler500 = "portal.views.server_error"

@@ -57,6 +57,7 @@ from reports.indicators import (
     CHECKS,
     INDICATORS,
     PROGRAM_NAMES,
+    SEVERITY_NAMES,
     TABLE_BY_KEY,
     TABLES,
     UNIT_NAMES,
@@ -65,6 +66,8 @@ from reports.indicators import (
     Program,
     Table,
     Unit,
+    check_severity,
+    progress,
 )
 from trainings.models import TrainingSession
 from volunteers.models import Service
@@ -105,6 +108,36 @@ def _made_at(snapshot: dict) -> datetime.datetime | None:
     if timezone.is_aware(made):
         made = timezone.localtime(made)
     return made.replace(tzinfo=None)
+
+
+def _as_of(snapshot: dict) -> str:
+    """The last day the figures count, dd/mm/yyyy ("" for a report made before it was kept)."""
+    return _day(snapshot.get("as_of"))
+
+
+def _severity(check: dict) -> str:
+    return str(SEVERITY_NAMES.get(check_severity(check), ""))
+
+
+def _sending_lines(snapshot: dict) -> list[tuple[str, str]]:
+    """(label, text) of how the report went to the province: ``snapshot["sending"]``, which
+    the files of a sent report carry (reports.services.report_deliver), else nothing."""
+    sending = snapshot.get("sending") or {}
+    if not sending:
+        return []
+    sent = datetime.datetime.fromisoformat(sending["sent_at"])
+    lines = [
+        (
+            _("Sent to the province"),
+            _("%(when)s by %(name)s")
+            % {"when": timezone.localtime(sent).strftime("%d/%m/%Y %H:%M"), "name": sending["by"]},
+        )
+    ]
+    if sending.get("corrects"):
+        lines.append((_("Correction of"), _("version %(n)s") % {"n": sending["corrects"]}))
+    if sending.get("reason"):
+        lines.append((_("Explanation for the province"), sending["reason"]))
+    return lines
 
 
 def _program_tables(program: str) -> list[Table]:
@@ -185,16 +218,49 @@ def _number(value: Decimal | float | None, unit: str) -> int | float | None:
     return round(float(value), 1)
 
 
-def _target(indicator: Indicator) -> int | float | None:
-    target = indicator.target
-    if target is None:
+def _plain(number) -> int | float | None:
+    if number is None:
         return None
-    return int(target) if target == target.to_integral_value() else float(target)
+    number = Decimal(str(number))
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _reached(indicator: Indicator, value) -> str:
+def _goal(snapshot: dict, indicator: Indicator) -> dict:
+    """The target and baseline the report was made with (``snapshot["targets"]``), or,
+    for a report made before they were kept, the indicator's defaults."""
+    kept = snapshot.get("targets")
+    if kept is not None:
+        return kept.get(indicator.code) or {}
+    return {"target": indicator.target, "baseline": indicator.baseline}
+
+
+def _target(snapshot: dict, indicator: Indicator) -> int | float | None:
+    return _plain(_goal(snapshot, indicator).get("target"))
+
+
+def _baseline(snapshot: dict, indicator: Indicator) -> int | float | None:
+    return _plain(_goal(snapshot, indicator).get("baseline"))
+
+
+def _baseline_day(snapshot: dict, indicator: Indicator) -> datetime.date | None:
+    day = _goal(snapshot, indicator).get("baseline_as_of")
+    return datetime.date.fromisoformat(day) if day else None
+
+
+def _progress(snapshot: dict, indicator: Indicator, value) -> float | None:
+    return progress(value, _target(snapshot, indicator), _baseline(snapshot, indicator))
+
+
+def _is_reached(snapshot: dict, indicator: Indicator, value) -> bool | None:
+    target = _target(snapshot, indicator)
+    if target is None or value is None:
+        return None
+    return Decimal(str(value)) >= Decimal(str(target))
+
+
+def _reached(snapshot: dict, indicator: Indicator, value) -> str:
     """Whether the target is reached: yes, no, or "" when there is no target or no value."""
-    reached = indicator.reached(value)
+    reached = _is_reached(snapshot, indicator, value)
     if reached is None:
         return ""
     return pgettext("target reached", "Yes") if reached else pgettext("target reached", "No")
@@ -246,37 +312,48 @@ def _xlsx_table(sheet: WriteOnlyWorksheet, table: Table, rows: list[dict]) -> No
         xlsx_append(sheet, [_("No data")])
 
 
-def _indicator_cells(sheet: WriteOnlyWorksheet, indicator: Indicator, numbers: dict) -> list:
+def _indicator_cells(
+    sheet: WriteOnlyWorksheet, snapshot: dict, indicator: Indicator, numbers: dict
+) -> list:
     value = _number(numbers.get("value"), indicator.unit)
     values = [
         str(PROGRAM_NAMES[indicator.program]),
         str(indicator.name),
         value,
         str(UNIT_NAMES[indicator.unit]),
-        _target(indicator),
-        _reached(indicator, numbers.get("value")) or None,
+        _target(snapshot, indicator),
+        _reached(snapshot, indicator, numbers.get("value")) or None,
         numbers.get("numerator"),
         numbers.get("denominator"),
+        _baseline(snapshot, indicator),
+        _baseline_day(snapshot, indicator),
+        _progress(snapshot, indicator, numbers.get("value")),
     ]
     cells = [xlsx_cell(sheet, v) for v in values]
     if indicator.unit != Unit.COUNT:
-        cells[2].number_format = cells[4].number_format = "0.0"
+        cells[2].number_format = cells[4].number_format = cells[8].number_format = "0.0"
+    cells[10].number_format = "0.0"
     return cells
 
 
 def _summary_sheet(sheet: WriteOnlyWorksheet, snapshot: dict) -> None:
-    _set_widths(sheet, (26, 46, 12, 12, 10, 10, 12, 12))
+    _set_widths(sheet, (26, 46, 12, 12, 10, 10, 12, 12, 10, 12, 12))
     xlsx_append(sheet, [_("Digital transformation report")], bold=True)
     xlsx_append(sheet, [_("Scope"), _scope(snapshot)])
     xlsx_append(sheet, [_("Period"), _period(snapshot)])
     xlsx_append(sheet, [_("Made at"), _made_at(snapshot)])
+    xlsx_append(sheet, [_("Figures up to"), _as_of(snapshot)])
+    for label, text in _sending_lines(snapshot):
+        xlsx_append(sheet, [label, text[:MAX_CELL]])
     sheet.append([])
     headings = [_("Program"), _("Indicator"), _("Value"), _("Unit"), _("Target")]
     headings += [_("Reached"), _("Numerator"), _("Denominator")]
+    headings += [_("Baseline"), _("Baseline as of"), _("Progress (%)")]
     xlsx_append(sheet, headings, bold=True)
     for program in PROGRAM_NAMES:
         for indicator in (i for i in INDICATORS if i.program == program):
-            sheet.append(_indicator_cells(sheet, indicator, _indicator(snapshot, indicator.code)))
+            numbers = _indicator(snapshot, indicator.code)
+            sheet.append(_indicator_cells(sheet, snapshot, indicator, numbers))
 
 
 def _program_sheet(sheet: WriteOnlyWorksheet, tables: list[Table], snapshot: dict) -> None:
@@ -292,11 +369,13 @@ def _program_sheet(sheet: WriteOnlyWorksheet, tables: list[Table], snapshot: dic
 
 
 def _checks_sheet(sheet: WriteOnlyWorksheet, snapshot: dict) -> None:
-    _set_widths(sheet, (70, 10, 60))
-    xlsx_append(sheet, [_("Check"), _("Count"), _("Record ids")], bold=True)
+    _set_widths(sheet, (70, 10, 60, 16))
+    headings = [_("Check"), _("Count"), _("Record ids"), _("Severity")]
+    xlsx_append(sheet, headings, bold=True)
     for check in snapshot.get("checks") or []:
         name = str(CHECKS.get(check["code"], check["code"]))
-        xlsx_append(sheet, [name, check.get("count", 0), _ids(check.get("ids") or [])])
+        ids = _ids(check.get("ids") or [])
+        xlsx_append(sheet, [name, check.get("count", 0), ids, _severity(check)])
 
 
 def _new_sheet(book: Workbook, title: str, default: str, taken: set[str]) -> WriteOnlyWorksheet:
@@ -333,8 +412,11 @@ def _csv_report_rows(snapshot: dict) -> Iterator[list]:
     yield [report, _("Scope"), "", _scope(snapshot)]
     yield [report, _("Period"), _("From"), _day(period.get("start"))]
     yield [report, _("Period"), _("To"), _day(period.get("end"))]
+    yield [report, _("Figures up to"), "", _as_of(snapshot)]
     made = _made_at(snapshot)
     yield [report, _("Made at"), "", made.strftime("%d/%m/%Y %H:%M") if made else ""]
+    for label, text in _sending_lines(snapshot):
+        yield [report, label, "", text]
 
 
 def _csv_indicator_rows(snapshot: dict) -> Iterator[list]:
@@ -343,9 +425,19 @@ def _csv_indicator_rows(snapshot: dict) -> Iterator[list]:
         section, item = str(PROGRAM_NAMES[indicator.program]), str(indicator.name)
         yield [section, item, _("Value"), _number(numbers.get("value"), indicator.unit)]
         yield [section, item, _("Unit"), str(UNIT_NAMES[indicator.unit])]
-        if indicator.target is not None:
-            yield [section, item, _("Target"), _target(indicator)]
-            yield [section, item, _("Reached"), _reached(indicator, numbers.get("value"))]
+        target = _target(snapshot, indicator)
+        if target is not None:
+            yield [section, item, _("Target"), target]
+            yield [section, item, _("Reached"), _reached(snapshot, indicator, numbers.get("value"))]
+        baseline = _baseline(snapshot, indicator)
+        if baseline is not None:
+            yield [section, item, _("Baseline"), baseline]
+            day = _baseline_day(snapshot, indicator)
+            if day is not None:
+                yield [section, item, _("Baseline as of"), day.strftime("%d/%m/%Y")]
+        if target is not None:
+            done = _progress(snapshot, indicator, numbers.get("value"))
+            yield [section, item, _("Progress (%)"), done if done is not None else ""]
         for key, measure in (("numerator", _("Numerator")), ("denominator", _("Denominator"))):
             if numbers.get(key) is not None:
                 yield [section, item, measure, numbers[key]]
@@ -368,6 +460,7 @@ def _csv_check_rows(snapshot: dict) -> Iterator[list]:
         name = str(CHECKS.get(check["code"], check["code"]))
         yield [section, name, _("Count"), check.get("count", 0)]
         yield [section, name, _("Record ids"), _ids(check.get("ids") or [])]
+        yield [section, name, _("Severity"), _severity(check)]
 
 
 def csv_rows(snapshot: dict) -> Iterator[list]:
@@ -457,37 +550,53 @@ def _indicator_text(indicator: Indicator, value, decimals: int | None = 1) -> st
     return f"{shown}{UNIT_NAMES[Unit.PERCENT]}" if indicator.unit == Unit.PERCENT else shown
 
 
-def _reached_cell(indicator: Indicator, value, style: ParagraphStyle) -> Paragraph | str:
-    reached = indicator.reached(value)
+def _reached_cell(snapshot: dict, indicator: Indicator, value, style: ParagraphStyle):
+    reached = _is_reached(snapshot, indicator, value)
     if reached is None:
         return ""
     colour, mark = ("#1f6f50", "✓") if reached else ("#b3261e", "✗")
-    return Paragraph(
-        f'<font color="{colour}">{mark} {escape(_reached(indicator, value))}</font>', style
-    )
+    text = escape(_reached(snapshot, indicator, value))
+    return Paragraph(f'<font color="{colour}">{mark} {text}</font>', style)
+
+
+def _progress_text(snapshot: dict, indicator: Indicator, value) -> str:
+    """The progress cell: "45,5%" (from the baseline when there is one), "–" without a
+    target or a value."""
+    done = _progress(snapshot, indicator, value)
+    return "–" if done is None else f"{number_text(done, 1)}%"
 
 
 def _pdf_indicators(snapshot: dict, styles: dict) -> list[Flowable]:
     head, right = styles["head"], styles["head_right"]
-    header = (_("Indicator"), head), (_("Value"), right), (_("Target"), right), (_("Reached"), head)
+    header = (
+        (_("Indicator"), head),
+        (_("Value"), right),
+        (_("Baseline"), right),
+        (_("Target"), right),
+        (_("Progress"), right),
+        (_("Reached"), head),
+    )
     data: list[list] = [[_p(text, style) for text, style in header]]
     spans = []
     for program, name in PROGRAM_NAMES.items():
         spans.append(len(data))
-        data.append([_p(name, styles["head"]), "", "", ""])
+        data.append([_p(name, styles["head"]), "", "", "", "", ""])
         for indicator in (i for i in INDICATORS if i.program == program):
             value = _indicator(snapshot, indicator.code).get("value")
-            target = _target(indicator)
-            target = "" if target is None else _indicator_text(indicator, target, None)
+            target, baseline = _target(snapshot, indicator), _baseline(snapshot, indicator)
             data.append(
                 [
                     _p(indicator.name, styles["cell"]),
                     _indicator_text(indicator, value),
-                    target,
-                    _reached_cell(indicator, value, styles["cell"]),
+                    "" if baseline is None else _indicator_text(indicator, baseline, None),
+                    "" if target is None else _indicator_text(indicator, target, None),
+                    _progress_text(snapshot, indicator, value) if target is not None else "",
+                    _reached_cell(snapshot, indicator, value, styles["cell"]),
                 ]
             )
-    table = _grid(data, (100 * mm, 28 * mm, 25 * mm, 27 * mm), numeric=(1, 2))
+    table = _grid(
+        data, (72 * mm, 24 * mm, 22 * mm, 22 * mm, 20 * mm, 20 * mm), numeric=(1, 2, 3, 4)
+    )
     for row in spans:
         table.setStyle(
             TableStyle(
@@ -696,13 +805,21 @@ def _pdf_checks(snapshot: dict, styles: dict) -> list[Flowable]:
     if not checks:
         return [heading, _p(_("No data"), styles["note"])]
     head, right = styles["head"], styles["head_right"]
-    data = [[_p(_("Check"), head), _p(_("Count"), right), _p(_("Record ids"), head)]]
+    data = [
+        [
+            _p(_("Check"), head),
+            _p(_("Severity"), head),
+            _p(_("Count"), right),
+            _p(_("Record ids"), head),
+        ]
+    ]
     for check in checks:
         name = CHECKS.get(check["code"], check["code"])
         ids = _ids(check.get("ids") or [], limit=30)
         count = number_text(check.get("count", 0))
-        data.append([_p(name, styles["cell"]), count, _p(ids, styles["cell"])])
-    return [heading, _grid(data, (95 * mm, 16 * mm, 69 * mm), numeric=(1,))]
+        severity = _p(_severity(check), styles["cell"])
+        data.append([_p(name, styles["cell"]), severity, count, _p(ids, styles["cell"])])
+    return [heading, _grid(data, (80 * mm, 22 * mm, 16 * mm, 62 * mm), numeric=(2,))]
 
 
 def _pdf_heading(snapshot: dict, styles: dict) -> list[Flowable]:
@@ -712,9 +829,13 @@ def _pdf_heading(snapshot: dict, styles: dict) -> list[Flowable]:
         _p(_scope(snapshot), styles["h2"]),
         _p(_("Period: %(period)s") % {"period": _period(snapshot)}, styles["body"]),
     ]
+    if snapshot.get("as_of"):
+        lines.append(_p(_("Figures up to %(day)s") % {"day": _as_of(snapshot)}, styles["body"]))
     if made:
         when = made.strftime("%d/%m/%Y %H:%M")
         lines.append(_p(_("Made on %(when)s") % {"when": when}, styles["note"]))
+    for label, text in _sending_lines(snapshot):
+        lines.append(_p(f"{label}: {text}", styles["body"]))
     return [*lines, Spacer(0, 4 * mm)]
 
 
@@ -754,3 +875,69 @@ def write_pdf(snapshot: dict) -> bytes:
     ]
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ the province's table
+
+
+def write_province_xlsx(board: Any, out: BinaryIO) -> None:
+    """The province dashboard (``reports.selectors.ProvinceBoard``) as a workbook: the
+    communes × indicators table with the province's total and spread, then every
+    commune's targets, baselines and progress."""
+    book = Workbook(write_only=True)
+    taken: set[str] = set()
+    sheet = _new_sheet(book, _("Communes"), "Communes", taken)
+    indicators = board.indicators
+    _set_widths(sheet, (28, *(14 for _i in indicators)))
+    xlsx_append(sheet, [board.province.name], bold=True)
+    period = _("%(start)s – %(end)s") % {
+        "start": f"{board.start:%d/%m/%Y}",
+        "end": f"{board.end:%d/%m/%Y}",
+    }
+    xlsx_append(sheet, [_("Period"), period])
+    sheet.append([])
+    headings = [_("Commune")]
+    headings += [f"{i.name} ({UNIT_NAMES[i.unit]})" for i in indicators]
+    xlsx_append(sheet, headings, bold=True)
+
+    def numbers(label: str, values: list, *, bold: bool = False) -> None:
+        cells = [xlsx_cell(sheet, label, bold=bold)]
+        for indicator, value in zip(indicators, values, strict=True):
+            cell = xlsx_cell(sheet, _number(value, indicator.unit), bold=bold)
+            if indicator.unit != Unit.COUNT:
+                cell.number_format = "0.0"
+            cells.append(cell)
+        sheet.append(cells)
+
+    for row in board.rows:
+        numbers(row.name, [row.value(i.code) for i in indicators])
+    numbers(_("Province total"), [board.totals[i.code] for i in indicators], bold=True)
+    for index, label in enumerate((_("Lowest"), _("Median"), _("Highest"))):
+        numbers(label, [board.spread[i.code][index] for i in indicators])
+
+    sheet = _new_sheet(book, _("Targets"), "Targets", taken)
+    _set_widths(sheet, (28, 46, 12, 12, 12, 14, 12))
+    headings = [_("Commune"), _("Indicator"), _("Value"), _("Baseline"), _("Target")]
+    headings += [_("Target set by"), _("Progress (%)")]
+    xlsx_append(sheet, headings, bold=True)
+    levels = {
+        "commune": _("Commune"),
+        "province": _("Province"),
+        "default": _("Program default"),
+    }
+    for row in board.rows:
+        for indicator, value, goal, done in row.cells(indicators):
+            if goal is None or goal.target is None:
+                continue
+            sheet.append(
+                [
+                    xlsx_cell(sheet, row.name),
+                    xlsx_cell(sheet, str(indicator.name)),
+                    xlsx_cell(sheet, _number(value, indicator.unit)),
+                    xlsx_cell(sheet, _plain(goal.baseline)),
+                    xlsx_cell(sheet, _plain(goal.target)),
+                    xlsx_cell(sheet, str(levels.get(goal.level, ""))),
+                    xlsx_cell(sheet, done),
+                ]
+            )
+    book.save(out)

@@ -59,6 +59,9 @@ class Indicator:
     unit: str = Unit.COUNT
     target: Decimal | None = None  # reached when value >= target
     baseline: Decimal | None = None  # where the program started (Nov 2026)
+    # what stands at the end of the period (vendors, points, shares), not what happened
+    # during it: only such a figure of a month is measured against the year's target
+    stock: bool = False
 
     def reached(self, value) -> bool | None:
         if self.target is None or value is None:
@@ -73,18 +76,21 @@ INDICATORS: tuple[Indicator, ...] = (
         Program.MARKET,
         _("Vendors registered"),
         _("Vendors of the scope's markets registered by the end of the period."),
+        stock=True,
     ),
     Indicator(
         "market.vendors_with_qr",
         Program.MARKET,
         _("Vendors with a QR code"),
         _("Registered vendors with at least one bank account, so a VietQR code."),
+        stock=True,
     ),
     Indicator(
         "market.vendors_cashless",
         Program.MARKET,
         _("Vendors paid cashless"),
         _("Registered vendors whose status is “cashless” when the report is made."),
+        stock=True,
     ),
     Indicator(
         "market.cashless_share",
@@ -93,6 +99,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Vendors paid cashless ÷ vendors registered × 100; target 70%."),
         unit=Unit.PERCENT,
         target=Decimal(70),
+        stock=True,
     ),
     Indicator(
         "market.vendors_confirmed",
@@ -110,6 +117,7 @@ INDICATORS: tuple[Indicator, ...] = (
             ),
             str,
         )(),
+        stock=True,
     ),
     Indicator(
         "market.confirmed_share",
@@ -118,6 +126,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Vendors confirmed receiving transfers ÷ vendors registered × 100; target 70%."),
         unit=Unit.PERCENT,
         target=Decimal(70),
+        stock=True,
     ),
     Indicator(
         "market.onboarded",
@@ -202,12 +211,14 @@ INDICATORS: tuple[Indicator, ...] = (
         Program.LIBRARY,
         _("Active library points"),
         _("Legal library points open in the scope's villages."),
+        stock=True,
     ),
     Indicator(
         "library.villages",
         Program.LIBRARY,
         _("Villages"),
         _("Villages of the scope: each should have a library point."),
+        stock=True,
     ),
     Indicator(
         "library.coverage",
@@ -216,6 +227,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Active library points ÷ villages × 100; target: every village."),
         unit=Unit.PERCENT,
         target=Decimal(100),
+        stock=True,
     ),
     Indicator(
         "library.scans",
@@ -238,12 +250,14 @@ INDICATORS: tuple[Indicator, ...] = (
         Program.VOLUNTEERS,
         _("Active volunteers"),
         _("Volunteers of the scope's branches marked active."),
+        stock=True,
     ),
     Indicator(
         "volunteers.tech_team",
         Program.VOLUNTEERS,
         _("Community digital-technology team"),
         _("Active volunteers who are members of the community digital-technology team."),
+        stock=True,
     ),
     Indicator(
         "volunteers.visits_per_volunteer",
@@ -450,3 +464,111 @@ CHECKS: dict[str, Promise] = {
     "future_visits": _("Visits dated in the future"),
     "over_capacity": _("Sessions with more people present than places"),
 }
+
+
+class Severity:
+    """How much a data-quality problem matters when a report is sent upward."""
+
+    BLOCKING = "blocking"  # the figures are wrong: sending needs a written reason
+    WARNING = "warning"  # worth a look; the figures stand
+
+
+SEVERITY_NAMES: dict[str, Promise] = {
+    Severity.BLOCKING: pgettext_lazy("check severity", "Blocking"),
+    Severity.WARNING: pgettext_lazy("check severity", "Warning"),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: str
+    explanation: Promise
+
+    @property
+    def name(self) -> Promise:
+        return CHECKS[self.code]
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == Severity.BLOCKING
+
+
+# What each check means for the figures. The issue's other examples, vendors without a
+# market and visits without a village, cannot exist: Vendor.market and
+# AssistanceRecord.village are required foreign keys (PROTECT), so there is no check.
+CHECK_RULES: dict[str, Check] = {
+    c.code: c
+    for c in (
+        Check(
+            "cashless_without_account",
+            Severity.BLOCKING,
+            _(
+                "These vendors are counted as paid cashless but have no bank account on "
+                "record: the cashless share is too high until their account is added or "
+                "their status corrected."
+            ),
+        ),
+        Check(
+            "future_visits",
+            Severity.BLOCKING,
+            _(
+                "These visits are dated after today: the date was probably typed wrong, so "
+                "each is missing from the month it happened in. Correct their dates."
+            ),
+        ),
+        Check(
+            "duplicate_phone",
+            Severity.WARNING,
+            _(
+                "The same phone number is on several visits of the period: one resident "
+                "counted twice, or a family sharing a phone. Look at the records."
+            ),
+        ),
+        Check(
+            "duplicate_name",
+            Severity.WARNING,
+            _(
+                "The same name and year of birth are on several visits in one village: "
+                "possibly one resident counted twice."
+            ),
+        ),
+        Check(
+            "over_capacity",
+            Severity.WARNING,
+            _(
+                "More people were marked present than the session has places: check the "
+                "attendance or the number of places."
+            ),
+        ),
+    )
+}
+
+
+def check_severity(check: dict) -> str:
+    """A stored check's severity: as it was when the report was made, else today's rule."""
+    rule = CHECK_RULES.get(check.get("code", ""))
+    return check.get("severity") or (rule.severity if rule else Severity.WARNING)
+
+
+def problems(checks: list[dict]) -> list[dict]:
+    """The checks that found something, blocking ones first, each with its severity."""
+    found = [{**c, "severity": check_severity(c)} for c in checks if c.get("count")]
+    return sorted(found, key=lambda c: c["severity"] != Severity.BLOCKING)
+
+
+def blocking_problems(checks: list[dict]) -> list[dict]:
+    return [c for c in problems(checks) if c["severity"] == Severity.BLOCKING]
+
+
+def progress(value, target, baseline=None) -> float | None:
+    """How far from the baseline to the target ``value`` is, in %: (value - baseline) ÷
+    (target - baseline) × 100, or value ÷ target × 100 without a baseline. None when
+    there is no target, no value, or nothing to divide by (target equal to baseline)."""
+    if value is None or target is None:
+        return None
+    value, target = Decimal(str(value)), Decimal(str(target))
+    start = Decimal(str(baseline)) if baseline is not None else Decimal(0)
+    if target == start:
+        return None
+    return round(float(100 * (value - start) / (target - start)), 1)

@@ -10,11 +10,17 @@ document, written once when the report is made and never recomputed:
             "commune": "Chư Prông", "province": "Gia Lai", "village": ""},
   "period": {"kind": "month" | "quarter" | "year" | "custom",
              "start": "2026-11-01", "end": "2026-11-30"},       # both days included
+  "as_of": "2026-11-30",            # the last day counted: the period's end, or the day
+                                    # the report was made while its period ran
   "made_at": "2026-12-01T06:00:00+07:00",
   "indicators": {code: {"value": int | float | None,
                         "numerator": int | None, "denominator": int | None}},
   "tables": {table key: [{column key: cell}, ...]},            # reports.indicators.TABLES
-  "checks": [{"code": check code, "count": int, "ids": [int, ...]}],  # indicators.CHECKS
+  "checks": [{"code": check code, "severity": "blocking" | "warning",  # indicators.CHECKS
+              "count": int, "ids": [int, ...]}],
+  "targets": {code: {"target": float | None, "level": "commune" | "province" | "default" | "",
+                     "baseline": float | None, "baseline_as_of": "2023-06-01" | None}},
+               # a commune's report only, added when it is made (reports.selectors.Goal)
 }
 ```
 
@@ -57,6 +63,7 @@ from trainings.models import Attendance, TrainingSession
 from volunteers.models import AssistanceRecord, Campaign, Outcome, Service, ServiceGiven, Volunteer
 from volunteers.selectors import resident_counts, resident_name_key
 
+from .indicators import check_severity
 from .models import AdoptionReport
 
 SCHEMA = 1
@@ -152,7 +159,10 @@ def _figure(value, numerator=None, denominator=None) -> dict:
 class _Work:
     scope: Scope
     start: datetime.date
-    end: datetime.date
+    end: datetime.date  # the as-of day: the last day counted
+    # For a period still running, the moment the report is made: nothing after it counts
+    # (a session planned for this afternoon has not been held).
+    cutoff: datetime.datetime | None = None
 
     @property
     def since(self) -> datetime.datetime:
@@ -160,7 +170,13 @@ class _Work:
 
     @property
     def until(self) -> datetime.datetime:  # exclusive
-        return _instant(self.end + datetime.timedelta(days=1))
+        day_after = _instant(self.end + datetime.timedelta(days=1))
+        return min(day_after, self.cutoff) if self.cutoff else day_after
+
+
+def as_of(end: datetime.date, today: datetime.date) -> datetime.date:
+    """The last day a report of a period ending on ``end`` counts, made on ``today``."""
+    return min(end, today)
 
 
 def _first_cashless():
@@ -575,7 +591,12 @@ def _check(code: str, qs: QuerySet) -> dict:
     rows = list(
         qs.annotate(found=Window(Count("pk"))).order_by("pk").values_list("pk", "found")[:CHECK_IDS]
     )
-    return {"code": code, "count": rows[0][1] if rows else 0, "ids": [pk for pk, _n in rows]}
+    return {
+        "code": code,
+        "severity": check_severity({"code": code}),
+        "count": rows[0][1] if rows else 0,
+        "ids": [pk for pk, _n in rows],
+    }
 
 
 # ------------------------------------------------------------------ the whole report
@@ -591,7 +612,11 @@ def compute(
 ) -> dict:
     """Every program's numbers for the scope and period, as a snapshot (see the docstring)."""
     step = progress or (lambda _percent: None)
-    w = _Work(scope, start, end)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    last_day = as_of(end, today)
+    # a period still running counts what happened until now, nothing planned or future-dated
+    w = _Work(scope, start, last_day, cutoff=now if last_day == today else None)
     villages = list(
         scope.villages().order_by("commune_id", "position", "name").values("id", "name", "code")
     )
@@ -623,6 +648,7 @@ def compute(
         "schema": SCHEMA,
         "scope": scope.describe(),
         "period": {"kind": kind, "start": start.isoformat(), "end": end.isoformat()},
+        "as_of": last_day.isoformat(),
         "made_at": timezone.localtime().isoformat(timespec="seconds"),
         "indicators": indicators,
         "tables": tables,

@@ -75,3 +75,29 @@ def sweep_reports() -> dict:
 def monthly_reports() -> int:
     """On the 1st at 06:00 (officers can change it): each commune's report of last month."""
     return services.reports_monthly()
+
+
+@shared_task(
+    bind=True,
+    name="reports.deliver_report",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=4,
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_TIME_LIMIT,
+)
+def deliver_report(self, report_id: int) -> bool:
+    """A sent report's files, with the sending written in, e-mailed to the province.
+
+    A failure (mail server, database) is tried again later, 1, 2, 4, 8 minutes on;
+    after the last try (or at once without a broker) the report says the e-mail failed.
+    """
+    try:
+        return services.report_deliver(report_id=report_id)
+    except Exception as exc:
+        final = self.request.is_eager or self.request.retries >= self.max_retries
+        services.report_delivery_failed(report_id=report_id, final=final)
+        if final:
+            raise
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc

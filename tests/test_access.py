@@ -22,6 +22,7 @@ another commune's record into each of them.
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -37,7 +38,7 @@ from legal_library import services as library_services
 from legal_library.models import Category, Document, DocumentAudio, Issuer, PointDailyCount
 from market.models import Bank, Vendor
 from market.services import AccountData, market_create, vendor_register
-from reports.services import report_generate, report_request
+from reports.services import baseline_set, report_generate, report_request, target_set
 from tests.factories import UserFactory
 from tests.trainings.factories import AttendanceFactory
 from tests.volunteers.factories import AssistanceRecordFactory, VolunteerFactory
@@ -45,7 +46,8 @@ from trainings.models import Topic
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
+# The commune's people (the rows below list their answers in this order) ...
+COMMUNE_PERSONAS = [
     "anonymous",
     "vendor",
     "vendor_b",
@@ -55,6 +57,9 @@ PERSONAS = [
     "other_officer",
     "officer",
 ]
+# ... and the province's: Gia Lai's officer, and the officer of another province
+# (``PROVINCE_ROWS`` gives their answers; see ``_province_answers`` for the default).
+PERSONAS = [*COMMUNE_PERSONAS, "province_officer", "far_province_officer"]
 
 
 class To(str):
@@ -213,6 +218,20 @@ TABLE = {
     "reports:detail": SESSION,
     "reports:status": SESSION,
     "reports:download": SESSION,
+    # sending a report up (its commune's officer) and marking it received (the province)
+    "reports:send": POST_ONLY,
+    "reports:receive": POST_ONLY,
+    # the public pages of progress: counts only, for everyone
+    "reports:public_commune": PUBLIC,
+    "reports:public_province": PUBLIC,
+    # targets and baselines: a commune's officer their own commune's; the province's
+    # officer every commune of theirs (rows with ?xa= of another commune: tests/reports)
+    "reports:goals": OFFICER_ONLY,
+    # the province dashboard and its XLSX: the province's officers alone
+    "reports:province": (302, 404, 404, 404, 404, 404, 404, 404),
+    "reports:province_download": (302, 404, 404, 404, 404, 404, 404, 404),
+    # which communes sent which month: the province's officers alone
+    "reports:province_inbox": (302, 404, 404, 404, 404, 404, 404, 404),
 }
 
 # allauth: not walked pattern by pattern; these are the pages people use.
@@ -229,6 +248,8 @@ ADMIN_MODELS = {
     "chuprong_commune": ADMIN_OBJECT,
     "chuprong_village": ADMIN_OBJECT,
     "reports_adoptionreport": ADMIN_OBJECT,
+    "reports_indicatortarget": ADMIN_OBJECT,  # Chư Prông's target (set by the province)
+    "reports_indicatorbaseline": ADMIN_OBJECT,
     "chuprong_auditentry": ADMIN_OBJECT,  # read-only history of changes
     "market_bank": ADMIN,
     "market_market": ADMIN_OBJECT,
@@ -250,16 +271,73 @@ for _model in ADMIN_MODELS:
     ADMIN_TABLE[f"admin:{_model}_changelist"] = ADMIN
     ADMIN_TABLE[f"admin:{_model}_change"] = ADMIN_MODELS[_model]
 
-ALL_ROWS = {**TABLE, **ALLAUTH_TABLE, **ADMIN_TABLE}
+# The province officers' answers, where they are not the default of ``_province_answers``:
+# Gia Lai's officer reads the figures of every commune of Gia Lai (dashboards, reports),
+# never the records behind them (residents' names, vendors' accounts) and changes nothing
+# of a commune's; they own the province-wide lists in the admin. The other province's
+# officer finds nothing of Gia Lai.
+PROVINCE_ROWS: dict[str, tuple] = {
+    # Chư Prông's (the first of Gia Lai); the other province's officer: Ea Kar's
+    "reports:dashboard": (200, 200),
+    "reports:detail": (200, 404),
+    "reports:status": (200, 404),
+    "reports:download": (200, 404),
+    "reports:province_inbox": (200, 200),  # each their own province's communes
+    "reports:province": (200, 200),
+    "reports:province_download": (200, 200),
+    "reports:goals": (200, 200),  # Chư Prông's; the other province's officer: Ea Kar's
+    "admin:reports_indicatortarget_changelist": (200, 200),
+    "admin:reports_indicatortarget_change": (200, ADMIN_INDEX),
+    "admin:reports_indicatorbaseline_changelist": (200, 200),
+    "admin:reports_indicatorbaseline_change": (200, ADMIN_INDEX),
+    # the admin: staff, with the province-wide lists (banks, topics, categories, schedules)
+    "admin:index": (200, 200),
+    "admin:chuprong_commune_changelist": (200, 200),  # their province's communes (none)
+    "admin:chuprong_commune_change": (200, ADMIN_INDEX),
+    "admin:reports_adoptionreport_changelist": (200, 200),
+    # villages are the commune's records: the province's officers list none
+    "admin:chuprong_village_changelist": (200, 200),
+    "admin:chuprong_village_change": (ADMIN_INDEX, ADMIN_INDEX),
+    "admin:reports_adoptionreport_change": (200, ADMIN_INDEX),
+}
+for _model in ("market_bank", "trainings_topic", "legal_library_category"):
+    for _page in ("changelist", "change"):
+        PROVINCE_ROWS[f"admin:{_model}_{_page}"] = (200, 200)
+for _model in ("django_celery_beat_periodictask", "django_celery_beat_crontabschedule"):
+    for _page in ("changelist", "change"):
+        PROVINCE_ROWS[f"admin:{_model}_{_page}"] = (200, 200)
+
+
+def _province_answers(row: tuple) -> tuple:
+    """What the two province officers get where ``PROVINCE_ROWS`` says nothing: what every
+    signed-in persona of the commune gets (a public page, a redirect, 405 for what only
+    takes a POST), else 404 (everything of a commune's people and records)."""
+    signed_in = set(row[1:])
+    if len(signed_in) == 1:
+        return (row[1], row[1])
+    return (404, 404)
+
+
+ALL_ROWS = {
+    name: (*row, *PROVINCE_ROWS.get(name, _province_answers(row)))
+    for name, row in {**TABLE, **ALLAUTH_TABLE, **ADMIN_TABLE}.items()
+}
+
+
+def test_every_province_row_is_a_page():
+    assert set(PROVINCE_ROWS) <= set(ALL_ROWS)
+
 
 # ------------------------------------------------------------------ private data
 # Values that only some personas may see; no other persona's page may show them.
 RESIDENT_A = "Ksor Thị Ngọc Làng A"
 RESIDENT_B = "Rơ Lan Y Bíp Làng B"
 RESIDENT_OTHER = "Nay Thị Blơng Xã Khác"
+RESIDENT_FAR = "H'Ruê Mlô Tỉnh Khác"  # helped in another province: nobody here sees them
 ACCOUNT_A = "1023456789"
 ACCOUNT_B = "2023456789"
 ACCOUNT_OTHER = "3023456789"
+ACCOUNT_FAR = "4023456789"
 PHONE_B = "0905555666"  # volunteer of village B
 MARKET_B = "Chợ Làng Kte"
 MARKET_OTHER = "Chợ Ia Boòng"
@@ -271,6 +349,8 @@ PRIVATE = {
     ACCOUNT_B: {"vendor_b", "secretary_b", "officer"},
     ACCOUNT_OTHER: {"other_officer"},
     PHONE_B: {"secretary_b", "officer"},
+    RESIDENT_FAR: set(),
+    ACCOUNT_FAR: set(),
 }
 # Pages that show a private value to anyone who may open them at all.
 SHOWN_BY_THE_PAGE = {
@@ -310,7 +390,19 @@ NOT_SHOWN = {
         "officer": [MARKET_OTHER],
     },
     "admin:chuprong_auditentry_changelist": {"other_officer": ["Lê Thị Bưởi"]},
-    "admin:chuprong_commune_changelist": {"other_officer": ["chu-prong"]},
+    "admin:chuprong_commune_changelist": {
+        "other_officer": ["chu-prong"],
+        "far_province_officer": ["chu-prong"],
+    },
+    "reports:dashboard": {
+        "province_officer": ["Ea Kar"],
+        "far_province_officer": ["Chư Prông", "Thôn 3"],
+    },
+    "admin:reports_adoptionreport_changelist": {"far_province_officer": ["Chư Prông"]},
+    "reports:province_inbox": {
+        "far_province_officer": ["Chư Prông"],
+        "province_officer": ["Ea Kar"],
+    },
     "admin:chuprong_village_changelist": {"other_officer": ["Thôn 3", "Làng Kte"]},
 }
 # What the pages must show, so the checks above can fail: the data is there.
@@ -355,6 +447,17 @@ SHOWN = {
         "other_officer": [RESIDENT_OTHER],
     },
     "admin:market_market_changelist": {"officer": [MARKET_B], "other_officer": [MARKET_OTHER]},
+    "reports:dashboard": {"province_officer": ["Chư Prông"], "far_province_officer": ["Ea Kar"]},
+    "admin:reports_adoptionreport_changelist": {"province_officer": ["Chư Prông"]},
+    "reports:province": {
+        "province_officer": ["Chư Prông", "Ia Boòng"],
+        "far_province_officer": ["Ea Kar"],
+    },
+    "reports:province_inbox": {
+        "province_officer": ["Chư Prông", "Ia Boòng"],
+        "far_province_officer": ["Ea Kar"],
+    },
+    "admin:chuprong_commune_changelist": {"province_officer": ["chu-prong", "ia-boong"]},
     "admin:chuprong_auditentry_changelist": {"officer": ["Lê Thị Bưởi"]},
 }
 TEXT_TYPES = ("text/html", "application/json", "text/csv", "application/javascript")
@@ -478,6 +581,7 @@ def objects(
     village_a,
     village_b,
     other_village,
+    far_village,
     officer,
     vendor,
     vendor_b,
@@ -491,6 +595,7 @@ def objects(
 ):
     """What every row's address needs, in village A; the same kinds elsewhere to not show."""
     settings.MEDIA_ROOT = tmp_path
+    settings.PORTAL_AREA = "Gia Lai"  # the header names the province: a commune's name is data
     # volunteers: a record in each village, and one in the other commune, each with a
     # service to follow up
     services = {"vneid_activated": "done", "fee_paid": "follow_up"}
@@ -511,6 +616,12 @@ def objects(
         resident_name=RESIDENT_OTHER,
         services=services,
     )
+    AssistanceRecordFactory(
+        village=far_village,
+        volunteers=[VolunteerFactory(village=far_village)],
+        resident_name=RESIDENT_FAR,
+        services=services,
+    )
     # trainings
     attendance = AttendanceFactory(session=session_a, volunteer=volunteer_a)
     # market: a market in each village (and the other commune), a vendor at each
@@ -520,6 +631,8 @@ def objects(
     vendor_a_stall = _vendor(market_a, vendor, "Lê Thị Bưởi", ACCOUNT_A)
     vendor_b_stall = _vendor(market_b, vendor_b, "Đặng Văn Ước", ACCOUNT_B)
     _vendor(market_other, None, "Siu Thị Mai", ACCOUNT_OTHER)
+    market_far = market_create(village=far_village, name="Chợ Ea Kar", actor=None)
+    _vendor(market_far, None, "Y Bhiông Ea Kar", ACCOUNT_FAR)
     # legal library: a point in village A and in the other commune, a document
     category = Category.objects.get(slug="hon-nhan-gia-dinh")
     document = library_services.document_save(
@@ -552,10 +665,10 @@ def objects(
     PointDailyCount.objects.create(point=point_other, day=yesterday, visits=5)
     # reports: one of commune A, made
     today = timezone.localdate()
+    # made (its files written: 1.4 s) only by the rows that read it (test_access)
     report = report_request(
         commune=commune, period_kind="custom", start=today, end=today, actor=None
     )
-    report_generate(report_id=report.pk)
     periodic = PeriodicTask.objects.first() or PeriodicTask.objects.create(
         name="thử",
         task="reports.tasks.monthly_reports",
@@ -608,6 +721,10 @@ def objects(
         "detail": {"pk": report.pk},
         "status": {"pk": report.pk},
         "download": {"pk": report.pk, "fmt": "xlsx"},
+        "send": {"pk": report.pk},
+        "public_commune": {"slug": commune.slug},
+        "public_province": {"slug": commune.province.slug},
+        "receive": {"pk": report.pk},
         "record_detail": {"pk": record.pk},
         "visit_edit": {"pk": record.pk},
         "visit_delete": {"pk": record.pk},
@@ -626,6 +743,20 @@ def objects(
             "chuprong_commune": commune,
             "chuprong_village": village_a,
             "reports_adoptionreport": report,
+            "reports_indicatortarget": target_set(
+                commune=commune,
+                indicator="market.cashless_share",
+                year=today.year,
+                value=Decimal(70),
+                actor=None,
+            ),
+            "reports_indicatorbaseline": baseline_set(
+                commune=commune,
+                indicator="library.points_active",
+                value=Decimal(8),
+                as_of=datetime.date(2023, 6, 1),
+                actor=None,
+            ),
             "chuprong_auditentry": audit.record(actor=officer, obj=vendor_a_stall, before=None),
             "market_bank": account_a.bank,
             "market_market": market_a,
@@ -670,8 +801,18 @@ def _text(response) -> str | None:
     return response.content.decode()
 
 
+@pytest.fixture
+def page_objects(request, objects):
+    """``objects``, with the report made for the rows that read it."""
+    name = request.node.callspec.params["name"]
+    if name.startswith("reports:") or "adoptionreport" in name:
+        report_generate(report_id=objects["admin"]["reports_adoptionreport"].pk)
+    return objects
+
+
 @pytest.mark.parametrize("name", sorted(ALL_ROWS))
-def test_access(client, request, objects, name):
+def test_access(client, request, page_objects, name):
+    objects = page_objects
     url = _url(name, objects)
     for persona, expected in zip(PERSONAS, ALL_ROWS[name], strict=True):
         where = f"{name} ({url}) as {persona}"
@@ -748,7 +889,7 @@ def village_session(objects, village_a, volunteer_a):
 @pytest.mark.parametrize("name", sorted(VILLAGE_SESSION))
 def test_a_village_session(client, request, objects, village_session, name):
     url = _url(name, {**objects, **village_session})
-    for persona, expected in zip(PERSONAS, VILLAGE_SESSION[name], strict=True):
+    for persona, expected in zip(COMMUNE_PERSONAS, VILLAGE_SESSION[name], strict=True):
         client.logout()
         if persona != "anonymous":
             client.force_login(request.getfixturevalue(persona))

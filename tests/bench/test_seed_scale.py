@@ -70,7 +70,7 @@ def seed(**options) -> str:
 
 
 def in_province(model, path: str):
-    return model.objects.filter(**{path: PROVINCE})
+    return model.objects.filter(**{f"{path}__name": PROVINCE})
 
 
 def snapshot() -> dict:

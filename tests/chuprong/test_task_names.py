@@ -13,6 +13,7 @@ OURS = {
     "chuprong.generate_report": "reports.tasks",
     "chuprong.sweep_reports": "reports.tasks",
     "chuprong.monthly_reports": "reports.tasks",
+    "reports.deliver_report": "reports.tasks",
     "legal_library.refresh_document_status": "legal_library.tasks",
     "legal_library.flush_counts": "legal_library.tasks",
     "volunteers.weekly_campaign_summary": "volunteers.tasks",

@@ -70,6 +70,7 @@ SNAPSHOT = {
         "village": "",
     },
     "period": {"kind": "month", "start": "2026-11-01", "end": "2026-11-30"},
+    "as_of": "2026-11-30",
     "made_at": "2026-12-01T06:00:00+07:00",
     "indicators": _indicators(),
     "tables": {
@@ -236,10 +237,11 @@ def test_xlsx_summary(book):
     assert sheet["B2"].value == "Xã Chư Prông"
     assert sheet["B3"].value == "01/11/2026 – 30/11/2026"
     assert sheet["B4"].value.isoformat() == "2026-12-01T06:00:00"  # Hồ Chí Minh time, naive
-    assert sheet["A6"].value == _("Program") and sheet["A6"].font.bold
-    assert sheet["H6"].value == _("Denominator")
+    assert (sheet["A5"].value, sheet["B5"].value) == ("Số liệu đến ngày", "30/11/2026")
+    assert sheet["A7"].value == _("Program") and sheet["A7"].font.bold
+    assert sheet["H7"].value == _("Denominator")
     # one row per indicator, in order
-    names = [sheet.cell(row=7 + i, column=2).value for i in range(len(INDICATORS))]
+    names = [sheet.cell(row=8 + i, column=2).value for i in range(len(INDICATORS))]
     assert names == [str(i.name) for i in INDICATORS]
     share = _row_of_name(sheet, "market.cashless_share")
     assert share == (
@@ -251,6 +253,9 @@ def test_xlsx_summary(book):
         pgettext("target reached", "Yes"),
         29,
         40,
+        None,  # no baseline, so no baseline day
+        None,
+        103.6,  # progress: 72.5 ÷ 70
     )
     vendors = _row_of_name(sheet, "market.vendors")
     assert vendors[2] == 40 and isinstance(vendors[2], int)
@@ -265,7 +270,7 @@ def test_xlsx_summary(book):
 
 def _row_of_name(sheet, code):
     name = str(next(i.name for i in INDICATORS if i.code == code))
-    return next(row for row in sheet.iter_rows(min_row=7, values_only=True) if row[1] == name)
+    return next(row for row in sheet.iter_rows(min_row=8, values_only=True) if row[1] == name)
 
 
 def test_xlsx_program_sheet(book):
@@ -304,8 +309,13 @@ def test_xlsx_villages_and_checks(book):
     assert villages.freeze_panes == "B2"
 
     checks = book[sheet_title(_("Data-quality checks"), "")]
-    assert [c.value for c in checks[1]] == [_("Check"), _("Count"), _("Record ids")]
-    assert [c.value for c in checks[2]] == [str(CHECKS["duplicate_phone"]), 2, "14, 15"]
+    assert [c.value for c in checks[1]] == [
+        _("Check"),
+        _("Count"),
+        _("Record ids"),
+        _("Severity"),
+    ]
+    assert [c.value for c in checks[2]] == [str(CHECKS["duplicate_phone"]), 2, "14, 15", "Cảnh báo"]
     assert checks["B3"].value == 0
 
 
@@ -380,6 +390,7 @@ def test_csv_checks(csv_rows):
     name = str(CHECKS["duplicate_phone"])
     assert [section, name, _("Count"), "2"] in csv_rows
     assert [section, name, _("Record ids"), "14, 15"] in csv_rows
+    assert [section, name, _("Severity"), "Cảnh báo"] in csv_rows
 
 
 def test_csv_never_starts_a_formula():
@@ -409,6 +420,7 @@ def test_pdf_text(pdf):
     assert "Trường Tiểu học <Kpă Klơng>" in text  # escaped for Paragraph, shown as is
     assert str(CHECKS["duplicate_phone"]) in text.replace("\n", " ")
     assert "01/11/2026 – 30/11/2026" in text
+    assert "Số liệu đến ngày 30/11/2026" in text
     fonts = {
         str(font["/BaseFont"])
         for page in reader.pages

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import OperationalError
 
 from chuprong.celery import app
-from core.roles import sync_roles
+from core.roles import Role, sync_roles
 from reports import reporting
 from reports import services as report_services
 from reports.models import AdoptionReport
-from reports.tasks import generate_report
-from tests.factories import CommuneFactory, VillageFactory
+from reports.tasks import deliver_report, generate_report
+from tests.factories import CommuneFactory, UserFactory, VillageFactory
 from tests.volunteers.factories import AssistanceRecordFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -131,3 +131,24 @@ def test_without_a_broker_a_failure_fails_at_once_with_its_reason(commune, monke
     assert len(calls) == 1  # no worker to retry later: asking again is the retry
     assert report.status == AdoptionReport.Status.FAILED
     assert "database is locked" in report.error
+
+
+@needs_redis
+def test_the_worker_e_mails_a_sent_report_once(commune, worker, mailoutbox):
+    """Sending queues the e-mail after the commit; a second delivery sends nothing."""
+    commune.province.report_email = "baocao.gialai@example.invalid"
+    commune.province.save(update_fields=["report_email"])
+    officer = UserFactory(role=Role.COMMUNE_OFFICER, commune=commune)
+    report = wait_for(request(commune), AdoptionReport.Status.DONE)
+    assert report.as_of == OCT[1]
+    report_services.report_send(report=report, reason="", actor=officer)
+    deliver_report.delay(report.pk)  # the same message again, as after a redelivery
+    deadline = time.monotonic() + 60
+    while report.email_state != AdoptionReport.EmailState.SENT and time.monotonic() < deadline:
+        time.sleep(0.2)
+        report.refresh_from_db()
+    time.sleep(1)  # let the other delivery run
+    assert report.email_state == AdoptionReport.EmailState.SENT
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["baocao.gialai@example.invalid"]
+    assert len(mailoutbox[0].attachments) == 3

@@ -187,7 +187,12 @@ def test_sweeper_requeues_a_report_whose_worker_died(data, django_capture_on_com
     report = request_report(data)
     _stale(report, attempts=1)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert report_services.reports_sweep() == {"failed": 0, "requeued": 1, "resent": 0}
+        assert report_services.reports_sweep() == {
+            "failed": 0,
+            "requeued": 1,
+            "resent": 0,
+            "emails": 0,
+        }
     assert len(callbacks) == 1  # the task is sent again once committed
     report.refresh_from_db()
     assert report.status == AdoptionReport.Status.QUEUED
@@ -208,7 +213,12 @@ def test_sweeper_leaves_a_live_report_alone(data):
     AdoptionReport.objects.filter(pk=report.pk).update(
         status=AdoptionReport.Status.RUNNING, heartbeat_at=timezone.now(), attempts=1
     )
-    assert report_services.reports_sweep() == {"failed": 0, "requeued": 0, "resent": 0}
+    assert report_services.reports_sweep() == {
+        "failed": 0,
+        "requeued": 0,
+        "resent": 0,
+        "emails": 0,
+    }
     assert report_services.report_generate(report_id=report.pk) is False  # still someone else's
 
 

@@ -971,8 +971,8 @@ def synthetic_exists() -> bool:
 
 def synthetic_delete(write) -> None:
     """Delete the synthetic province's rows (children first), and nothing else."""
-    in_province = {"commune__province": PROVINCE}
-    village = {"village__commune__province": PROVINCE}
+    in_province = {"commune__province__name": PROVINCE}
+    village = {"village__commune__province__name": PROVINCE}
     docs = {"slug__startswith": SLUG_PREFIX}
     users = User.objects.filter(
         Q(commune__province__name=PROVINCE) | Q(village__commune__province__name=PROVINCE)
@@ -1068,6 +1068,7 @@ def synthetic_delete(write) -> None:
 
 
 TOUCHED = [
+    Province,
     Commune,
     Village,
     Market,

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -57,12 +58,19 @@ class Command(BaseCommand):
         second = self._second_commune()
         if with_officer:
             core_demo.province_officer_load(password=DEMO_PASSWORD)
+        # apps above the programs (reports) declare their demo in their AppConfig
+        targets = sum(
+            config.demo_load(result.commune)
+            for config in apps.get_app_configs()
+            if hasattr(config, "demo_load")
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {result.commune} ({result.commune.province}), "
                 f"{result.village_count} villages, {vendors} market vendors, "
                 f"{points} legal library points, {documents} documents, "
-                f"{volunteers} volunteers with a campaign and trainings; {second}."
+                f"{volunteers} volunteers with a campaign and trainings, "
+                f"targets of {targets} indicators; {second}."
             )
         )
         if result.officer:
