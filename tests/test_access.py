@@ -91,6 +91,7 @@ TABLE = {
     # ---------------------------------------------------------------- chuprong
     "home": PUBLIC,
     "commune_detail": PUBLIC,
+    "province_detail": PUBLIC,  # the province's communes
     "healthz": PUBLIC,
     "set_language": (To("/"),) * 8,
     # the sign-in page (the project's own view over allauth's); signed in: home
@@ -283,6 +284,15 @@ PROVINCE_ROWS: dict[str, tuple] = {
     "reports:status": (200, 404),
     "reports:download": (200, 404),
     "reports:province_inbox": (200, 200),  # each their own province's communes
+    # the province's documents (the deployment's, like banks): its officers keep them,
+    # by the admin or by spreadsheet (a commune's own documents stay the commune's)
+    "admin:legal_library_document_changelist": (200, 200),
+    "admin:legal_library_document_change": (200, 200),  # a province-wide document
+    "admin:legal_library_issuer_changelist": (200, 200),
+    "admin:legal_library_issuer_change": (200, 200),
+    "legal_library:document_import": (200, 200),
+    "legal_library:document_export_xlsx": (200, 200),
+    "legal_library:document_export_csv": (200, 200),
     "reports:province": (200, 200),
     "reports:province_download": (200, 200),
     "reports:goals": (200, 200),  # Chư Prông's; the other province's officer: Ea Kar's
@@ -684,6 +694,7 @@ def objects(
     return {
         # chuprong
         "commune_detail": {"slug": commune.slug},
+        "province_detail": {"slug": commune.province.slug},
         "set_language": {"code": "en"},
         # market
         "vendor_page": {"token": vendor_a_stall.token},

@@ -97,3 +97,9 @@ def test_the_commune_page_leaves_a_place_for_the_progress_link():
 
     source = get_template("portal/home.html").template.source
     assert "{% block progress %}" in source
+
+
+def test_the_commune_page_links_its_public_progress(client, commune):
+    html = client.get(f"/xa/{commune.slug}/").content.decode()
+    assert f'href="/xa/{commune.slug}/tien-do/"' in html
+    assert "Kết quả của xã qua các con số" in html
