@@ -38,6 +38,19 @@ LANG_NAMES = [
 ]
 THON_COUNT = 20
 OFFICER_USERNAME = "canbo"
+# A second commune of the province, with a little data of its own (issue 16), and the
+# province officer who reads both.
+SECOND_COMMUNE = "Ia Boòng"
+SECOND_INTRO = (
+    "Chi đoàn các thôn, làng xã Ia Boòng cùng Tổ công nghệ số cộng đồng hướng dẫn bà con "
+    "cài VNeID, nộp hồ sơ trực tuyến và thanh toán bằng mã QR tại chợ xã."
+)
+SECOND_VILLAGES = [
+    ("HB", "Thôn Hòa Bình", "thon"),
+    ("BO", "Làng Bô", "lang"),
+    ("IB", "Làng Ia Boòng", "lang"),
+]
+PROVINCE_OFFICER_USERNAME = "canbotinh"
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,34 @@ def demo_user(
             password=password,
             commune=village.commune,
             village=village,
+        )
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def second_commune_load() -> Commune:
+    """The demo's second commune of the province and its three villages (idempotent)."""
+    province = services.province_upsert(name=PROVINCE, report_email=PROVINCE_EMAIL)
+    commune = services.commune_upsert(name=SECOND_COMMUNE, province=province, intro=SECOND_INTRO)
+    for position, (code, name, kind) in enumerate(SECOND_VILLAGES, start=1):
+        services.village_upsert(commune=commune, code=code, name=name, kind=kind, position=position)
+    return commune
+
+
+def province_officer_load(*, password: str) -> User:
+    """The demo province officer (reads every commune of Gia Lai, keeps the province's
+    lists and documents); created once, its password set again on every load."""
+    user = User.objects.filter(username=PROVINCE_OFFICER_USERNAME).first()
+    if user is None:
+        return services.user_create(
+            username=PROVINCE_OFFICER_USERNAME,
+            role=Role.PROVINCE_OFFICER,
+            full_name="Cán bộ Tỉnh đoàn (demo)",
+            email=f"{PROVINCE_OFFICER_USERNAME}@example.invalid",
+            password=password,
+            province=services.province_upsert(name=PROVINCE, report_email=PROVINCE_EMAIL),
         )
     user.set_password(password)
     user.save(update_fields=["password"])

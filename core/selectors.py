@@ -1,7 +1,7 @@
 """Reads shared by every app: communes, villages, who may see what, the audit history."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -147,6 +147,21 @@ def public_communes() -> QuerySet[Commune]:
         Commune.objects.select_related("province")
         .annotate(village_count=Count("villages"))
         .order_by("province__name", "name")
+    )
+
+
+def public_province(slug: str) -> Province | None:
+    """The province of this slug, or None (1 query)."""
+    return Province.objects.filter(slug=slug).first()
+
+
+def province_communes(province: Province) -> QuerySet[Commune]:
+    """A province's communes with their villages in order, for its public page (2 queries)."""
+    villages = Village.objects.order_by("position", "name")
+    return (
+        Commune.objects.filter(province=province)
+        .prefetch_related(Prefetch("villages", queryset=villages))
+        .order_by("name")
     )
 
 

@@ -25,8 +25,26 @@ from .models import (
 )
 
 # What an officer may pick in any admin form (core/admin_base.py).
-shared(Category, Document, Issuer)
+shared(Category, Issuer)
+choices(Document, selectors.documents_for_user)
 choices(LibraryPoint, selectors.points_for_user)
+
+
+class KeptWithTheDocument:
+    """An inline of a document: changed only by who keeps the document (its commune's
+    officers, or the province's for a province-wide one); read-only for the others."""
+
+    def _keeps(self, request, obj) -> bool:
+        return obj is None or selectors.may_keep_document(request.user, obj.commune_id)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._keeps(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._keeps(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._keeps(request, obj) and super().has_delete_permission(request, obj)
 
 
 class DeletesStaleCachedPages:
@@ -76,7 +94,7 @@ class RevisionInline(admin.TabularInline):
         return format_html_join("", "<div>{}</div>", ((str(line),) for line in lines)) or "—"
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(KeptWithTheDocument, admin.TabularInline):
     """What this document replaces, amends or guides (saved by services.relation_save)."""
 
     model = DocumentRelation
@@ -88,7 +106,7 @@ class RelationInline(admin.TabularInline):
     verbose_name_plural = _("this document replaces, amends or guides")
 
 
-class AudioInline(admin.TabularInline):
+class AudioInline(KeptWithTheDocument, admin.TabularInline):
     """The document's audio readings (checked and saved by services.audio_save): one file
     per save of the page fits the upload limit."""
 
@@ -122,11 +140,22 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
         services.documents_deleted(pks=[pk])
 
     def delete_queryset(self, request, queryset):
+        queryset = queryset.filter(pk__in=selectors.documents_kept_by(request.user).values("pk"))
         pks = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         services.documents_deleted(pks=pks)
 
-    list_display = ["title", "number", "doc_type", "status", "published", "updated_at", "preview"]
+    list_display = [
+        "title",
+        "number",
+        "owner",
+        "doc_type",
+        "status",
+        "published",
+        "updated_at",
+        "preview",
+    ]
+    list_select_related = ["commune"]
     list_filter = ["published", "status", "doc_type", "categories"]
     search_fields = ["title", "number", "search_text"]
     filter_horizontal = ["categories"]
@@ -142,6 +171,7 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
     fields = [
         "title",
         "slug",
+        "commune",
         "number",
         "doc_type",
         "issuer",
@@ -172,8 +202,36 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
         url = reverse("legal_library:document", args=[obj.slug]) + "?xem-truoc=1"
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Preview"))
 
+    @admin.display(description=_("whose"), ordering="commune__name")
+    def owner(self, obj):
+        return obj.commune.name if obj.commune else _("Province-wide")
+
+    def get_queryset(self, request):
+        """The province's documents and the officer's commune's own (a province
+        officer: their province's communes' too), never another commune's."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=selectors.documents_for_user(request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("commune")  # whose it is follows from who adds it
+        return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        keeps = obj is None or selectors.may_keep_document(request.user, obj.commune_id)
+        return keeps and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        keeps = obj is None or selectors.may_keep_document(request.user, obj.commune_id)
+        return keeps and super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         obj._before = services.snapshot_of(obj) if change else None
+        if not change and not request.user.is_superuser:
+            obj.commune = selectors.document_owner_for(request.user)
 
     def save_related(self, request, form, formsets, change):
         document = form.instance
@@ -202,13 +260,13 @@ class DocumentAdmin(DeletesStaleCachedPages, AuditedAdmin):
 
     @admin.action(description=_("Publish the selected documents"))
     def publish(self, request, queryset):
-        for document in queryset:
+        for document in queryset.filter(pk__in=selectors.documents_kept_by(request.user)):
             services.document_set_published(document=document, published=True, actor=request.user)
         self.message_user(request, _("Published."), messages.SUCCESS)
 
     @admin.action(description=_("Unpublish the selected documents"))
     def unpublish(self, request, queryset):
-        for document in queryset:
+        for document in queryset.filter(pk__in=selectors.documents_kept_by(request.user)):
             services.document_set_published(document=document, published=False, actor=request.user)
         self.message_user(request, _("Unpublished."), messages.SUCCESS)
 

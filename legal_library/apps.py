@@ -39,6 +39,26 @@ class LegalLibraryConfig(AppConfig):
             "legal_library.view_pointdailycount",
             "legal_library.view_documentdailycount",
         ],
+        # the province-wide documents (Document.commune empty): services.document_save
+        # lets them keep those and no commune's own
+        Role.PROVINCE_OFFICER: [
+            "legal_library.view_document",
+            "legal_library.add_document",
+            "legal_library.change_document",
+            "legal_library.delete_document",
+            "legal_library.view_issuer",
+            "legal_library.add_issuer",
+            "legal_library.change_issuer",
+            "legal_library.view_documentrelation",
+            "legal_library.add_documentrelation",
+            "legal_library.change_documentrelation",
+            "legal_library.delete_documentrelation",
+            "legal_library.view_documentaudio",
+            "legal_library.add_documentaudio",
+            "legal_library.change_documentaudio",
+            "legal_library.delete_documentaudio",
+            "legal_library.view_documentrevision",
+        ],
         Role.VILLAGE_SECRETARY: [
             "legal_library.view_librarypoint",
             "legal_library.view_document",

@@ -467,3 +467,37 @@ def import_demo_xlsx(*, with_errors: bool = True, points: str = "tất cả") ->
             row[column] = wrong
         xlsx_append(sheet, row)
     return xlsx_bytes(book)
+
+
+SECOND_POINT = ("HB", "IB-HB")  # village code, point code (Chư Prông has none such)
+SECOND_NOTICE = "Thông báo lịch tiếp dân và hỗ trợ dịch vụ công xã Ia Boòng"
+
+
+@transaction.atomic
+def second_commune_load(commune: Commune) -> int:
+    """The second commune's library point and one document of its own (shown there
+    beside the province's, never at Chư Prông's points)."""
+    code, point_code = SECOND_POINT
+    village = commune.villages.get(code=code)
+    if not LibraryPoint.objects.filter(village=village).exists():
+        services.point_create(
+            village=village,
+            name=f"Tủ sách pháp luật {village.name}",
+            code=point_code,
+            place=f"Nhà văn hóa {village.name}",
+            opened_on=dt.date(2025, 9, 1),
+            actor=None,
+        )
+    if not Document.objects.filter(commune=commune, title=SECOND_NOTICE).exists():
+        services.document_save(
+            document=Document(
+                commune=commune,
+                title=SECOND_NOTICE,
+                doc_type=Document.Type.LEAFLET,
+                summary="UBND xã tiếp dân sáng thứ Hai hằng tuần; Tổ công nghệ số cộng đồng "
+                "hỗ trợ nộp hồ sơ trực tuyến tại bộ phận một cửa.",
+                published=True,
+            ),
+            actor=None,
+        )
+    return LibraryPoint.objects.filter(village__commune=commune).count()

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Village
+from core.models import Commune, Village
 
 # What may be in a point's code in an address (/l/<code>/, ?diem=<code>): anything else
 # is refused before any lookup. A stored code is 2 to 12 of these (the validator below).
@@ -118,6 +118,17 @@ class Document(models.Model):
     )
     categories = models.ManyToManyField(
         Category, related_name="documents", blank=True, verbose_name=_("categories")
+    )
+    # Whose document it is: a commune's own (shown at that commune's points only), or,
+    # empty, the province's (shown at every point of every commune beside its own).
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("commune"),
+        help_text=_("Empty: a province-wide document, shown in every commune."),
     )
     summary = models.TextField(_("plain-language summary"), blank=True)
     # The Jrai version (issue 14 §5): shown on the page's Jrai view (?ngon-ngu=jra);

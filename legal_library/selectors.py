@@ -24,13 +24,15 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core.models import User
-from core.selectors import villages_for_user
+from core.models import Commune, User
+from core.roles import Role
+from core.selectors import user_has_role, villages_for_user
 from kit.text import words
 
 from . import searching
@@ -108,6 +110,64 @@ def _day_first(iso: str) -> str:
         return iso
 
 
+# ------------------------------------------------------------------ owners
+
+
+def shown_in(commune_id: int | None) -> Q:
+    """The documents a commune's points show: the province's (no commune) and its own."""
+    return Q(commune__isnull=True) | Q(commune_id=commune_id)
+
+
+def may_keep_document(user: User, commune_id: int | None) -> bool:
+    """Whether ``user`` may add or change a document of ``commune_id`` (None: a province-
+    wide one): a superuser any; a province officer the province-wide ones; a commune
+    officer their commune's own. Nobody else, none."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if commune_id is None:
+        return user_has_role(user, Role.PROVINCE_OFFICER)
+    return user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id == commune_id
+
+
+def document_owner_for(user: User) -> Commune | None:
+    """Whose documents ``user`` adds: a commune officer their commune's, anyone else
+    (a province officer, a superuser) the province's."""
+    if not user.is_superuser and user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        return user.commune
+    return None
+
+
+def documents_kept_by(user: User) -> QuerySet[Document]:
+    """The documents ``user`` may change (``may_keep_document``)."""
+    if not user.is_authenticated or not user.is_active:
+        return Document.objects.none()
+    if user.is_superuser:
+        return Document.objects.all()
+    kept = Q(pk__in=[])
+    if user_has_role(user, Role.PROVINCE_OFFICER):
+        kept |= Q(commune__isnull=True)
+    if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        kept |= Q(commune_id=user.commune_id)
+    return Document.objects.filter(kept)
+
+
+def documents_for_user(user: User) -> QuerySet[Document]:
+    """The documents ``user`` sees in the admin and may pick: the province's and their
+    commune's own (a province officer: of every commune of their province)."""
+    if not user.is_authenticated or not user.is_active:
+        return Document.objects.none()
+    if user.is_superuser:
+        return Document.objects.all()
+    seen = Q(commune__isnull=True)
+    if user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        seen |= Q(commune_id=user.commune_id)
+    if user_has_role(user, Role.PROVINCE_OFFICER) and user.province_id:
+        seen |= Q(commune__province_id=user.province_id)
+    return Document.objects.filter(seen)
+
+
 def point_by_code(code: str) -> LibraryPoint | None:
     """The point of exactly this code (codes are unique whatever their case)."""
     return LibraryPoint.objects.select_related("village__commune").filter(code=code).first()
@@ -148,7 +208,7 @@ def point_documents(point: LibraryPoint) -> QuerySet[Document]:
     every document lists its placed ones first (``is_placed``), then the commune-wide
     rest; a point that shows only its chosen documents puts its pinned ones first.
     """
-    documents = Document.objects.filter(published=True)
+    documents = Document.objects.filter(shown_in(point.village.commune_id), published=True)
     entries = PointDocument.objects.filter(point=point, document=OuterRef("pk"))
     pinned = Exists(entries.filter(pinned=True))
     if point.shows_all:
@@ -174,7 +234,11 @@ def published_document(slug: str, *, point_code: str = "") -> Document | None:
     """
     documents = Document.objects.filter(published=True, slug=slug).select_related("issuer")
     if point_code:
-        points = LibraryPoint.objects.filter(code=point_code).values("name")[:1]
+        # a point of another commune than the document's is no point of this document
+        points = LibraryPoint.objects.filter(code=point_code).filter(
+            Q(village__commune_id=OuterRef("commune_id")) | Q(IsNull(OuterRef("commune_id"), True))
+        )
+        points = points.values("name")[:1]
         documents = documents.annotate(point_name=Subquery(points))
     return _with_audios(_with_categories(documents)).first()
 
@@ -278,12 +342,16 @@ def document_with_number(number: str, *, other_than: int | None = None) -> Docum
     return Document.objects.filter(number_key=key).exclude(pk=other_than).order_by("pk").first()
 
 
-def documents_for_export(points: QuerySet[LibraryPoint]) -> QuerySet[Document]:
-    """Every document with what its spreadsheet row shows (5 queries): its issuer,
-    categories, the documents replacing it, and which of ``points`` show it."""
+def documents_for_export(
+    points: QuerySet[LibraryPoint], owner: Commune | None = None
+) -> QuerySet[Document]:
+    """The documents of ``owner`` (None: the province's) with what their spreadsheet row
+    shows (5 queries): issuer, categories, the documents replacing it, and which of
+    ``points`` show it. An export holds what its importer may import back."""
     replacing = DocumentRelation.objects.filter(kind=DocumentRelation.Kind.REPLACES)
     return (
-        Document.objects.select_related("issuer")
+        Document.objects.filter(commune=owner)
+        .select_related("issuer")
         .prefetch_related(
             "categories",
             Prefetch(
@@ -304,10 +372,18 @@ def search_terms(query: str) -> list[str]:
     return words(query[:MAX_QUERY])[:12]
 
 
-def published_documents() -> QuerySet[Document]:
-    """What the library's search looks through: every published document."""
+def commune_for_search(slug: str) -> Commune | None:
+    """The commune of this slug whose own documents a search adds (None: none such)."""
+    if not slug or len(slug) > 80:
+        return None
+    return Commune.objects.filter(slug=slug).first()
+
+
+def published_documents(commune: Commune | None = None) -> QuerySet[Document]:
+    """What the library's search looks through: every published province-wide document
+    and, with ``commune``, that commune's own (never another commune's)."""
     return _with_categories(
-        Document.objects.filter(published=True).annotate(
+        Document.objects.filter(shown_in(commune.pk if commune else None), published=True).annotate(
             is_pinned=Value(False, output_field=BooleanField())
         )
     )

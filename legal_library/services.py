@@ -32,7 +32,7 @@ from .models import (
 )
 from .rendering import TooComplex, plain_text, render_markdown, render_plain
 from .searching import index_columns, number_key, remove_index, write_index
-from .selectors import document_with_number
+from .selectors import document_with_number, may_keep_document
 
 VERSION_KEY = "library:version"
 DUPLICATE_NUMBER = _("Number %(number)s is already stored: %(title)s.")
@@ -121,6 +121,26 @@ def _set_legal_state(document: Document, today: dt.date) -> None:
     document.status, document.partly_expired_on, document.replaced_by_id = state
 
 
+NOT_YOURS = _("This document is the province's or another commune's: only its keepers change it.")
+
+
+def check_may_keep(actor: User | None, *commune_ids: int | None) -> None:
+    """PermissionDenied unless ``actor`` may keep documents of each of ``commune_ids``
+    (None: the province's; ``selectors.may_keep_document``). No actor: the system."""
+    if actor is None:
+        return
+    for commune_id in set(commune_ids):
+        if not may_keep_document(actor, commune_id):
+            raise PermissionDenied(NOT_YOURS)
+
+
+def _stored_owner(document: Document) -> list[int | None]:
+    """The stored document's commune (a list of it; empty for a new document)."""
+    if document.pk is None:
+        return []
+    return list(Document.objects.filter(pk=document.pk).values_list("commune_id", flat=True))
+
+
 def _unique_slug(title: str, pk: int | None) -> str:
     base = slugify(title, max_length=100) or "van-ban"
     slug, n = base, 2
@@ -169,7 +189,13 @@ def document_save(
     snapshot of the stored document (``snapshot_of``), None for a new one. A
     change to a document that is or becomes published is kept as a revision and
     moves its "updated on" date.
+
+    ``document.commune`` is whose it is (empty: the province's). ``actor`` may keep
+    documents of both the stored owner and the new one (``check_may_keep``): a commune
+    officer their commune's own, a province officer the province's; whichever door the
+    change comes in by (the admin, its actions, the spreadsheet import).
     """
+    check_may_keep(actor, document.commune_id, *_stored_owner(document))
     audited = audit.snapshot_stored(document)  # as stored: a form has changed `document`
     now = timezone.now()
     document.title = " ".join(document.title.split())
@@ -311,6 +337,7 @@ def relation_save(
 ) -> DocumentRelation:
     """Add or change a relation ("Luật 31/2024 replaces Luật 45/2013 from 01/08/2024");
     the other document's status and successor follow at once."""
+    check_may_keep(actor, relation.from_document.commune_id)
     before = audit.snapshot_stored(relation)
     old_target = DocumentRelation.objects.filter(pk=relation.pk).values("to_document").first()
     relation.full_clean()
@@ -346,6 +373,7 @@ def audio_save(*, audio: DocumentAudio, actor: User | None) -> DocumentAudio:
     """Add or change an audio reading of a document. A new file is checked by its content
     (audiocheck: MP3, M4A, Ogg Opus/Vorbis, at most LIBRARY_AUDIO_MAX_BYTES), whichever
     door it comes in by, and its format, size and duration are kept."""
+    check_may_keep(actor, audio.document.commune_id)
     before = audit.snapshot_stored(audio)
     upload = audio.file
     if upload and not upload._committed:  # a new file, not the stored one
@@ -368,6 +396,7 @@ def audio_save(*, audio: DocumentAudio, actor: User | None) -> DocumentAudio:
 
 @transaction.atomic
 def audio_remove(*, audio: DocumentAudio, actor: User | None) -> None:
+    check_may_keep(actor, audio.document.commune_id)
     audit.record_delete(actor=actor, obj=audio)
     audio.delete()
     pages_changed()
@@ -375,6 +404,7 @@ def audio_remove(*, audio: DocumentAudio, actor: User | None) -> None:
 
 @transaction.atomic
 def relation_remove(*, relation: DocumentRelation, actor: User | None) -> None:
+    check_may_keep(actor, relation.from_document.commune_id)
     audit.record_delete(actor=actor, obj=relation)
     target = relation.to_document_id
     relation.delete()
@@ -473,7 +503,9 @@ def _same(document: Document, fields: dict, category_ids: set[int]) -> bool:
 
 
 @transaction.atomic
-def documents_import(*, rows: list, only_clean: bool, actor: User | None) -> DocumentImportResult:
+def documents_import(
+    *, rows: list, only_clean: bool, actor: User | None, commune: Commune | None = None
+) -> DocumentImportResult:
     """Save the documents of checked spreadsheet rows (``spreadsheets.check_rows``).
 
     A row whose number (or, without a number, whose title) is stored updates that
@@ -484,6 +516,9 @@ def documents_import(*, rows: list, only_clean: bool, actor: User | None) -> Doc
     Issuers and categories missing from the lists are added. All rows or none: with
     any row in error nothing is saved, unless ``only_clean``, and then exactly the
     clean rows are.
+    New documents are ``commune``'s own (None: the province's); ``check_rows(owner=...)``
+    refuses a row that would change another owner's, and ``document_save`` checks the
+    actor may keep them.
     """
     bad = [row for row in rows if not row.ok]
     if bad and not only_clean:
@@ -509,7 +544,7 @@ def documents_import(*, rows: list, only_clean: bool, actor: User | None) -> Doc
                 categories[fold(title)] = category_for_name(name=title, actor=actor)
         chosen = [categories[fold(title)] for title in cleaned["categories"]]
         fields = {**cleaned["fields"], "issuer_id": issuers[fold(name)].pk if name else None}
-        document = stored.get(cleaned["document"]) or Document()
+        document = stored.get(cleaned["document"]) or Document(commune=commune)
         if document.pk and _same(document, fields, {c.pk for c in chosen}):
             unchanged.append(document)
         else:
@@ -625,7 +660,13 @@ def points_expand(*, commune: Commune, actor: User | None) -> list[LibraryPoint]
 def point_add_documents(
     *, point: LibraryPoint, documents, pinned: bool = False, actor: User | None
 ) -> int:
-    """Put documents on a point (bulk assignment); returns how many were new."""
+    """Put documents on a point (bulk assignment); returns how many were new. Another
+    commune's own documents are refused: a point shows the province's and its own."""
+    commune_id = point.village.commune_id
+    if any(d.commune_id not in (None, commune_id) for d in documents):
+        raise ValidationError(
+            _("A point shows the province's documents and its own commune's, no other's.")
+        )
     entries_before = audit.rows_snapshot(_entries(point))
     existing = {values["document"] for _name, values in entries_before.values()}
     new = [

@@ -119,9 +119,15 @@ class _Known:
     stored: dict[str, Document]  # number key → stored document
     stored_titles: dict[str, Document]  # folded title → a stored document without a number
     may_add_categories: bool  # categories are province-wide: only their keepers add one
+    owner_id: int | None  # whose documents the import writes (None: the province's)
 
 
-def _known(rows: list[Row], points: QuerySet[LibraryPoint], may_add_categories: bool) -> _Known:
+def _known(
+    rows: list[Row],
+    points: QuerySet[LibraryPoint],
+    may_add_categories: bool,
+    owner_id: int | None,
+) -> _Known:
     keys = {number_key(row.values["number"]) for row in rows}
     for row in rows:
         keys |= {number_key(n) for n in _split(row.values["replaced_by"])}
@@ -143,6 +149,7 @@ def _known(rows: list[Row], points: QuerySet[LibraryPoint], may_add_categories: 
         stored={d.number_key: d for d in Document.objects.filter(number_key__in=keys)},
         stored_titles=stored_titles,
         may_add_categories=may_add_categories,
+        owner_id=owner_id,
     )
 
 
@@ -151,7 +158,11 @@ def _split(text: str) -> list[str]:
 
 
 def check_rows(
-    rows: list[Row], points: QuerySet[LibraryPoint], *, may_add_categories: bool = True
+    rows: list[Row],
+    points: QuerySet[LibraryPoint],
+    *,
+    may_add_categories: bool = True,
+    owner_id: int | None = None,
 ) -> list[Row]:
     """Fill each row's errors and notes (in the active language) and ``cleaned``.
 
@@ -160,9 +171,11 @@ def check_rows(
     (a row of the file with errors, not stored) refuses the rows it replaces, so
     nothing is half-saved. Five queries, however many rows. A category not in the
     province-wide list is added only where ``may_add_categories`` (the command, a user
-    with ``legal_library.add_category``); otherwise its row is refused.
+    with ``legal_library.add_category``); otherwise its row is refused. ``owner_id`` is
+    whose documents the import writes (a commune's, None: the province's): a row that
+    would update another owner's stored document is refused.
     """
-    known = _known(rows, points, may_add_categories)
+    known = _known(rows, points, may_add_categories, owner_id)
     in_file: dict[str, Row] = {}
     for row in rows:
         _check_row(row, known)
@@ -310,7 +323,15 @@ def _check_once(row: Row, in_file: dict[str, Row], known: _Known) -> None:
     row.cleaned["document"] = stored.pk if stored else None
     if stored is not None and row.cleaned["fields"]:
         row.cleaned["fields"]["number"] = stored.number  # "126-2014-nd-cp" stays 126/2014/NĐ-CP
-    if stored is not None:
+    if stored is not None and stored.commune_id != known.owner_id:
+        row.errors.append(
+            _(
+                "%(column)s: %(document)s is the province's or another commune's document; "
+                "you cannot change it with this import."
+            )
+            % {"column": HEADERS["number"] if key else HEADERS["title"], "document": str(stored)}
+        )
+    elif stored is not None:
         row.notes.append(
             _("Updates the stored document: %(document)s.") % {"document": str(stored)}
         )

@@ -450,10 +450,13 @@ def search(request):
     """Search every published document by number or words (``selectors.search``); when
     nothing matches, the subjects to browse and tips instead of an empty page."""
     query = request.GET.get("q", "").strip()
-    scope = selectors.published_documents()
+    # ?xa=<slug> (from a commune's page): that commune's own documents too, beside the
+    # province's; an unknown slug searches the province's alone
+    commune = selectors.commune_for_search(request.GET.get("xa", ""))
+    scope = selectors.published_documents(commune)
     documents = list(selectors.search(query, scope=scope)[:50]) if query else []
     too_short = bool(query) and not selectors.search_terms(query)
-    context = {"query": query, "documents": documents, "too_short": too_short}
+    context = {"query": query, "documents": documents, "too_short": too_short, "commune": commune}
     if query and not documents and not too_short:
         context["categories"] = selectors.categories_in_use()
     return render(request, "legal_library/search.html", context)
@@ -518,9 +521,12 @@ EDIT_DOCUMENTS = ("legal_library.add_document", "legal_library.change_document")
 def document_import(request):
     """Upload a spreadsheet of documents → preview with per-row errors → save."""
     points = selectors.points_for_user(request.user)
+    owner = selectors.document_owner_for(request.user)  # a commune officer's commune
 
     def save(rows, only_clean: bool) -> str:
-        result = services.documents_import(rows=rows, only_clean=only_clean, actor=request.user)
+        result = services.documents_import(
+            rows=rows, only_clean=only_clean, actor=request.user, commune=owner
+        )
         return _(
             "%(created)s documents added, %(updated)s updated, %(unchanged)s unchanged, "
             "%(skipped)s rows refused."
@@ -545,7 +551,10 @@ def document_import(request):
         max_bytes=spreadsheets.MAX_BYTES,
         read=spreadsheets.read_rows,
         check=lambda rows: spreadsheets.check_rows(
-            rows, points, may_add_categories=request.user.has_perm("legal_library.add_category")
+            rows,
+            points,
+            may_add_categories=request.user.has_perm("legal_library.add_category"),
+            owner_id=owner.pk if owner else None,
         ),
         save=save,
         done_url=reverse("legal_library:document_import"),
@@ -557,9 +566,11 @@ def document_import(request):
 @permission_required_or_404(*EDIT_DOCUMENTS)
 @require_GET
 def document_export(request, fmt: str):
-    """Every document in the import's layout (XLSX or CSV): edit it in Excel, import it."""
+    """The documents the officer keeps (their commune's own, or the province's) in the
+    import's layout (XLSX or CSV): edit them in Excel, import them back."""
     points = selectors.points_for_user(request.user)
-    documents = selectors.documents_for_export(points)
+    owner = selectors.document_owner_for(request.user)
+    documents = selectors.documents_for_export(points, owner)
     if fmt == "xlsx":
         content = spreadsheets.export_documents_xlsx(documents, list(points))
         return file_response(content, "van-ban-phap-luat.xlsx", XLSX)

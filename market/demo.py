@@ -186,3 +186,42 @@ def _demo_user(vendor: Vendor, password: str) -> None:
     )
     if vendor.user_id != user.pk:
         services.vendor_update(vendor=vendor, user=user, actor=None)
+
+
+SECOND_MARKET = ("HB", "Chợ xã Ia Boòng", "Thôn Hòa Bình, xã Ia Boòng")
+SECOND_VENDORS = [
+    ("Rơ Châm H'Bia", "A1", "Rau củ", "0071000654321"),
+    ("Ksor Thị Lan", "A2", "Cá khô, mắm", "0071000765432"),
+    ("Nguyễn Văn Tâm", "B1", "Tạp hóa", ""),
+]
+
+
+@transaction.atomic
+def second_commune_load(commune: Commune) -> int:
+    """The second commune's market and its three vendors (two take a VietQR code)."""
+    code, name, address = SECOND_MARKET
+    market = Market.objects.filter(village__commune=commune, name=name).first()
+    if market is None:
+        village = commune.villages.get(code=code)
+        market = services.market_create(village=village, name=name, address=address, actor=None)
+    for full_name, stall, goods, account in SECOND_VENDORS:
+        if Vendor.objects.filter(market=market, stall=stall).exists():
+            continue
+        accounts = [
+            services.AccountData(
+                bank=Bank.objects.get(bin="970436"),
+                account_number=account,
+                holder_name=full_name,
+                holder_confirmed=True,
+            )
+        ]
+        services.vendor_register(
+            market=market,
+            full_name=full_name,
+            stall=stall,
+            goods=goods,
+            accounts=accounts if account else [],
+            status=Vendor.Status.CASHLESS if account else Vendor.Status.NOT_YET,
+            actor=None,
+        )
+    return Vendor.objects.filter(market=market).count()

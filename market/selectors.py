@@ -40,6 +40,15 @@ from .models import Bank, Market, PaymentAccount, Vendor, VendorFollowUp, Vendor
 from .posters import Poster, PriceTag
 
 
+def commune_markets(commune_id: int) -> QuerySet[Market]:
+    """A commune's markets for its public page: name and village (1 query)."""
+    return (
+        Market.objects.filter(village__commune_id=commune_id)
+        .select_related("village")
+        .order_by("village__position", "name")
+    )
+
+
 def _markets_in(villages: QuerySet[Village]) -> QuerySet[Market]:
     return Market.objects.filter(village__in=villages).select_related("village__commune")
 

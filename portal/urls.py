@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("xa/<slug:slug>/", views.commune_detail, name="commune_detail"),
+    path("tinh/<slug:slug>/", views.province_detail, name="province_detail"),
     path("healthz", views.healthz, name="healthz"),
     path("tinh-nguyen/", views.volunteer_home, name="volunteer_home"),
     path("accounts/login/", views.LoginView.as_view(), name="account_login"),

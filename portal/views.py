@@ -48,18 +48,35 @@ def home(request):
 
 @require_GET
 def commune_detail(request, slug: str):
-    return _commune_page(request, get_object_or_404(Commune, slug=slug))
+    return _commune_page(
+        request, get_object_or_404(Commune.objects.select_related("province"), slug=slug)
+    )
 
 
 def _commune_page(request, commune: Commune):
-    villages = selectors.commune_villages(commune)
-    points = public_points().filter(village__commune=commune)
-    sessions = public_calendar(commune=commune, limit=3)
+    """A commune's page: its introduction, villages, markets, library points and coming
+    sessions, all from its own records (5 queries)."""
     return render(
         request,
         "portal/home.html",
-        {"commune": commune, "villages": villages, "points": points, "sessions": sessions},
+        {
+            "commune": commune,
+            "villages": selectors.commune_villages(commune),
+            "markets": market_selectors.commune_markets(commune.pk),
+            "points": public_points().filter(village__commune=commune),
+            "sessions": public_calendar(commune=commune, limit=3),
+        },
     )
+
+
+@require_GET
+def province_detail(request, slug: str):
+    """A province's page: its communes, each with its villages and a link (3 queries)."""
+    province = selectors.public_province(slug[:80])
+    if province is None:
+        raise Http404
+    communes = selectors.province_communes(province)
+    return render(request, "portal/province.html", {"province": province, "communes": communes})
 
 
 @never_cache

@@ -13,6 +13,9 @@ class TrainingsConfig(AppConfig):
     role_permissions = {
         Role.COMMUNE_OFFICER: [
             "trainings.view_topic",
+            # their commune's own topics only (Topic.commune; services.topic_save, the admin)
+            "trainings.add_topic",
+            "trainings.change_topic",
             "trainings.view_trainingsession",
             "trainings.add_trainingsession",
             "trainings.change_trainingsession",
@@ -22,6 +25,12 @@ class TrainingsConfig(AppConfig):
             "trainings.delete_attendance",
         ],
         # their village's sessions only (selectors.plan_villages, sessions_for_user)
+        Role.PROVINCE_OFFICER: [
+            "trainings.view_topic",
+            "trainings.add_topic",
+            "trainings.change_topic",
+            "trainings.delete_topic",
+        ],
         Role.VILLAGE_SECRETARY: [
             "trainings.view_trainingsession",
             "trainings.add_trainingsession",
@@ -29,8 +38,11 @@ class TrainingsConfig(AppConfig):
             "trainings.add_attendance",
         ],
     }
-    # Records every commune shares: only a superuser changes them (core/roles.py).
-    province_wide_models = ("trainings.topic",)
+    # No records every commune shares: a topic is the province's (Topic.commune empty,
+    # kept by province officers) or a commune's own (kept by its officers), which
+    # services.topic_save and the admin hold apart (tests/trainings/test_topics.py).
+    # The province officer keeps the province's topics.
+    province_wide_models = ()
     # The audit trail's rules for this app's models (core/audit.py: Audited's fields).
     audited = {
         "trainings.trainingsession": dict(

@@ -64,3 +64,27 @@ def demo_load(commune: Commune) -> int:
                 session=session, volunteers=volunteers[:6], actor=None, now=starts_at
             )
     return len(plans)
+
+
+SECOND_SESSION = "Hướng dẫn cài đặt và kích hoạt VNeID mức 2"
+
+
+@transaction.atomic
+def second_commune_load(commune: Commune) -> int:
+    """One coming session of the second commune, on a province topic."""
+    if not TrainingSession.objects.filter(commune=commune, title=SECOND_SESSION).exists():
+        starts_at = timezone.localtime().replace(
+            hour=8, minute=0, second=0, microsecond=0
+        ) + datetime.timedelta(days=5)
+        services.session_create(
+            commune=commune,
+            title=SECOND_SESSION,
+            kind=TrainingSession.Kind.PRACTICE,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=2),
+            topics=list(Topic.objects.filter(slug="vneid", commune__isnull=True)),
+            place="Nhà văn hóa Thôn Hòa Bình",
+            capacity=40,
+            actor=None,
+        )
+    return TrainingSession.objects.filter(commune=commune).count()

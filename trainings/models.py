@@ -28,6 +28,17 @@ class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    # A commune's own topic (offered to its sessions only), or, empty, the province's
+    # (offered to every commune's sessions).
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="topics",
+        verbose_name=_("commune"),
+        help_text=_("Empty: a province-wide topic, offered to every commune."),
+    )
 
     class Meta:
         verbose_name = _("topic")

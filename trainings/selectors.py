@@ -201,8 +201,43 @@ class TrainedVolunteer:
     topics: list[Topic]
 
 
-def active_topics() -> QuerySet[Topic]:
-    return Topic.objects.filter(active=True)
+def topics_for_user(user: User) -> QuerySet[Topic]:
+    """The topics ``user`` sees in the admin and may pick: the province's and their
+    commune's own (a secretary's: their village's commune's; a province officer's: of
+    their province's communes)."""
+    if not user.is_authenticated or not user.is_active:
+        return Topic.objects.none()
+    if user.is_superuser:
+        return Topic.objects.all()
+    seen = Q(commune__isnull=True)
+    if user.commune_id:
+        seen |= Q(commune_id=user.commune_id)
+    if user.village_id:
+        seen |= Q(commune_id__in=Village.objects.filter(pk=user.village_id).values("commune_id"))
+    if user_has_role(user, Role.PROVINCE_OFFICER) and user.province_id:
+        seen |= Q(commune__province_id=user.province_id)
+    return Topic.objects.filter(seen)
+
+
+def may_keep_topic(user: User, commune_id: int | None) -> bool:
+    """Whether ``user`` may add or change a topic of ``commune_id`` (None: the
+    province's): a superuser any, a province officer the province's, a commune officer
+    their commune's own."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if commune_id is None:
+        return user_has_role(user, Role.PROVINCE_OFFICER)
+    return user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id == commune_id
+
+
+def topic_owner_for(user: User) -> Commune | None:
+    """Whose topics ``user`` adds: a commune officer their commune's, anyone else the
+    province's."""
+    if not user.is_superuser and user_has_role(user, Role.COMMUNE_OFFICER) and user.commune_id:
+        return user.commune
+    return None
 
 
 def trained_volunteers(

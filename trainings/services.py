@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import audit
 from core.models import Commune, User, Village
@@ -19,7 +20,7 @@ from kit.forms import clean_phone
 from kit.spreadsheets import Row
 
 from .models import Attendance, Topic, TrainingSession
-from .selectors import checkin_window, plan_commune, plan_villages
+from .selectors import checkin_window, may_keep_topic, plan_commune, plan_villages
 
 if TYPE_CHECKING:
     from volunteers.models import Volunteer
@@ -86,6 +87,35 @@ def attendee_errors(
     return errors
 
 
+NOT_YOUR_TOPIC = gettext_lazy(
+    "This topic is the province's or another commune's: only its keepers change it."
+)
+
+
+@transaction.atomic
+def topic_save(*, topic: Topic, actor: User | None) -> Topic:
+    """Add or change a topic: a commune's own (``topic.commune``) by its officers, the
+    province's (no commune) by a province officer; the stored owner and the new one
+    both (the admin's form, the demo)."""
+    stored = list(Topic.objects.filter(pk=topic.pk).values_list("commune_id", flat=True))
+    if actor is not None and not all(
+        may_keep_topic(actor, owner) for owner in {topic.commune_id, *stored}
+    ):
+        raise PermissionDenied(NOT_YOUR_TOPIC)
+    before = audit.snapshot_stored(topic)
+    topic.full_clean()
+    topic.save()
+    audit.record(actor=actor, obj=topic, before=before)
+    return topic
+
+
+def topic_errors(*, commune: Commune, topics: Iterable[Topic]) -> dict[str, list[str]]:
+    """A session is on the province's topics and its own commune's, never another's."""
+    if any(t.commune_id not in (None, commune.pk) for t in topics):
+        return {"topics": [_("Choose the province's topics or your commune's own.")]}
+    return {}
+
+
 @transaction.atomic
 def session_create(
     *,
@@ -110,9 +140,11 @@ def session_create(
     phone page, the admin's checks, the demo). An ``actor`` plans only what
     ``selectors.plan_villages``/``plan_commune`` allow them: a branch secretary their own
     village's sessions."""
+    topics = list(topics)
     errors = session_errors(
         commune=commune, village=village, starts_at=starts_at, ends_at=ends_at, actor=actor
     )
+    errors.update(topic_errors(commune=commune, topics=topics))
     if errors:
         raise ValidationError(errors)
     session = TrainingSession(

@@ -141,7 +141,7 @@ def session_new(request):
         request.POST or None,
         initial={"village": request.user.village_id},
         villages=villages,
-        topics=selectors.active_topics(),
+        topics=selectors.topics_for_user(request.user).filter(active=True),
         commune_wide=commune is not None,
     )
     if request.method == "POST" and form.is_valid():
@@ -267,7 +267,7 @@ def skills(request):
     """Who in village X is trained to help with Y."""
     _require_manager(request.user)
     villages = villages_for_user(request.user).order_by("position", "name")
-    topics = selectors.active_topics()
+    topics = selectors.topics_for_user(request.user).filter(active=True)
     village_id, topic_id = (
         int_param(request.GET.get("village")),
         int_param(request.GET.get("topic")),

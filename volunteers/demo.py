@@ -119,3 +119,43 @@ def demo_volunteers(commune: Commune) -> list[Volunteer]:
         if volunteer is not None:
             found.append(volunteer)
     return found
+
+
+SECOND_VOLUNTEERS = [("HB", "Siu Thị Hoa"), ("BO", "Rơ Lan Đức")]
+SECOND_VISITS = [
+    ("HB", "Bà Ksor H'Nhung", {"vneid_created": "done"}),
+    ("BO", "Ông Rơ Châm Blih", {"public_service": "done"}),
+    ("HB", "Chị Nay H'Lim", {"vneid_activated": "done", "fee_paid": "done"}),
+]
+
+
+@transaction.atomic
+def second_commune_load(commune: Commune) -> int:
+    """Two volunteers of the second commune and three visits they made (once)."""
+    villages = {v.code: v for v in commune.villages.all()}
+    volunteers = {}
+    for code, name in SECOND_VOLUNTEERS:
+        volunteer = Volunteer.objects.filter(village=villages[code], full_name=name).first()
+        if volunteer is None:
+            volunteer = services.volunteer_create(
+                village=villages[code],
+                full_name=name,
+                branch_role=Volunteer.BranchRole.MEMBER,
+                on_tech_team=True,
+                joined_on=datetime.date(2025, 9, 1),
+                actor=None,
+            )
+        volunteers[code] = volunteer
+    if not AssistanceRecord.objects.filter(village__commune=commune).exists():
+        today = timezone.localdate()
+        for offset, (code, resident, given) in enumerate(SECOND_VISITS):
+            services.assistance_record(
+                helped_on=today - datetime.timedelta(days=offset),
+                village=villages[code],
+                volunteers=[volunteers[code]],
+                services=given,
+                resident_name=resident,
+                resident_consented=True,
+                actor=None,
+            )
+    return len(volunteers)

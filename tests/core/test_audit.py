@@ -103,6 +103,7 @@ def document(officer):
             summary="Nam từ đủ 20 tuổi, nữ từ đủ 18 tuổi.",
             body="Hai bên **tự nguyện**.",
             published=True,
+            commune=officer.commune,  # the officer keeps their commune's own documents
         ),
         categories=[Category.objects.get(slug="hon-nhan-gia-dinh")],
         actor=officer,
@@ -545,10 +546,9 @@ def test_another_communes_officer_sees_nothing(client, stall, document, visit, o
     assert response.status_code == 302 and response["Location"] == "/admin/"
     response = client.get(f"/admin/market/vendor/{stall.pk}/history/")
     assert response.status_code == 302 and response["Location"] == "/admin/"
-    # a document every commune shares: its page opens, but not the other officer's edits
+    # the officer's document is their commune's own (issue 16): not the other's to open
     response = client.get(f"/admin/legal_library/document/{document.pk}/history/")
-    assert response.status_code == 200
-    assert "Rơ Mah Hồng" not in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == "/admin/"
 
 
 def test_the_audit_list_query_count_does_not_grow(

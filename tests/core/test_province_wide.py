@@ -1,6 +1,8 @@
-"""Records every commune shares (banks, schedules, topics, categories): only a superuser
+"""Records every commune shares (banks, schedules, categories, synonyms): only a superuser
 or a province officer changes them, and each change made in the admin is in the audit
-history."""
+history. Training topics left that list (issue 16): a topic is the province's or a
+commune's own, and a commune officer adds their commune's but never changes the
+province's (tests/trainings/test_topics.py); the province's are still changed here."""
 
 import pytest
 from django.apps import apps

@@ -1,6 +1,6 @@
 import pytest
 
-from legal_library import services
+from legal_library import selectors, services
 from legal_library.models import Category, Document
 
 
@@ -15,6 +15,10 @@ def land(db):
 
 
 def save(actor=None, categories=(), **fields) -> Document:
+    """A document saved by ``actor``: a commune officer's is their commune's own (they keep
+    no province-wide one), anyone else's the province's, unless ``commune`` says."""
+    if actor is not None and "commune" not in fields and not actor.is_superuser:
+        fields["commune"] = selectors.document_owner_for(actor)
     document = Document(**fields)
     return services.document_save(document=document, categories=list(categories), actor=actor)
 
@@ -32,6 +36,7 @@ def point_a(village_a):
 
 @pytest.fixture
 def law(marriage, officer):
+    """The commune officer's document: their commune's own (``save``)."""
     return save(
         actor=officer,
         categories=[marriage],

@@ -55,15 +55,21 @@ def _csv(rows, header=HEADER) -> bytes:
     return spreadsheets.shared.write_csv([header, *rows])
 
 
-def _check(content, points=None, filename="van-ban.xlsx"):
+def _check(content, points=None, filename="van-ban.xlsx", owner=None):
     points = points if points is not None else LibraryPoint.objects.all()
-    return spreadsheets.check_rows(spreadsheets.read_rows(content, filename), points)
+    return spreadsheets.check_rows(
+        spreadsheets.read_rows(content, filename), points, owner_id=owner.pk if owner else None
+    )
 
 
 def _import(content, officer, filename="van-ban.xlsx", points=None, *, only_clean=False):
-    rows = _check(content, points, filename)
+    """As the page does: an officer's import writes their commune's own documents."""
+    owner = selectors.document_owner_for(officer) if officer else None
+    rows = _check(content, points, filename, owner)
     assert only_clean or all(r.ok for r in rows), [(r.number, r.errors) for r in rows]
-    return rows, services.documents_import(rows=rows, only_clean=only_clean, actor=officer)
+    return rows, services.documents_import(
+        rows=rows, only_clean=only_clean, actor=officer, commune=owner
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -190,10 +196,11 @@ def test_every_error_kind_names_its_column_and_value(point_other):
 
 def test_error_rows_never_block_the_clean_ones_and_nothing_without_only_clean(officer):
     rows = _check(_xlsx([_row(number="1/2020/QH14"), _row(number="2/2020/QH14", doc_type="?")]))
+    mine = officer.commune
     with pytest.raises(services.ValidationError):
-        services.documents_import(rows=rows, only_clean=False, actor=officer)
+        services.documents_import(rows=rows, only_clean=False, actor=officer, commune=mine)
     assert not Document.objects.exists()
-    result = services.documents_import(rows=rows, only_clean=True, actor=officer)
+    result = services.documents_import(rows=rows, only_clean=True, actor=officer, commune=mine)
     assert [d.number for d in result.created] == ["1/2020/QH14"] and result.skipped == 1
 
 
@@ -285,7 +292,7 @@ def test_the_export_imported_back_changes_nothing(officer, point_a, point_b):
     counts = _counts()
     stamps = dict(Document.objects.values_list("pk", "updated_at"))
     points = selectors.points_for_user(officer)
-    documents = selectors.documents_for_export(points)
+    documents = selectors.documents_for_export(points, officer.commune)
     for content, name in (
         (spreadsheets.export_documents_xlsx(documents, list(points)), "x.xlsx"),
         (spreadsheets.export_documents_csv(documents, list(points)), "x.csv"),
@@ -300,9 +307,13 @@ def test_the_export_imported_back_changes_nothing(officer, point_a, point_b):
 
 
 def test_the_demo_file_has_15_documents_two_replaced_and_three_mistakes(officer, point_a):
-    rows = _check(demo.import_demo_xlsx(), selectors.points_for_user(officer))
+    rows = _check(
+        demo.import_demo_xlsx(), selectors.points_for_user(officer), owner=officer.commune
+    )
     assert len(rows) == 15 and [r.number for r in rows if not r.ok] == [4, 6, 13]
-    result = services.documents_import(rows=rows, only_clean=True, actor=officer)
+    result = services.documents_import(
+        rows=rows, only_clean=True, actor=officer, commune=officer.commune
+    )
     assert len(result.created) == 12
     _rows, fixed = _import(
         demo.import_demo_xlsx(with_errors=False), officer, points=selectors.points_for_user(officer)

@@ -33,12 +33,12 @@ def commune_wide(marriage):
 
 
 def test_a_point_lists_its_placed_documents_first_then_the_commune_wide_ones(
-    client, point_a, other_village, law, land_law, commune_wide
+    client, point_a, village_b, law, land_law, commune_wide
 ):
     """Placing a document at a point = an officer chose it for that point: it comes first,
     under its own heading, once; the commune-wide ones follow by category."""
     assert commune_wide.published
-    services.point_create(village=other_village, name="Tủ sách B", code="B01", actor=None)
+    services.point_create(village=village_b, name="Tủ sách B", code="B01", actor=None)
     services.point_add_documents(point=point_a, documents=[land_law], actor=None)
     html = get(client, "/l/T03/").content.decode()
     first = html.index('id="tai-diem"')

@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
+from core.roles import Role
 from legal_library import services
 from legal_library.models import Document, LibraryPoint
-from tests.factories import VillageFactory
+from tests.factories import UserFactory, VillageFactory
 from tests.legal_library.conftest import save
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,9 @@ def test_same_titles_get_distinct_slugs(marriage):
     assert (first.slug, second.slug) == ("huong-dan", "huong-dan-2")
 
 
-def test_published_changes_are_kept_as_revisions(law, officer, secretary_a):
+def test_published_changes_are_kept_as_revisions(law, officer, commune):
+    # a second officer of the commune (a branch secretary keeps no document)
+    secretary_a = UserFactory(username="canboxa2", role=Role.COMMUNE_OFFICER, commune=commune)
     first_update = law.updated_at
     before = services.snapshot_of(law)
     law.summary = "Tóm tắt mới."
@@ -47,7 +50,7 @@ def test_saving_without_a_change_makes_no_revision(law):
 
 
 def test_a_draft_makes_no_revision_until_published(officer):
-    draft = save(title="Dự thảo", body="x")
+    draft = save(title="Dự thảo", body="x", commune=officer.commune)
     assert draft.revisions.count() == 0 and draft.updated_at is None
     services.document_set_published(document=draft, published=True, actor=officer)
     assert draft.revisions.get().changes["published"] == [False, True]

@@ -37,7 +37,7 @@ def test_demo_officer_only_with_debug(settings):
         call_command("load_demo", "--with-officer")
     assert not User.objects.exists()
     call_command("load_demo")
-    assert Village.objects.count() == 32
+    assert Village.objects.filter(commune__slug="chu-prong").count() == 32
 
 
 def test_make_run_prints_the_address_it_serves(settings):
@@ -60,3 +60,33 @@ def test_make_run_prints_the_address_it_serves(settings):
     assert "http://0.0.0.0:8102/accounts/login/" in printed
     assert "http://0.0.0.0:8102/admin/" in printed
     assert ":8000" not in printed
+
+
+def test_the_demo_has_a_second_commune_and_a_province_officer(settings, client):
+    """Ia Boòng, with its own villages, market, point, notice, session and visits; the
+    province officer canbotinh signs in with the demo password (issue 16)."""
+    from legal_library.models import Document, LibraryPoint
+    from market.models import Vendor
+    from portal.management.commands.load_demo import DEMO_PASSWORD
+    from trainings.models import TrainingSession
+    from volunteers.models import AssistanceRecord
+
+    settings.DEBUG = True
+    for _run in range(2):  # idempotent
+        call_command("load_demo", "--with-officer", stdout=StringIO())
+    second = Commune.objects.get(slug="ia-boong")
+    assert second.province == Commune.objects.get(slug="chu-prong").province
+    assert second.villages.count() == 3
+    assert Vendor.objects.filter(market__village__commune=second).count() == 3
+    assert LibraryPoint.objects.filter(village__commune=second).count() == 1
+    assert Document.objects.filter(commune=second).count() == 1
+    assert TrainingSession.objects.filter(commune=second).count() == 1
+    assert AssistanceRecord.objects.filter(village__commune=second).count() == 3
+    officer = User.objects.get(username="canbotinh")
+    assert (
+        officer.groups.get().name == Role.PROVINCE_OFFICER and officer.province == second.province
+    )
+    assert client.login(username="canbotinh", password=DEMO_PASSWORD)
+    # Chư Prông's points never show Ia Boòng's own notice
+    chu_prong_point = LibraryPoint.objects.filter(village__commune__slug="chu-prong").first()
+    assert "Ia Boòng" not in client.get(f"/l/{chu_prong_point.code}/").content.decode()

@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_page_is_vietnamese(client, commune, village_a, village_b, django_assert_num_queries):
-    # the communes with their village count, the villages, the library points,
-    # the coming training sessions (their topics are not shown: no prefetch query)
-    with django_assert_num_queries(4):
+    # the communes with their village count, the villages, the markets, the library
+    # points, the coming training sessions (their topics are not shown: no prefetch query)
+    with django_assert_num_queries(5):
         response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -26,7 +26,7 @@ def test_home_page_query_count_does_not_grow_with_villages(
     client, commune, django_assert_num_queries
 ):
     VillageFactory.create_batch(40, commune=commune)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get("/").status_code == 200
 
 

@@ -1,11 +1,13 @@
 """Import legal documents from a spreadsheet, the officer page's flow on the command line.
 
-    manage.py import_documents FILE [--commune SLUG] [--apply]
+    manage.py import_documents FILE [--commune SLUG [--own]] [--apply]
 
 Without ``--apply`` it prints the preview (each row, its errors and notes) and exits
 with status 1 when a row has an error; with it, it saves the clean rows and prints
 what it added, updated and refused. Point codes are those of every commune, or of
-``--commune`` (``tất cả``: all of them).
+``--commune`` (``tất cả``: all of them). The documents are the province's (shown in
+every commune), or with ``--own`` the commune's own: a row that would change another
+owner's stored document is refused. Saved through ``services.documents_import``.
 """
 
 from pathlib import Path
@@ -29,13 +31,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--commune", help="Slug of the commune whose library points the file names."
         )
+        parser.add_argument(
+            "--own",
+            action="store_true",
+            help="The documents are the commune's own (with --commune), not the province's.",
+        )
 
     def handle(self, *_args: Any, **options: Any) -> None:
         with translation.override("vi"):
-            self._import(Path(options["file"]), options["commune"], apply=options["apply"])
+            self._import(
+                Path(options["file"]),
+                options["commune"],
+                own=options["own"],
+                apply=options["apply"],
+            )
 
-    def _import(self, path: Path, commune_slug: str | None, *, apply: bool) -> None:
+    def _import(self, path: Path, commune_slug: str | None, *, own: bool, apply: bool) -> None:
         points = LibraryPoint.objects.select_related("village__commune")
+        commune = None
+        if own and not commune_slug:
+            raise CommandError(_("--own needs --commune: whose own documents they are."))
         if commune_slug:
             commune = Commune.objects.filter(slug=commune_slug).first()
             if commune is None:
@@ -46,7 +61,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         try:
-            rows = spreadsheets.check_rows(spreadsheets.read_rows(content, path.name), points)
+            rows = spreadsheets.check_rows(
+                spreadsheets.read_rows(content, path.name),
+                points,
+                owner_id=commune.pk if commune and own else None,
+            )
         except spreadsheets.SpreadsheetError as exc:
             raise CommandError(str(exc)) from exc
         bad = [row for row in rows if not row.ok]
@@ -60,7 +79,9 @@ class Command(BaseCommand):
                 )
             self.stdout.write(_("No errors. Run again with --apply to save."))
             return
-        result = services.documents_import(rows=rows, only_clean=True, actor=None)
+        result = services.documents_import(
+            rows=rows, only_clean=True, actor=None, commune=commune if own else None
+        )
         for label, documents in (
             (_("Added"), result.created),
             (_("Updated"), result.updated),
