@@ -13,7 +13,19 @@ their reads belong to no commune.
 
 import datetime
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Sum, Value
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat, Lower
 
 from core.models import Village
@@ -35,6 +47,63 @@ def _by(rows, key: str) -> dict[int, dict]:
 
 def _walk_in_key():
     return Concat(Lower("name"), Value("|"), Coalesce(Cast("village_id", CharField()), Value("")))
+
+
+def visits_by_commune(
+    ids: list[int],
+    start: datetime.date,
+    end: datetime.date,
+    since: datetime.date | None = None,
+) -> dict[int, dict[str, int]]:
+    """commune id → its visits from ``start`` to ``end`` (both days included), the
+    different residents among them, and the villages visited; with ``since`` also
+    ``visits_since`` and ``residents_since``, the same from that day (one statement).
+
+    The residents are counted in two steps: the visits grouped by commune, village and
+    resident (the ORM's query), then those groups counted per commune (the outer
+    statement): a named resident once per village, as the reports count them
+    (``resident_counts``), each anonymous visit one. The same count as
+    ``Count(key, distinct=True)`` grouped by commune, which sorts every visit's key
+    within each commune: at 1.4 million visits in a year, 8-11 s against 3 s.
+    """
+    later = Q(helped_on__gte=since or start)
+    groups = (
+        AssistanceRecord.objects.filter(
+            village__commune_id__in=ids, helped_on__gte=start, helped_on__lte=end
+        )
+        .values(
+            "village_id",
+            commune=F("village__commune_id"),
+            resident=Case(When(ANONYMOUS, then=Value(None)), default=resident_key()),
+        )
+        .annotate(n=Count("id"), n_since=Count("id", filter=later))
+        .order_by()
+    )
+    inner, params = groups.query.sql_with_params()
+    quote = connection.ops.quote_name
+    commune, village, resident, n, n_since = (
+        quote(c) for c in ("commune", "village_id", "resident", "n", "n_since")
+    )
+    sql = (
+        f"SELECT {commune}, SUM({n}), SUM({n_since}), "  # noqa: S608 - our own names only
+        f"SUM(CASE WHEN {resident} IS NULL THEN {n} ELSE 1 END), "
+        f"SUM(CASE WHEN {resident} IS NULL THEN {n_since} WHEN {n_since} > 0 THEN 1 ELSE 0 END), "
+        f"COUNT(DISTINCT {village}) "
+        f"FROM ({inner}) groups GROUP BY {commune}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {
+        pk: {
+            "visits": int(visits),
+            "visits_since": int(visits_since),
+            "residents": int(residents),
+            "residents_since": int(residents_since),
+            "villages": int(villages),
+        }
+        for pk, visits, visits_since, residents, residents_since, villages in rows
+    }
 
 
 def commune_figures(
@@ -78,29 +147,15 @@ def commune_figures(
         .order_by(),
         "market__village__commune_id",
     )
-    records = AssistanceRecord.objects.filter(
-        **in_communes, helped_on__gte=start, helped_on__lte=end
-    )
-    visits = _by(
-        records.values("village__commune_id")
-        .annotate(
-            visits=Count("id"),
-            anonymous=Count("id", filter=ANONYMOUS),
-            # a named resident once per village, as the commune's report counts them
-            named=Count(
-                Concat(Cast("village_id", CharField()), Value("|"), resident_key()),
-                filter=~ANONYMOUS,
-                distinct=True,
-            ),
-            villages=Count("village_id", distinct=True),
-        )
-        .order_by(),
-        "village__commune_id",
-    )
+    visits = visits_by_commune(ids, start, end)
     services = _by(
-        # through the period's records' ids: an index look-up per record, not a scan of
-        # every service ever given
-        ServiceGiven.objects.filter(record_id__in=records.values("id"))
+        # the period's records joined directly, not a semi-join on their ids: a year of
+        # the synthetic province (2.3 million services) in 1.9 s against 2.9 s
+        ServiceGiven.objects.filter(
+            record__village__commune_id__in=ids,
+            record__helped_on__gte=start,
+            record__helped_on__lte=end,
+        )
         .values("record__village__commune_id")
         .annotate(
             total=Count("id"),
@@ -183,7 +238,7 @@ def commune_figures(
             "market.confirmed_share": _figure(_share(confirmed, n_vendors), confirmed, n_vendors),
             "market.onboarded": _figure(onboarded.get(pk, {}).get("n", 0)),
             "assistance.visits": _figure(n_visits),
-            "assistance.residents": _figure(r.get("anonymous", 0) + r.get("named", 0)),
+            "assistance.residents": _figure(r.get("residents", 0)),
             "assistance.services": _figure(s.get("total", 0)),
             "assistance.services_done": _figure(s.get("done", 0)),
             "assistance.vneid_accounts": _figure(s.get("vneid", 0)),
