@@ -4,6 +4,28 @@ from django.utils.translation import gettext_lazy as _
 from core.roles import Role
 
 
+# Keeping documents (theirs: services.document_save decides which), their relations,
+# audio readings and issuers: a commune officer's and the province officer's alike.
+DOCUMENT_PERMISSIONS = [
+    "legal_library.view_document",
+    "legal_library.add_document",
+    "legal_library.change_document",
+    "legal_library.delete_document",
+    "legal_library.view_issuer",
+    "legal_library.add_issuer",
+    "legal_library.change_issuer",
+    "legal_library.view_documentrelation",
+    "legal_library.add_documentrelation",
+    "legal_library.change_documentrelation",
+    "legal_library.delete_documentrelation",
+    "legal_library.view_documentaudio",
+    "legal_library.add_documentaudio",
+    "legal_library.change_documentaudio",
+    "legal_library.delete_documentaudio",
+    "legal_library.view_documentrevision",
+]
+
+
 class LegalLibraryConfig(AppConfig):
     name = "legal_library"
     verbose_name = _("Legal library")
@@ -13,22 +35,7 @@ class LegalLibraryConfig(AppConfig):
     role_permissions = {
         Role.COMMUNE_OFFICER: [
             "legal_library.view_category",
-            "legal_library.view_document",
-            "legal_library.add_document",
-            "legal_library.change_document",
-            "legal_library.delete_document",
-            "legal_library.view_issuer",
-            "legal_library.add_issuer",
-            "legal_library.change_issuer",
-            "legal_library.view_documentrelation",
-            "legal_library.add_documentrelation",
-            "legal_library.change_documentrelation",
-            "legal_library.delete_documentrelation",
-            "legal_library.view_documentaudio",
-            "legal_library.add_documentaudio",
-            "legal_library.change_documentaudio",
-            "legal_library.delete_documentaudio",
-            "legal_library.view_documentrevision",
+            *DOCUMENT_PERMISSIONS,
             "legal_library.view_librarypoint",
             "legal_library.add_librarypoint",
             "legal_library.change_librarypoint",
@@ -42,22 +49,7 @@ class LegalLibraryConfig(AppConfig):
         # the province-wide documents (Document.commune empty): services.document_save
         # lets them keep those and no commune's own
         Role.PROVINCE_OFFICER: [
-            "legal_library.view_document",
-            "legal_library.add_document",
-            "legal_library.change_document",
-            "legal_library.delete_document",
-            "legal_library.view_issuer",
-            "legal_library.add_issuer",
-            "legal_library.change_issuer",
-            "legal_library.view_documentrelation",
-            "legal_library.add_documentrelation",
-            "legal_library.change_documentrelation",
-            "legal_library.delete_documentrelation",
-            "legal_library.view_documentaudio",
-            "legal_library.add_documentaudio",
-            "legal_library.change_documentaudio",
-            "legal_library.delete_documentaudio",
-            "legal_library.view_documentrevision",
+            *DOCUMENT_PERMISSIONS,
         ],
         Role.VILLAGE_SECRETARY: [
             "legal_library.view_librarypoint",
