@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 
-
 # Keeping documents (theirs: services.document_save decides which), their relations,
 # audio readings and issuers: a commune officer's and the province officer's alike.
 DOCUMENT_PERMISSIONS = [
