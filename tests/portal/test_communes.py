@@ -57,6 +57,9 @@ def test_the_home_page_of_several_communes_shows_them_by_province(
     assert html.index("Tỉnh Đắk Lắk") < html.index(far_commune.name)
     gia_lai = html.index("Tỉnh Gia Lai")
     assert gia_lai < html.index(f"/xa/{commune.slug}/") < html.index(f"/xa/{other_commune.slug}/")
+    # each commune's figures, and the province's side by side
+    assert f'href="/xa/{commune.slug}/tien-do/"' in html
+    assert f'href="/tinh/{commune.province.slug}/tien-do/"' in html
 
 
 def test_a_province_page_lists_its_communes_with_their_villages(
