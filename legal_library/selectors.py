@@ -380,13 +380,14 @@ def commune_for_search(slug: str) -> Commune | None:
 
 
 def published_documents(commune: Commune | None = None) -> QuerySet[Document]:
-    """What the library's search looks through: every published province-wide document
-    and, with ``commune``, that commune's own (never another commune's)."""
-    return _with_categories(
-        Document.objects.filter(shown_in(commune.pk if commune else None), published=True).annotate(
-            is_pinned=Value(False, output_field=BooleanField())
-        )
-    )
+    """What the library's search looks through: with ``commune`` (a search from its pages),
+    the province's published documents and that commune's own, never another commune's;
+    without, every published document (all are public: a villager who opens the search
+    without a commune still finds their commune's notices)."""
+    documents = Document.objects.filter(published=True)
+    if commune is not None:
+        documents = documents.filter(shown_in(commune.pk))
+    return _with_categories(documents.annotate(is_pinned=Value(False, output_field=BooleanField())))
 
 
 def categories_in_use() -> list[Category]:

@@ -450,8 +450,8 @@ def search(request):
     """Search every published document by number or words (``selectors.search``); when
     nothing matches, the subjects to browse and tips instead of an empty page."""
     query = request.GET.get("q", "").strip()
-    # ?xa=<slug> (from a commune's page): that commune's own documents too, beside the
-    # province's; an unknown slug searches the province's alone
+    # ?xa=<slug> (from a commune's page): the province's documents and that commune's own;
+    # without it (or with an unknown slug), every published document
     commune = selectors.commune_for_search(request.GET.get("xa", ""))
     scope = selectors.published_documents(commune)
     documents = list(selectors.search(query, scope=scope)[:50]) if query else []

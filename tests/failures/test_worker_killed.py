@@ -23,7 +23,7 @@ from core import services
 from reports import services as report_services
 from core.models import Commune
 report = report_services.report_request(
-    commune=Commune.objects.get(), period_kind="month",
+    commune=Commune.objects.get(slug="chu-prong"), period_kind="month",
     start=datetime.date(2026, 10, 1), end=datetime.date(2026, 10, 31), actor=None,
 )
 result = report.pk
@@ -58,7 +58,7 @@ def test_a_report_whose_worker_is_killed_is_made_once_by_another(
     celery_worker(env, "second")
     assert django_json(env, SWEEP)["requeued"] == 0  # the heartbeat is recent: not yet
     db.age_report(report_id, "heartbeat_at", 60)  # REPORT_TIME_LIMIT passes without news
-    assert django_json(env, SWEEP) == {"failed": 0, "requeued": 1, "resent": 0}
+    assert django_json(env, SWEEP) == {"failed": 0, "requeued": 1, "resent": 0, "emails": 0}
 
     def finished():
         row = db.report(report_id, "status, attempts, progress, is_current")
@@ -86,7 +86,7 @@ def test_a_report_whose_worker_keeps_dying_is_failed_with_its_reason(
         "UPDATE chuprong_adoptionreport SET status = 'running', attempts = 3, "  # noqa: S608
         f"heartbeat_at = now() - interval '1 hour' WHERE id = {report_id:d}"
     )
-    assert django_json(env, SWEEP) == {"failed": 1, "requeued": 0, "resent": 0}
+    assert django_json(env, SWEEP) == {"failed": 1, "requeued": 0, "resent": 0, "emails": 0}
     status, error = db.report(report_id, "status, error").split("|")
     assert status == "failed"
     assert "3" in error and error  # "the worker making this report stopped 3 times"

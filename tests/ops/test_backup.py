@@ -234,6 +234,7 @@ def data(settings):
             body="## Điều kiện kết hôn",
             published=True,
             attachment=SimpleUploadedFile("luat-hon-nhan.pdf", _pdf(), "application/pdf"),
+            commune=commune,  # the officer's commune's own
         ),
         categories=[category],
         actor=officer,
